@@ -1,0 +1,172 @@
+// vzlab: the command-line entry point. Exit codes: 0 success, 1 scenario or
+// input error (one message on stderr, nothing half-written), 2 usage error.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "atomic_file.hpp"
+#include "vzlab/hv/report/run_report.hpp"
+#include "vzlab/hv/scenario/scenario.hpp"
+#include "vzlab/hv/scenario/schema.hpp"
+#include "vzlab/hv/scenario/units.hpp"
+
+namespace {
+
+namespace sc = vzlab::hv::scenario;
+namespace rp = vzlab::hv::report;
+
+constexpr int kOk = 0;
+constexpr int kInputError = 1;
+constexpr int kUsageError = 2;
+
+struct RunOptions {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::string until;
+  std::string out_dir;
+  std::string format;
+  std::string trace;
+};
+
+int input_error(const std::string& message) {
+  std::cerr << "vzlab: " << message << "\n";
+  return kInputError;
+}
+
+std::optional<sc::Scenario> load(const std::string& file, std::optional<std::uint64_t> seed) {
+  auto loaded = sc::load_file(file, sc::LoadOptions{seed});
+  if (!loaded.ok()) {
+    std::cerr << loaded.error->format() << "\n";
+    return std::nullopt;
+  }
+  return std::move(*loaded.scenario);
+}
+
+int cmd_run(const RunOptions& o) {
+  auto scenario = load(o.file, o.seed);
+  if (!scenario) return kInputError;
+  std::optional<double> until = scenario->until_s;
+  if (!o.until.empty()) {
+    std::string why;
+    auto t = sc::parse_quantity(o.until, sc::UnitKind::kDuration, &why);
+    if (!t || *t < 0) {
+      std::cerr << "vzlab run: --until: " << (t ? "must not be negative" : why) << "\n";
+      return kUsageError;
+    }
+    until = *t;
+  }
+  const std::string format = o.format.empty() ? scenario->output.format : o.format;
+  const std::string out_dir = o.out_dir.empty() ? scenario->output.dir : o.out_dir;
+  const std::string trace = o.trace.empty() ? scenario->output.trace : o.trace;
+
+  const auto t0 = std::chrono::steady_clock::now();
+  auto world = sc::build_world(*scenario);
+  rp::RunRecorder recorder(*world, {.keep_slices = !trace.empty()});
+  world->run(until.value_or(vzlab::engine::Engine::kForever));
+  world->finish();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  rp::RunMeta meta{scenario->name, scenario->file, scenario->description, scenario->seed, until, wall};
+  const rp::RunReport report = recorder.report(meta);
+
+  vzlab::cli::AtomicBatch batch;
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) return input_error("cannot create the output folder " + out_dir + ": " + ec.message());
+    batch.add(out_dir + "/summary.csv", rp::summary_csv(report));
+    batch.add(out_dir + "/hosts.csv", rp::hosts_csv(report));
+    batch.add(out_dir + "/guests.csv", rp::guests_csv(report));
+  }
+  if (!trace.empty()) batch.add(trace, rp::chrome_trace(report));
+  std::string error;
+  if (!batch.commit(&error)) return input_error(error);
+
+  if (format == "json") {
+    std::cout << rp::to_json(report);
+  } else if (format == "csv") {
+    std::cout << rp::guests_csv(report);
+  } else {
+    std::cout << rp::format_table(report);
+    if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests}.csv\n";
+    if (!trace.empty()) std::cout << "wrote " << trace << " (open it in ui.perfetto.dev or chrome://tracing)\n";
+  }
+  return kOk;
+}
+
+int cmd_validate(const std::string& file) {
+  auto scenario = load(file, std::nullopt);
+  if (!scenario) return kInputError;
+  std::size_t processes = 0, vms = 0;
+  double flops = 0;
+  for (const auto& g : scenario->guests) {
+    processes += g.processes.size();
+    if (g.spec.mode == vzlab::hv::GuestMode::kVm) ++vms;
+    for (const auto& p : g.processes) flops += vzlab::hv::total_flops(p);
+  }
+  std::cout << file << ": OK — \"" << scenario->name << "\": " << scenario->hosts.size() << " hosts, "
+            << scenario->guests.size() << " guests (" << vms << " VMs), " << processes << " processes, "
+            << flops << " flops of work\n";
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"vzlab — a virtualization simulator and teaching testbed.\n\n"
+               "Describe hosts, VMs and workloads in a YAML scenario, then simulate it.\n"
+               "Start with:  vzlab run scenarios/consolidation.yaml",
+               "vzlab"};
+  app.set_version_flag("--version", std::string("vzlab 0.1.0"));
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 success, 1 scenario or input error, 2 usage error.\n"
+             "Scenario format: docs/scenario-format.md (or `vzlab schema`).");
+
+  RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Simulate a scenario and print its report.");
+  run_cmd->add_option("FILE", run.file, "Scenario file (YAML)")->required();
+  run_cmd->add_option("--seed", run.seed, "Base seed of the random streams (default: the file's seed)");
+  run_cmd->add_option("--until", run.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)");
+  run_cmd->add_option("--out", run.out_dir, "Also write summary.csv, hosts.csv and guests.csv into DIR");
+  run_cmd->add_option("--format", run.format, "What to print: table (default), csv (guests) or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  run_cmd->add_option("--trace", run.trace, "Write a Chrome/Perfetto trace (one track per host, a slice per task)");
+  run_cmd->footer("Example: vzlab run scenarios/consolidation.yaml --format json --trace trace.json");
+
+  std::string validate_file;
+  auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it.");
+  validate_cmd->add_option("FILE", validate_file, "Scenario file (YAML)")->required();
+
+  auto* schema_cmd = app.add_subcommand("schema", "Print the scenario file format (Markdown).");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "vzlab: " << e.what() << "\nRun 'vzlab --help' for usage.\n";
+    return kUsageError;
+  }
+
+  try {
+    if (run_cmd->parsed()) return cmd_run(run);
+    if (validate_cmd->parsed()) return cmd_validate(validate_file);
+    if (schema_cmd->parsed()) {
+      std::cout << sc::schema_markdown();
+      return kOk;
+    }
+  } catch (const std::bad_alloc&) {
+    return input_error("out of memory: the scenario is too large for this machine");
+  } catch (const std::exception& e) {
+    return input_error(std::string("internal error: ") + e.what());
+  }
+  return kUsageError;
+}

@@ -1,0 +1,160 @@
+// Fluid resources shared by weighted max-min fairness.
+//
+// A Constraint is a capacity (a CPU's flop/s, a link's bytes/s). A Variable is
+// one consumer: it crosses one or more constraints, has a weight (its share
+// relative to others) and an optional bound (it never gets more). The solver
+// gives every variable the max-min fair allocation: no variable can get more
+// without taking from one that has less per unit of weight.
+//
+// Changes mark the touched constraints dirty; solve() re-solves only the
+// connected components (constraints linked through variables) that contain a
+// dirty constraint, and reports to each variable's observer only when its
+// value actually changed. A variable may drive a constraint's capacity (a VM's
+// share of its host becomes the capacity its tasks share); driven constraints
+// sit one level deeper and are solved after the level that drives them.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace vzlab::engine {
+
+class Constraint;
+class FluidSystem;
+
+/// Receives a variable's new value after a solve that changed it.
+class VariableObserver {
+ public:
+  virtual ~VariableObserver() = default;
+  /// The variable's value went from old_value to new_value at the current time.
+  virtual void on_value_change(double old_value, double new_value) = 0;
+};
+
+/// A consumer of one or more constraints.
+class Variable {
+ public:
+  static constexpr double kNoBound = std::numeric_limits<double>::infinity();
+
+  explicit Variable(FluidSystem& system) : system_(&system) {}
+  Variable(const Variable&) = delete;
+  Variable& operator=(const Variable&) = delete;
+  /// Leaves every constraint it crosses.
+  ~Variable();
+
+  /// Joins constraint c (a variable may cross several, each at most once).
+  void attach(Constraint& c);
+  /// Leaves every constraint; its value becomes 0 at the next solve.
+  void detach_all();
+  /// Sets the weight; 0 disables the variable (it gets nothing).
+  void set_weight(double weight);
+  /// Sets the bound; kNoBound for none.
+  void set_bound(double bound);
+  /// Makes this variable's value the capacity of c (see file comment).
+  void drive(Constraint& c);
+  /// Observer told about value changes (not owned; may be null).
+  void set_observer(VariableObserver* o) { observer_ = o; }
+
+  double weight() const { return weight_; }
+  double bound() const { return bound_; }
+  /// Allocation from the last solve.
+  double value() const { return value_; }
+  /// Number of constraints crossed.
+  std::size_t constraint_count() const { return members_.size(); }
+
+ private:
+  friend class Constraint;
+  friend class FluidSystem;
+  struct Membership {
+    Constraint* constraint;
+    std::uint32_t slot;  // index of this variable in constraint->vars_
+  };
+  void mark_dirty();
+
+  FluidSystem* system_;
+  std::vector<Membership> members_;
+  VariableObserver* observer_ = nullptr;
+  Constraint* drives_ = nullptr;
+  double weight_ = 1.0;
+  double bound_ = kNoBound;
+  double value_ = 0.0;
+  // Solver scratch.
+  double new_value_ = 0.0;
+  std::uint64_t stamp_ = 0;
+  bool fixed_ = false;
+};
+
+/// A shared capacity.
+class Constraint {
+ public:
+  Constraint(FluidSystem& system, double capacity) : system_(&system), capacity_(capacity) {}
+  Constraint(const Constraint&) = delete;
+  Constraint& operator=(const Constraint&) = delete;
+  /// Detaches every variable still crossing it.
+  ~Constraint();
+
+  /// Changes the capacity (e.g. a failed host has 0).
+  void set_capacity(double capacity);
+  double capacity() const { return capacity_; }
+  /// Sum of the values of the variables crossing it, from the last solve.
+  double usage() const;
+  /// Number of variables crossing it.
+  std::size_t variable_count() const { return vars_.size(); }
+  /// Solve order: a driven constraint is solved after the level driving it.
+  int level() const { return level_; }
+
+ private:
+  friend class Variable;
+  friend class FluidSystem;
+  struct Entry {
+    Variable* var;
+    std::uint32_t member;  // index of the membership inside var->members_
+  };
+  void mark_dirty();
+
+  FluidSystem* system_;
+  std::vector<Entry> vars_;
+  double capacity_;
+  int level_ = 0;
+  bool dirty_ = false;
+  // Solver scratch.
+  std::uint64_t stamp_ = 0;
+  double remaining_ = 0.0;
+  double active_weight_ = 0.0;
+  std::uint32_t unfixed_ = 0;
+};
+
+/// Owns no resources; keeps the dirty set and solves it.
+class FluidSystem {
+ public:
+  FluidSystem() = default;
+  FluidSystem(const FluidSystem&) = delete;
+  FluidSystem& operator=(const FluidSystem&) = delete;
+
+  /// True when some constraint needs re-solving.
+  bool dirty() const { return dirty_count_ > 0; }
+  /// Re-solves every component touching a dirty constraint, level by level,
+  /// and notifies observers of variables whose value changed.
+  void solve();
+  /// Number of components solved since construction (for tests and benchmarks).
+  std::uint64_t components_solved() const { return components_solved_; }
+
+ private:
+  friend class Variable;
+  friend class Constraint;
+  void enqueue(Constraint& c);
+  void forget(Constraint& c);
+  void solve_component(Constraint& seed);
+
+  std::vector<std::vector<Constraint*>> dirty_by_level_;
+  std::size_t dirty_count_ = 0;
+  std::uint64_t stamp_ = 0;
+  std::uint64_t components_solved_ = 0;
+  // Scratch reused across solves.
+  std::vector<Constraint*> comp_constraints_;
+  std::vector<Variable*> comp_vars_;
+  std::vector<Variable*> changed_;
+  std::vector<double> changed_old_;
+};
+
+}  // namespace vzlab::engine

@@ -1,0 +1,110 @@
+// Guests: what runs on a host. A guest is either native (its tasks compete
+// directly on the host's cores) or a virtual machine.
+//
+// CPU semantics of a VM (SimGrid's VM model, see ARCHITECTURE.md): on its host
+// a running VM is one consumer with weight min(active tasks, vcpus) x share,
+// bounded by that many cores' speed and by its cap; inside, its allocation is
+// shared by its tasks, each bounded by one vCPU (the host core speed). An idle
+// VM takes nothing; a sleeping task is not active.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "vzlab/engine/engine.hpp"
+#include "vzlab/hv/host.hpp"
+
+namespace vzlab::hv {
+
+/// How a guest's work reaches the hardware.
+enum class GuestMode { kNative, kVm };
+
+/// Name of a mode as written in scenarios ("native", "vm").
+const char* mode_name(GuestMode mode);
+
+/// What a guest is, as a scenario describes it.
+struct GuestSpec {
+  std::string name;
+  GuestMode mode = GuestMode::kVm;
+  int vcpus = 1;
+  double cap_flops = engine::Variable::kNoBound;  ///< VM only: never more than this
+  double share = 1.0;                             ///< VM only: weight multiplier on the host
+};
+
+class Guest;
+class World;
+
+/// Awaitable CPU work inside a guest: `co_await guest.execute(flops)`.
+class Execution {
+ public:
+  Execution(Guest& guest, double flops);
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+  /// Accounts the work done and, inside a VM, one task less.
+  ~Execution();
+
+  bool await_ready() const noexcept { return activity_.await_ready(); }
+  void await_suspend(std::coroutine_handle<> h) { activity_.await_suspend(h); }
+  void await_resume() const noexcept {}
+
+ private:
+  Guest* guest_;
+  double flops_;
+  std::uint64_t id_ = 0;
+  engine::Activity activity_;
+};
+
+/// A VM or a native workload placed on a host. Created by World::add_guest.
+class Guest {
+ public:
+  Guest(engine::Engine& engine, GuestSpec spec, Host& host, std::uint32_t index);
+  Guest(const Guest&) = delete;
+  Guest& operator=(const Guest&) = delete;
+
+  const std::string& name() const { return spec_.name; }
+  GuestMode mode() const { return spec_.mode; }
+  int vcpus() const { return spec_.vcpus; }
+  double cap_flops() const { return spec_.cap_flops; }
+  double share() const { return spec_.share; }
+  Host& host() const { return *host_; }
+  std::uint32_t index() const { return index_; }
+
+  /// Awaitable: run `flops` of CPU work as one task of this guest.
+  Execution execute(double flops) { return Execution(*this, flops); }
+  /// Tasks currently executing (not sleeping, not waiting).
+  int active_tasks() const { return active_; }
+  /// CPU rate a VM gets on its host now (0 for a native guest).
+  double allocation_flops() const;
+
+  /// Id of its name on the event stream.
+  std::uint32_t subject() const { return subject_; }
+  /// Time the last of its processes finished, or a negative value if not yet.
+  double finished_at_s() const { return finished_at_s_; }
+  /// Number of its processes still running.
+  int running_processes() const { return running_; }
+
+ private:
+  friend class Execution;
+  friend class World;
+  void task_started();
+  void task_ended();
+  void update_vm_share();
+  engine::Constraint& task_constraint() { return vm_cpu_ ? *vm_cpu_ : host_->cpu(); }
+
+  GuestSpec spec_;
+  Host* host_;
+  std::uint32_t index_;
+  engine::Engine* engine_;
+  World* world_ = nullptr;
+  std::uint32_t subject_ = 0;
+  // VM only: the VM's consumer on its host, and the capacity its tasks share.
+  std::unique_ptr<engine::Variable> vm_on_host_;
+  std::unique_ptr<engine::Constraint> vm_cpu_;
+  int active_ = 0;
+  int running_ = 0;
+  bool started_ = false;
+  double finished_at_s_ = -1.0;
+};
+
+}  // namespace vzlab::hv

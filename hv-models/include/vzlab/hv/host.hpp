@@ -1,0 +1,48 @@
+// A physical host: cores of a given speed, shared by max-min fairness among
+// the native tasks and the virtual machines placed on it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "vzlab/engine/fluid.hpp"
+
+namespace vzlab::hv {
+
+/// What a host is made of, as a scenario describes it.
+struct HostSpec {
+  std::string name;
+  int cores = 1;
+  double speed_flops = 1e9;  ///< per core
+  std::string group;         ///< free label used to group hosts in reports
+};
+
+/// A physical machine. Created by World::add_host.
+class Host {
+ public:
+  Host(engine::FluidSystem& fluid, HostSpec spec, std::uint32_t index);
+
+  const std::string& name() const { return spec_.name; }
+  const std::string& group() const { return spec_.group; }
+  int cores() const { return spec_.cores; }
+  /// Speed of one core in flop/s; no single task runs faster.
+  double speed_flops() const { return spec_.speed_flops; }
+  /// Total capacity: cores x speed.
+  double capacity_flops() const { return spec_.cores * spec_.speed_flops; }
+  /// Position in World::hosts().
+  std::uint32_t index() const { return index_; }
+  /// The CPU constraint guests and native tasks share.
+  engine::Constraint& cpu() { return cpu_; }
+
+  /// Work done on this host so far (completed and cut-off tasks).
+  double flops_done() const { return flops_done_; }
+  void add_flops_done(double flops) { flops_done_ += flops; }
+
+ private:
+  HostSpec spec_;
+  std::uint32_t index_;
+  engine::Constraint cpu_;
+  double flops_done_ = 0.0;
+};
+
+}  // namespace vzlab::hv

@@ -1,0 +1,131 @@
+// Run reports: what a finished (or stopped) simulation produced, built from
+// the event stream, and written as a text table, JSON, CSV files or a
+// Chrome/Perfetto trace.
+//
+//   RunRecorder rec(world, {.keep_slices = true});   // before world.run()
+//   world.run(); world.finish();
+//   RunReport r = rec.report(meta);
+//   std::cout << format_table(r);
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "vzlab/hv/world.hpp"
+
+namespace vzlab::hv::report {
+
+/// One finished or cut-off task, for traces.
+struct TaskSlice {
+  std::uint32_t guest;
+  std::uint32_t lane;  ///< parallel tasks of one guest get different lanes
+  double start_s;
+  double end_s;
+  double flops;
+  bool completed;
+};
+
+/// Per-guest results.
+struct GuestRow {
+  std::string name;
+  std::string host;
+  std::string mode;
+  std::string group;
+  std::optional<double> started_at_s;
+  std::optional<double> finished_at_s;
+  std::uint64_t tasks_completed = 0;
+  double flops_done = 0.0;
+};
+
+/// Per-host results.
+struct HostRow {
+  std::string name;
+  std::string group;
+  int cores = 0;
+  double speed_flops = 0.0;
+  std::size_t guests = 0;
+  double flops_done = 0.0;
+  double utilization = 0.0;  ///< flops done / (cores x speed x simulated time)
+};
+
+/// Hosts sharing a group label, summed up.
+struct GroupRow {
+  std::string name;
+  std::size_t hosts = 0;
+  std::size_t guests = 0;
+  double capacity_flops = 0.0;
+  double mean_utilization = 0.0;  ///< capacity-weighted
+  std::optional<double> finished_at_s;  ///< when its last guest finished, if all did
+};
+
+/// Facts about the run that are not in the world.
+struct RunMeta {
+  std::string scenario;
+  std::string file;
+  std::string description;
+  std::uint64_t seed = 0;
+  std::optional<double> until_s;
+  double wall_s = 0.0;
+};
+
+/// Everything a report shows.
+struct RunReport {
+  RunMeta meta;
+  double simulated_s = 0.0;  ///< time at which the run ended
+  double makespan_s = 0.0;   ///< time the last guest finished
+  std::uint64_t events = 0;
+  std::size_t unfinished_guests = 0;
+  std::vector<HostRow> hosts;
+  std::vector<GuestRow> guests;
+  std::vector<GroupRow> groups;  ///< empty when no host has a group
+  std::vector<TaskSlice> slices; ///< only when kept
+};
+
+/// Options of the recorder.
+struct RecorderOptions {
+  bool keep_slices = false;  ///< record every task (needed for traces)
+};
+
+/// Subscribes to a world's event stream and accumulates a report.
+class RunRecorder {
+ public:
+  RunRecorder(World& world, RecorderOptions options);
+  /// Builds the report; call after World::finish() so cut-off tasks count.
+  RunReport report(const RunMeta& meta) const;
+
+ private:
+  struct OpenTask {
+    double start_s;
+    std::uint32_t lane;
+  };
+  void on_event(const engine::StreamEvent& e);
+
+  World* world_;
+  RecorderOptions options_;
+  std::vector<std::optional<double>> started_;
+  std::vector<std::optional<double>> finished_;
+  std::vector<std::uint64_t> tasks_completed_;
+  std::vector<double> guest_flops_;
+  std::vector<std::vector<bool>> lanes_;
+  std::unordered_map<std::uint64_t, OpenTask> open_;
+  std::vector<TaskSlice> slices_;
+  std::unordered_map<std::uint32_t, std::uint32_t> guest_of_subject_;
+};
+
+/// Human-readable report; long lists are cut to `max_rows` rows each.
+std::string format_table(const RunReport& r, std::size_t max_rows = 20);
+/// One JSON object (pretty-printed, one key per line).
+std::string to_json(const RunReport& r);
+/// CSV of the hosts, one row each.
+std::string hosts_csv(const RunReport& r);
+/// CSV of the guests, one row each.
+std::string guests_csv(const RunReport& r);
+/// CSV of the run summary (key,value).
+std::string summary_csv(const RunReport& r);
+/// Chrome/Perfetto trace JSON: one process per host, one slice per task.
+std::string chrome_trace(const RunReport& r);
+
+}  // namespace vzlab::hv::report

@@ -1,0 +1,76 @@
+// The simulated world: the engine plus the hosts and guests placed on it.
+//
+//   vzlab::hv::World world(/*seed=*/1);
+//   auto& h = world.add_host({.name = "h0", .cores = 4, .speed_flops = 1e9});
+//   auto& vm = world.add_guest({.name = "vm0", .vcpus = 2}, h);
+//   world.start_process(vm, {.name = "job", .steps = {{Step::Kind::kCompute, 4e9}}});
+//   world.run();   // vm0 finishes at 4 s: one task runs on one vCPU at 1e9 flop/s
+//
+// Model events on the stream (subject = guest name unless noted):
+//   guest.start, guest.end, task.start [flops, task id],
+//   task.end [flops done, completed (1) or cut off (0), task id]
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "vzlab/engine/engine.hpp"
+#include "vzlab/hv/guest.hpp"
+#include "vzlab/hv/host.hpp"
+#include "vzlab/hv/workload.hpp"
+
+namespace vzlab::hv {
+
+/// Interned ids of the model's event kinds.
+struct EventKinds {
+  std::uint32_t guest_start, guest_end, task_start, task_end;
+};
+
+/// Hosts, guests and the engine that runs them.
+class World {
+ public:
+  /// An empty world whose random streams derive from `seed`.
+  explicit World(std::uint64_t seed = 0);
+  /// Ends every process first, so their resources are released in order.
+  ~World();
+
+  engine::Engine& engine() { return *engine_; }
+  const engine::Engine& engine() const { return *engine_; }
+  const EventKinds& kinds() const { return kinds_; }
+
+  /// Adds a host; names must be unique (the loader checks).
+  Host& add_host(HostSpec spec);
+  /// Places a new guest on `host`.
+  Guest& add_guest(GuestSpec spec, Host& host);
+  /// Starts a process in `guest` at spec.start_s (>= now).
+  void start_process(Guest& guest, ProcessSpec spec);
+
+  const std::deque<Host>& hosts() const { return hosts_; }
+  const std::deque<Guest>& guests() const { return guests_; }
+  std::deque<Host>& hosts() { return hosts_; }
+  std::deque<Guest>& guests() { return guests_; }
+
+  /// Runs until nothing is left to do or time `until`.
+  engine::RunOutcome run(double until = engine::Engine::kForever);
+  /// Stops every process still running, accounting the work they did.
+  void finish();
+
+  /// A new task id (1, 2, ...), unique in this world.
+  std::uint64_t next_task_id() { return ++last_task_id_; }
+  /// Time the last guest finished (0 if none did).
+  double makespan_s() const;
+
+ private:
+  engine::Process run_process(Guest& guest, ProcessSpec spec);
+
+  std::unique_ptr<engine::Engine> engine_;
+  EventKinds kinds_{};
+  std::deque<Host> hosts_;
+  std::deque<Guest> guests_;
+  bool finished_ = false;
+  std::uint64_t last_task_id_ = 0;
+};
+
+}  // namespace vzlab::hv

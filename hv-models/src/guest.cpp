@@ -1,0 +1,71 @@
+#include "vzlab/hv/guest.hpp"
+
+#include <algorithm>
+
+#include "vzlab/hv/world.hpp"
+
+namespace vzlab::hv {
+
+const char* mode_name(GuestMode mode) {
+  switch (mode) {
+    case GuestMode::kNative: return "native";
+    case GuestMode::kVm: return "vm";
+  }
+  return "?";
+}
+
+Host::Host(engine::FluidSystem& fluid, HostSpec spec, std::uint32_t index)
+    : spec_(std::move(spec)), index_(index), cpu_(fluid, spec_.cores * spec_.speed_flops) {}
+
+Guest::Guest(engine::Engine& engine, GuestSpec spec, Host& host, std::uint32_t index)
+    : spec_(std::move(spec)), host_(&host), index_(index), engine_(&engine) {
+  subject_ = engine.events().subject(spec_.name);
+  if (spec_.mode != GuestMode::kVm) return;
+  vm_on_host_ = std::make_unique<engine::Variable>(engine.fluid());
+  vm_on_host_->set_weight(0.0);
+  vm_on_host_->attach(host.cpu());
+  vm_cpu_ = std::make_unique<engine::Constraint>(engine.fluid(), 0.0);
+  vm_on_host_->drive(*vm_cpu_);
+}
+
+double Guest::allocation_flops() const { return vm_on_host_ ? vm_on_host_->value() : 0.0; }
+
+void Guest::task_started() {
+  ++active_;
+  if (vm_on_host_) update_vm_share();
+}
+
+void Guest::task_ended() {
+  --active_;
+  if (vm_on_host_) update_vm_share();
+}
+
+void Guest::update_vm_share() {
+  const int impact = std::min(active_, spec_.vcpus);
+  vm_on_host_->set_weight(impact * spec_.share);
+  vm_on_host_->set_bound(std::min(impact * host_->speed_flops(), spec_.cap_flops));
+}
+
+Execution::Execution(Guest& guest, double flops)
+    : guest_(&guest),
+      flops_(flops),
+      activity_(*guest.engine_, flops, guest.task_constraint(), guest.host().speed_flops()) {
+  if (flops_ <= 0) return;
+  guest.task_started();
+  id_ = guest.world_->next_task_id();
+  auto& engine = *guest.engine_;
+  engine.events().emit(engine.now(), guest.world_->kinds().task_start, guest.subject_,
+                       {flops_, static_cast<double>(id_)});
+}
+
+Execution::~Execution() {
+  if (flops_ <= 0) return;
+  const double done = flops_ - activity_.remaining();
+  guest_->host().add_flops_done(done);
+  guest_->task_ended();
+  auto& engine = *guest_->engine_;
+  engine.events().emit(engine.now(), guest_->world_->kinds().task_end, guest_->subject_,
+                       {done, activity_.done() ? 1.0 : 0.0, static_cast<double>(id_)});
+}
+
+}  // namespace vzlab::hv

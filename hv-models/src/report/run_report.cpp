@@ -1,0 +1,314 @@
+#include "vzlab/hv/report/run_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace vzlab::hv::report {
+
+namespace {
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+// "1.5 Gf/s" style for speeds.
+std::string si(double v, const char* unit) {
+  const char* prefixes[] = {"", "k", "M", "G", "T", "P"};
+  int p = 0;
+  while (std::fabs(v) >= 1000 && p < 5) {
+    v /= 1000;
+    ++p;
+  }
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3g %s%s", v, prefixes[p], unit);
+  return buf;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string opt_num(const std::optional<double>& v) { return v ? fmt("%.17g", *v) : ""; }
+
+// Plain-text table with left-aligned first column and right-aligned others.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  std::string str() const {
+    std::vector<std::size_t> w(rows_[0].size(), 0);
+    for (const auto& r : rows_)
+      for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+    std::string out;
+    for (std::size_t ri = 0; ri < rows_.size(); ++ri) {
+      std::string line = "  ";
+      for (std::size_t i = 0; i < rows_[ri].size(); ++i) {
+        const std::string& c = rows_[ri][i];
+        const std::string pad(w[i] - c.size(), ' ');
+        line += i == 0 ? c + pad : pad + c;
+        if (i + 1 < rows_[ri].size()) line += "  ";
+      }
+      out += line + "\n";
+      if (ri == 0) {
+        std::size_t total = 0;
+        for (std::size_t x : w) total += x + 2;
+        out += "  " + std::string(total - 2, '-') + "\n";
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string bar(double fraction, int width = 20) {
+  const int n = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * width));
+  return "[" + std::string(n, '#') + std::string(width - n, '.') + "]";
+}
+
+}  // namespace
+
+RunRecorder::RunRecorder(World& world, RecorderOptions options) : world_(&world), options_(options) {
+  const std::size_t n = world.guests().size();
+  started_.resize(n);
+  finished_.resize(n);
+  tasks_completed_.resize(n);
+  guest_flops_.resize(n);
+  lanes_.resize(n);
+  for (const Guest& g : world.guests()) guest_of_subject_.emplace(g.subject(), g.index());
+  world.engine().events().subscribe([this](const engine::StreamEvent& e) { on_event(e); });
+}
+
+void RunRecorder::on_event(const engine::StreamEvent& e) {
+  const EventKinds& k = world_->kinds();
+  auto it = guest_of_subject_.find(e.subject);
+  if (it == guest_of_subject_.end()) return;
+  const std::uint32_t g = it->second;
+  if (e.kind == k.guest_start) {
+    started_[g] = e.time_s;
+  } else if (e.kind == k.guest_end) {
+    finished_[g] = e.time_s;
+  } else if (e.kind == k.task_start && options_.keep_slices) {
+    auto& lanes = lanes_[g];
+    auto free = std::find(lanes.begin(), lanes.end(), false);
+    std::uint32_t lane = static_cast<std::uint32_t>(free - lanes.begin());
+    if (free == lanes.end()) lanes.push_back(true);
+    else *free = true;
+    open_.emplace(static_cast<std::uint64_t>(e.values[1]), OpenTask{e.time_s, lane});
+  } else if (e.kind == k.task_end) {
+    const bool completed = e.values[1] != 0.0;
+    guest_flops_[g] += e.values[0];
+    if (completed) ++tasks_completed_[g];
+    if (!options_.keep_slices) return;
+    auto open = open_.find(static_cast<std::uint64_t>(e.values[2]));
+    if (open == open_.end()) return;
+    lanes_[g][open->second.lane] = false;
+    slices_.push_back({g, open->second.lane, open->second.start_s, e.time_s, e.values[0], completed});
+    open_.erase(open);
+  }
+}
+
+RunReport RunRecorder::report(const RunMeta& meta) const {
+  RunReport r;
+  r.meta = meta;
+  const World& w = *world_;
+  r.simulated_s = w.engine().now();
+  r.events = w.engine().events_fired();
+  r.makespan_s = w.makespan_s();
+  std::vector<std::size_t> guests_per_host(w.hosts().size(), 0);
+  for (const Guest& g : w.guests()) {
+    GuestRow row{g.name(), g.host().name(), mode_name(g.mode()), "", started_[g.index()], finished_[g.index()],
+                 tasks_completed_[g.index()], guest_flops_[g.index()]};
+    if (!row.finished_at_s) ++r.unfinished_guests;
+    ++guests_per_host[g.host().index()];
+    r.guests.push_back(std::move(row));
+  }
+  const double horizon = r.simulated_s;
+  std::map<std::string, GroupRow> groups;
+  for (const Host& h : w.hosts()) {
+    HostRow row{h.name(), h.group(), h.cores(), h.speed_flops(), guests_per_host[h.index()], h.flops_done(), 0.0};
+    row.utilization = horizon > 0 ? h.flops_done() / (h.capacity_flops() * horizon) : 0.0;
+    if (!h.group().empty()) {
+      GroupRow& gr = groups[h.group()];
+      gr.name = h.group();
+      ++gr.hosts;
+      gr.guests += row.guests;
+      gr.capacity_flops += h.capacity_flops();
+      gr.mean_utilization += h.flops_done();
+    }
+    r.hosts.push_back(std::move(row));
+  }
+  for (auto& [name, gr] : groups) {
+    gr.mean_utilization = horizon > 0 && gr.capacity_flops > 0 ? gr.mean_utilization / (gr.capacity_flops * horizon) : 0;
+    bool all = true;
+    double last = 0.0;
+    for (const Guest& g : w.guests()) {
+      if (g.host().group() != name) continue;
+      if (!finished_[g.index()]) all = false;
+      else last = std::max(last, *finished_[g.index()]);
+    }
+    if (all && gr.guests > 0) gr.finished_at_s = last;
+    r.groups.push_back(gr);
+  }
+  r.slices = slices_;
+  return r;
+}
+
+std::string format_table(const RunReport& r, std::size_t max_rows) {
+  std::ostringstream out;
+  out << r.meta.scenario << "\n" << std::string(r.meta.scenario.size(), '=') << "\n";
+  if (!r.meta.description.empty()) out << r.meta.description << (r.meta.description.back() == '\n' ? "" : "\n");
+  out << "\nfile " << r.meta.file << ", seed " << r.meta.seed << ": simulated " << fmt("%.6g", r.simulated_s)
+      << " s in " << fmt("%.3f", r.meta.wall_s) << " s of wall time, " << r.events << " events\n";
+  out << "all work done at " << fmt("%.6g", r.makespan_s) << " s";
+  if (r.unfinished_guests > 0) out << " — " << r.unfinished_guests << " guest(s) still running when the run stopped";
+  out << "\n";
+
+  if (!r.groups.empty()) {
+    out << "\nBy group (utilization = work done / (cores x speed x " << fmt("%.6g", r.simulated_s) << " s))\n";
+    Table t({"group", "hosts", "guests", "capacity", "utilization", "", "last guest done"});
+    for (const GroupRow& g : r.groups)
+      t.add({g.name, std::to_string(g.hosts), std::to_string(g.guests), si(g.capacity_flops, "f/s"),
+             fmt("%.1f %%", 100 * g.mean_utilization), bar(g.mean_utilization),
+             g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "not all"});
+    out << t.str();
+  }
+
+  out << "\nHosts\n";
+  Table hosts({"host", "group", "cores", "speed", "guests", "utilization", ""});
+  for (std::size_t i = 0; i < r.hosts.size() && i < max_rows; ++i) {
+    const HostRow& h = r.hosts[i];
+    hosts.add({h.name, h.group, std::to_string(h.cores), si(h.speed_flops, "f/s"), std::to_string(h.guests),
+               fmt("%.1f %%", 100 * h.utilization), bar(h.utilization)});
+  }
+  out << hosts.str();
+  if (r.hosts.size() > max_rows)
+    out << "  ... " << r.hosts.size() - max_rows << " more hosts (see --format csv or --out DIR)\n";
+
+  out << "\nGuests\n";
+  Table guests({"guest", "mode", "host", "started", "finished", "tasks done", "work done"});
+  for (std::size_t i = 0; i < r.guests.size() && i < max_rows; ++i) {
+    const GuestRow& g = r.guests[i];
+    guests.add({g.name, g.mode, g.host, g.started_at_s ? fmt("%.6g s", *g.started_at_s) : "-",
+                g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "running", std::to_string(g.tasks_completed),
+                si(g.flops_done, "f")});
+  }
+  out << guests.str();
+  if (r.guests.size() > max_rows)
+    out << "  ... " << r.guests.size() - max_rows << " more guests (see --format csv or --out DIR)\n";
+  return out.str();
+}
+
+std::string to_json(const RunReport& r) {
+  using nlohmann::ordered_json;
+  auto opt = [](const std::optional<double>& v) { return v ? ordered_json(*v) : ordered_json(nullptr); };
+  ordered_json j;
+  j["scenario"] = r.meta.scenario;
+  j["file"] = r.meta.file;
+  j["seed"] = r.meta.seed;
+  j["until_s"] = opt(r.meta.until_s);
+  j["simulated_s"] = r.simulated_s;
+  j["makespan_s"] = r.makespan_s;
+  j["events"] = r.events;
+  j["wall_s"] = r.meta.wall_s;
+  j["unfinished_guests"] = r.unfinished_guests;
+  j["hosts"] = ordered_json::array();
+  for (const HostRow& h : r.hosts)
+    j["hosts"].push_back({{"name", h.name}, {"group", h.group}, {"cores", h.cores}, {"speed_flops", h.speed_flops},
+                          {"guests", h.guests}, {"flops_done", h.flops_done}, {"utilization", h.utilization}});
+  j["guests"] = ordered_json::array();
+  for (const GuestRow& g : r.guests)
+    j["guests"].push_back({{"name", g.name}, {"host", g.host}, {"mode", g.mode}, {"started_at_s", opt(g.started_at_s)},
+                           {"finished_at_s", opt(g.finished_at_s)}, {"tasks_completed", g.tasks_completed},
+                           {"flops_done", g.flops_done}});
+  j["groups"] = ordered_json::array();
+  for (const GroupRow& g : r.groups)
+    j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"guests", g.guests},
+                           {"capacity_flops", g.capacity_flops}, {"utilization", g.mean_utilization},
+                           {"finished_at_s", opt(g.finished_at_s)}});
+  return j.dump(2) + "\n";
+}
+
+std::string hosts_csv(const RunReport& r) {
+  std::string out = "name,group,cores,speed_flops,guests,flops_done,utilization\n";
+  for (const HostRow& h : r.hosts)
+    out += csv_field(h.name) + "," + csv_field(h.group) + "," + std::to_string(h.cores) + "," +
+           fmt("%.17g", h.speed_flops) + "," + std::to_string(h.guests) + "," + fmt("%.17g", h.flops_done) + "," +
+           fmt("%.17g", h.utilization) + "\n";
+  return out;
+}
+
+std::string guests_csv(const RunReport& r) {
+  std::string out = "name,host,mode,started_at_s,finished_at_s,tasks_completed,flops_done\n";
+  for (const GuestRow& g : r.guests)
+    out += csv_field(g.name) + "," + csv_field(g.host) + "," + g.mode + "," + opt_num(g.started_at_s) + "," +
+           opt_num(g.finished_at_s) + "," + std::to_string(g.tasks_completed) + "," + fmt("%.17g", g.flops_done) + "\n";
+  return out;
+}
+
+std::string summary_csv(const RunReport& r) {
+  std::string out = "key,value\n";
+  out += "scenario," + csv_field(r.meta.scenario) + "\n";
+  out += "file," + csv_field(r.meta.file) + "\n";
+  out += "seed," + std::to_string(r.meta.seed) + "\n";
+  out += "until_s," + opt_num(r.meta.until_s) + "\n";
+  out += "simulated_s," + fmt("%.17g", r.simulated_s) + "\n";
+  out += "makespan_s," + fmt("%.17g", r.makespan_s) + "\n";
+  out += "events," + std::to_string(r.events) + "\n";
+  out += "wall_s," + fmt("%.6f", r.meta.wall_s) + "\n";
+  out += "unfinished_guests," + std::to_string(r.unfinished_guests) + "\n";
+  return out;
+}
+
+std::string chrome_trace(const RunReport& r) {
+  using nlohmann::ordered_json;
+  ordered_json events = ordered_json::array();
+  std::unordered_map<std::string, std::size_t> host_pid;
+  for (std::size_t i = 0; i < r.hosts.size(); ++i) {
+    host_pid.emplace(r.hosts[i].name, i + 1);
+    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", i + 1}, {"args", {{"name", r.hosts[i].name}}}});
+  }
+  // One thread per (guest, lane); ids must be unique within the host's process.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> tid;
+  for (const TaskSlice& s : r.slices) {
+    auto key = std::make_pair(s.guest, s.lane);
+    if (tid.count(key)) continue;
+    const std::size_t id = tid.size() + 1;
+    tid.emplace(key, id);
+    const GuestRow& g = r.guests[s.guest];
+    std::string label = g.name + (s.lane > 0 ? " #" + std::to_string(s.lane) : "");
+    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", host_pid.at(g.host)}, {"tid", id},
+                      {"args", {{"name", label}}}});
+  }
+  for (const TaskSlice& s : r.slices) {
+    const GuestRow& g = r.guests[s.guest];
+    events.push_back({{"name", s.completed ? "task" : "task (cut off)"},
+                      {"cat", g.mode},
+                      {"ph", "X"},
+                      {"ts", s.start_s * 1e6},
+                      {"dur", (s.end_s - s.start_s) * 1e6},
+                      {"pid", host_pid.at(g.host)},
+                      {"tid", tid.at({s.guest, s.lane})},
+                      {"args", {{"guest", g.name}, {"flops", s.flops}}}});
+  }
+  ordered_json j;
+  j["displayTimeUnit"] = "ms";
+  j["traceEvents"] = std::move(events);
+  j["otherData"] = {{"scenario", r.meta.scenario}, {"seed", r.meta.seed}};
+  return j.dump() + "\n";
+}
+
+}  // namespace vzlab::hv::report

@@ -1,0 +1,565 @@
+// Scenario loader: YAML text -> checked, expanded, plain-data Scenario.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "vzlab/engine/random.hpp"
+#include "vzlab/hv/scenario/name_template.hpp"
+#include "vzlab/hv/scenario/scenario.hpp"
+#include "vzlab/hv/scenario/schema.hpp"
+#include "vzlab/hv/scenario/units.hpp"
+
+namespace vzlab::hv::scenario {
+
+namespace {
+
+constexpr long kMaxCount = 10'000'000;
+
+struct Failure {
+  LoadError error;
+};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean 'x'?)" for the closest candidate within a small distance.
+template <typename Range>
+std::string did_you_mean(std::string_view word, const Range& candidates) {
+  std::string best;
+  std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+// A draw rule: a constant or one of the distributions.
+struct Draw {
+  enum class Kind { kConstant, kUniform, kExponential, kNormal, kLognormal, kWeibull };
+  Kind kind = Kind::kConstant;
+  double a = 0.0, b = 0.0;
+  bool random() const { return kind != Kind::kConstant; }
+  double sample(engine::RandomStream& r) const {
+    double v = a;
+    switch (kind) {
+      case Kind::kConstant: break;
+      case Kind::kUniform: v = r.uniform(a, b); break;
+      case Kind::kExponential: v = r.exponential(a); break;
+      case Kind::kNormal: v = r.normal(a, b); break;
+      case Kind::kLognormal: v = r.lognormal(a, b); break;
+      case Kind::kWeibull: v = r.weibull(a, b); break;
+    }
+    return std::max(v, 0.0);
+  }
+};
+
+struct StepTemplate {
+  Step::Kind kind;
+  Draw amount;
+};
+
+struct ProcessTemplate {
+  std::string name;
+  long count = 1;
+  long repeat = 1;
+  std::vector<StepTemplate> steps;
+  bool random() const {
+    return std::any_of(steps.begin(), steps.end(), [](const StepTemplate& s) { return s.amount.random(); });
+  }
+};
+
+class Loader {
+ public:
+  Loader(std::string file, const LoadOptions& options) : file_(std::move(file)), options_(options) {}
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& key, const std::string& message) const {
+    LoadError e;
+    e.file = file_;
+    e.line = mark.is_null() ? 0 : mark.line + 1;
+    e.column = mark.is_null() ? 0 : mark.column + 1;
+    e.key = key;
+    e.message = message;
+    throw Failure{std::move(e)};
+  }
+
+  // A YAML map checked against one schema section.
+  class Map {
+   public:
+    Map(const Loader& l, const YAML::Node& node, const SectionSpec& spec, std::string path)
+        : l_(l), node_(node), spec_(spec), path_(std::move(path)) {
+      if (!node.IsMap())
+        l.fail(node.Mark(), path_, std::string("expected a map of ") + spec.name + " keys (" + key_list() + ")");
+      std::unordered_set<std::string> seen;
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        if (!it->first.IsScalar()) l.fail(it->first.Mark(), path_, "keys must be plain words");
+        const std::string key = it->first.Scalar();
+        if (!seen.insert(key).second) l.fail(it->first.Mark(), join(key), "duplicate key '" + key + "'");
+        if (find_key(spec, key) == nullptr) {
+          std::vector<std::string> names;
+          for (const KeySpec& k : spec.keys) names.emplace_back(k.name);
+          l.fail(it->first.Mark(), join(key),
+                 "unknown key '" + key + "' in " + spec.name + did_you_mean(key, names) + "; allowed: " + key_list());
+        }
+        marks_.emplace(key, it->second.Mark());
+      }
+    }
+
+    std::string join(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+    const std::string& path() const { return path_; }
+    YAML::Mark mark() const { return node_.Mark(); }
+    bool has(const char* key) const { return marks_.count(key) > 0; }
+    YAML::Node node(const char* key) const { return node_[key]; }
+    YAML::Mark mark(const char* key) const { return has(key) ? marks_.at(key) : node_.Mark(); }
+    [[noreturn]] void fail(const char* key, const std::string& message) const { l_.fail(mark(key), join(key), message); }
+
+    const KeySpec& spec(const char* key) const {
+      const KeySpec* k = find_key(spec_, key);
+      assert(k != nullptr);
+      return *k;
+    }
+
+    // The scalar text of a key, or the spec's default when absent.
+    std::string scalar(const char* key) const {
+      if (!has(key)) {
+        const KeySpec& k = spec(key);
+        if (k.default_value == nullptr) fail(key, std::string("missing required key '") + key + "' (" + k.description + ")");
+        return k.default_value;
+      }
+      YAML::Node n = node(key);
+      if (!n.IsScalar()) fail(key, std::string("expected a single value for '") + key + "', got a " + kind_of(n));
+      return n.Scalar();
+    }
+
+    std::string text(const char* key, const std::string& fallback = "") const {
+      if (!has(key)) return fallback;
+      return scalar(key);
+    }
+
+    long integer(const char* key) const {
+      const std::string s = scalar(key);
+      long v = 0;
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec != std::errc() || p != s.data() + s.size())
+        fail(key, "expected a whole number for '" + std::string(key) + "', got \"" + s + "\"");
+      check_min(key, static_cast<double>(v));
+      return v;
+    }
+
+    double number(const char* key) const { return quantity_as(key, UnitKind::kNone); }
+    double quantity(const char* key) const { return quantity_as(key, spec(key).unit); }
+    std::optional<double> optional_quantity(const char* key) const {
+      if (!has(key)) return std::nullopt;
+      return quantity(key);
+    }
+
+    double quantity_as(const char* key, UnitKind unit) const {
+      const std::string s = scalar(key);
+      std::string why;
+      auto v = parse_quantity(s, unit, &why);
+      if (!v) fail(key, "'" + std::string(key) + "': " + why);
+      check_min(key, *v);
+      return *v;
+    }
+
+    std::string choice(const char* key) const {
+      const std::string s = scalar(key);
+      std::vector<std::string> options;
+      std::stringstream ss(spec(key).choices);
+      for (std::string w; std::getline(ss, w, '|');) options.push_back(w);
+      if (std::find(options.begin(), options.end(), s) == options.end()) {
+        std::string all;
+        for (const auto& o : options) all += (all.empty() ? "" : ", ") + o;
+        fail(key, "'" + s + "' is not a valid " + key + did_you_mean(s, options) + "; expected one of: " + all);
+      }
+      return s;
+    }
+
+    // A quantity or a distribution map, in the unit of the key.
+    Draw draw(const char* key) const {
+      const KeySpec& k = spec(key);
+      if (!has(key) || node(key).IsScalar()) return {Draw::Kind::kConstant, quantity(key), 0.0};
+      Map d(l_, node(key), section("distribution"), join(key));
+      const std::string kind = d.choice("dist");
+      auto need = [&](const char* p) {
+        if (!d.has(p)) d.fail("dist", "a " + kind + " distribution needs '" + p + "'");
+      };
+      auto q = [&](const char* p) { return d.quantity_as(p, k.unit); };
+      auto only = [&](std::initializer_list<const char*> allowed) {
+        for (const KeySpec& ks : section("distribution").keys) {
+          if (std::string_view(ks.name) == "dist" || !d.has(ks.name)) continue;
+          if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return std::string_view(a) == ks.name; }))
+            d.fail(ks.name, "'" + std::string(ks.name) + "' does not apply to a " + kind + " distribution");
+        }
+      };
+      Draw out;
+      if (kind == "constant") {
+        only({"value"});
+        need("value");
+        out = {Draw::Kind::kConstant, q("value"), 0};
+      } else if (kind == "uniform") {
+        only({"min", "max"});
+        need("min");
+        need("max");
+        out = {Draw::Kind::kUniform, q("min"), q("max")};
+        if (!(out.b > out.a)) d.fail("max", "'max' must be greater than 'min'");
+      } else if (kind == "exponential") {
+        only({"mean"});
+        need("mean");
+        out = {Draw::Kind::kExponential, q("mean"), 0};
+        if (!(out.a > 0)) d.fail("mean", "'mean' must be > 0");
+      } else if (kind == "normal") {
+        only({"mean", "stddev"});
+        need("mean");
+        need("stddev");
+        out = {Draw::Kind::kNormal, q("mean"), q("stddev")};
+      } else if (kind == "lognormal") {
+        only({"mu", "sigma"});
+        need("mu");
+        need("sigma");
+        out = {Draw::Kind::kLognormal, d.number("mu"), d.number("sigma")};
+      } else {
+        only({"shape", "scale"});
+        need("shape");
+        need("scale");
+        out = {Draw::Kind::kWeibull, d.number("shape"), q("scale")};
+      }
+      if (out.kind != Draw::Kind::kConstant) return out;
+      check_min(key, out.a);
+      return out;
+    }
+
+    std::vector<YAML::Node> list(const char* key) const {
+      std::vector<YAML::Node> items;
+      if (!has(key)) {
+        if (spec(key).default_value == nullptr) fail(key, std::string("missing required key '") + key + "'");
+        return items;
+      }
+      YAML::Node n = node(key);
+      if (n.IsNull()) return items;
+      if (!n.IsSequence()) fail(key, "expected a list for '" + std::string(key) + "', got a " + kind_of(n));
+      for (const auto& item : n) items.push_back(item);
+      return items;
+    }
+
+   private:
+    void check_min(const char* key, double v) const {
+      const KeySpec& k = spec(key);
+      if (k.min_exclusive ? v <= k.min : v < k.min) {
+        std::ostringstream os;
+        os << "'" << key << "' must be " << (k.min_exclusive ? "> " : ">= ") << k.min << ", got " << v;
+        fail(key, os.str());
+      }
+    }
+    std::string key_list() const {
+      std::string all;
+      for (const KeySpec& k : spec_.keys) all += (all.empty() ? "" : ", ") + std::string(k.name);
+      return all;
+    }
+    static std::string kind_of(const YAML::Node& n) {
+      if (n.IsMap()) return "map";
+      if (n.IsSequence()) return "list";
+      if (n.IsNull()) return "empty value";
+      return "single value";
+    }
+
+    const Loader& l_;
+    YAML::Node node_;
+    const SectionSpec& spec_;
+    std::string path_;
+    std::unordered_map<std::string, YAML::Mark> marks_;
+  };
+
+  Scenario load(const YAML::Node& root) {
+    Scenario sc;
+    sc.file = file_;
+    if (root.IsNull()) fail(root.Mark(), "", "the file is empty; a scenario needs at least 'version' and 'hosts'");
+    Map top(*this, root, section("scenario"), "");
+    const long version = top.integer("version");
+    if (version != kSchemaVersion)
+      top.fail("version", "unsupported version " + std::to_string(version) + " (this vzlab reads version " +
+                              std::to_string(kSchemaVersion) + ")");
+    sc.name = top.text("name", base_name(file_));
+    sc.description = top.text("description");
+    sc.seed = options_.seed ? *options_.seed : static_cast<std::uint64_t>(top.integer("seed"));
+    seed_ = sc.seed;
+    sc.until_s = top.optional_quantity("until");
+    if (top.has("output")) {
+      Map out(*this, top.node("output"), section("output"), "output");
+      sc.output.format = out.has("format") ? out.choice("format") : "table";
+      sc.output.dir = out.text("dir");
+      sc.output.trace = out.text("trace");
+    }
+    load_hosts(top, sc);
+    load_workloads(top);
+    load_guests(top, sc);
+    return sc;
+  }
+
+ private:
+  static std::string base_name(const std::string& path) {
+    std::string b = path.substr(path.find_last_of('/') + 1);
+    if (auto dot = b.rfind('.'); dot != std::string::npos && dot > 0) b.resize(dot);
+    return b;
+  }
+
+  std::string expand(const Map& m, const char* key, const std::string& tpl, long i, long count) const {
+    if (count > 1 && std::string_view(key) == "name" && !is_template(tpl))
+      m.fail(key, "with count: " + std::to_string(count) + " the names must differ: put the replica index in it, e.g. \"" +
+                      tpl + "-{i}\"");
+    std::string why;
+    auto out = expand_template(tpl, i, &why);
+    if (!out) m.fail(key, "bad name template: " + why);
+    if (out->empty()) m.fail(key, std::string("'") + key + "' must not be empty");
+    return *out;
+  }
+
+  void load_hosts(const Map& top, Scenario& sc) {
+    const auto items = top.list("hosts");
+    if (items.empty()) top.fail("hosts", "a scenario needs at least one host");
+    for (std::size_t idx = 0; idx < items.size(); ++idx) {
+      Map h(*this, items[idx], section("host"), "hosts[" + std::to_string(idx) + "]");
+      const long count = h.integer("count");
+      if (count > kMaxCount) h.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
+      const std::string name = h.scalar("name");
+      const std::string group = h.text("group");
+      const long cores = h.integer("cores");
+      const double speed = h.quantity("speed");
+      for (long i = 0; i < count; ++i) {
+        HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(std::min<long>(cores, 1 << 20)), speed,
+                      group.empty() ? "" : expand(h, "group", group, i, count)};
+        if (!host_index_.emplace(spec.name, sc.hosts.size()).second)
+          h.fail("name", "host name '" + spec.name + "' is used twice");
+        sc.hosts.push_back(std::move(spec));
+      }
+    }
+  }
+
+  std::vector<ProcessTemplate> load_processes(const Map& parent, const char* key) {
+    std::vector<ProcessTemplate> out;
+    const auto items = parent.list(key);
+    for (std::size_t idx = 0; idx < items.size(); ++idx) out.push_back(load_process(items[idx], parent.join(key) + "[" + std::to_string(idx) + "]", idx));
+    return out;
+  }
+
+  ProcessTemplate load_process(const YAML::Node& node, const std::string& path, std::size_t idx) {
+    Map p(*this, node, section("process"), path);
+    ProcessTemplate t;
+    t.name = p.text("name", "p" + std::to_string(idx));
+    t.count = p.integer("count");
+    t.repeat = p.integer("repeat");
+    if (t.count > kMaxCount) p.fail("count", "count is above the limit of " + std::to_string(kMaxCount));
+    const auto steps = p.list("steps");
+    if (steps.empty()) p.fail("steps", "a process needs at least one step");
+    for (std::size_t s = 0; s < steps.size(); ++s) {
+      Map st(*this, steps[s], section("step"), p.join("steps") + "[" + std::to_string(s) + "]");
+      const bool c = st.has("compute"), z = st.has("sleep");
+      if (c == z) st.fail(c ? "sleep" : "compute", "each step needs exactly one of 'compute' or 'sleep'");
+      t.steps.push_back({c ? Step::Kind::kCompute : Step::Kind::kSleep, st.draw(c ? "compute" : "sleep")});
+    }
+    if (t.random() && static_cast<double>(t.repeat) * static_cast<double>(t.steps.size()) > 1e8)
+      p.fail("repeat", "too many random steps to draw (repeat x steps above 100,000,000)");
+    return t;
+  }
+
+  void load_workloads(const Map& top) {
+    if (!top.has("workloads")) return;
+    YAML::Node w = top.node("workloads");
+    if (w.IsNull()) return;
+    if (!w.IsMap()) top.fail("workloads", "expected a map of workload names to lists of processes");
+    for (auto it = w.begin(); it != w.end(); ++it) {
+      const std::string name = it->first.as<std::string>("");
+      const std::string path = "workloads." + name;
+      if (name.empty()) fail(it->first.Mark(), "workloads", "workload names must be plain words");
+      if (workloads_.count(name)) fail(it->first.Mark(), path, "workload '" + name + "' is defined twice");
+      if (!it->second.IsSequence()) fail(it->second.Mark(), path, "expected a list of processes for workload '" + name + "'");
+      std::vector<ProcessTemplate> procs;
+      std::size_t idx = 0;
+      for (const auto& item : it->second) {
+        procs.push_back(load_process(item, path + "[" + std::to_string(idx) + "]", idx));
+        ++idx;
+      }
+      workloads_.emplace(name, std::move(procs));
+    }
+  }
+
+  void load_guests(const Map& top, Scenario& sc) {
+    const auto items = top.list("guests");
+    std::unordered_set<std::string> names;
+    for (std::size_t idx = 0; idx < items.size(); ++idx) {
+      Map g(*this, items[idx], section("guest"), "guests[" + std::to_string(idx) + "]");
+      const long count = g.integer("count");
+      if (count > kMaxCount) g.fail("count", "count is above the limit of " + std::to_string(kMaxCount));
+      const std::string name = g.scalar("name");
+      const std::string host = g.scalar("host");
+      const std::string group = g.text("group");
+      const std::string mode = g.choice("mode");
+      GuestSpec base;
+      base.mode = mode == "native" ? GuestMode::kNative : GuestMode::kVm;
+      if (base.mode == GuestMode::kNative)
+        for (const char* k : {"vcpus", "cap", "share"})
+          if (g.has(k)) g.fail(k, std::string("'") + k + "' only applies to virtual machines (mode: vm)");
+      base.vcpus = static_cast<int>(std::min<long>(g.integer("vcpus"), 1 << 20));
+      if (auto cap = g.optional_quantity("cap")) base.cap_flops = *cap;
+      base.share = g.number("share");
+      const Draw start = g.draw("start");
+      const std::optional<Draw> interarrival = g.has("interarrival") ? std::optional<Draw>(g.draw("interarrival")) : std::nullopt;
+
+      std::vector<ProcessTemplate> procs;
+      std::string workload_name;
+      if (g.has("workload") && g.has("processes")) g.fail("processes", "use either 'workload' or 'processes', not both");
+      if (g.has("workload")) {
+        const std::string w = g.scalar("workload");
+        auto it = workloads_.find(w);
+        if (it == workloads_.end()) {
+          std::vector<std::string> known;
+          for (const auto& [k, v] : workloads_) known.push_back(k);
+          std::sort(known.begin(), known.end());
+          g.fail("workload", "no workload named '" + w + "'" + did_you_mean(w, known) +
+                                 (known.empty() ? "; the file defines no 'workloads:'" : ""));
+        }
+        procs = it->second;
+        workload_name = w;
+      } else {
+        procs = load_processes(g, "processes");
+      }
+
+      double arrival = 0.0;
+      engine::RandomStream arrivals(seed_, "interarrival/" + std::to_string(idx));
+      for (long i = 0; i < count; ++i) {
+        GuestPlan plan;
+        plan.spec = base;
+        plan.spec.name = expand(g, "name", name, i, count);
+        plan.host = expand(g, "host", host, i, count);
+        plan.group = group.empty() ? "" : expand(g, "group", group, i, count);
+        if (!names.insert(plan.spec.name).second) g.fail("name", "guest name '" + plan.spec.name + "' is used twice");
+        if (!host_index_.count(plan.host)) {
+          std::vector<std::string> hosts;
+          for (const HostSpec& h : sc.hosts) hosts.push_back(h.name);
+          std::string which = is_template(host) ? " (replica i=" + std::to_string(i) + " of \"" + host + "\")" : "";
+          g.fail("host", "no host named '" + plan.host + "'" + which + did_you_mean(plan.host, hosts));
+        }
+        // A named workload draws by (workload, replica index), so the same
+        // workload gives the same sizes wherever it runs; inline processes
+        // draw by guest name.
+        const std::string stream_prefix = workload_name.empty()
+                                              ? "steps/" + plan.spec.name + "/"
+                                              : "workload/" + workload_name + "/" + std::to_string(i) + "/";
+        engine::RandomStream start_stream(seed_, "start/" + plan.spec.name);
+        double t0 = start.sample(start_stream);
+        if (interarrival) {
+          if (i > 0) arrival += interarrival->sample(arrivals);
+          t0 += arrival;
+        }
+        for (std::size_t pi = 0; pi < procs.size(); ++pi) {
+          const ProcessTemplate& pt = procs[pi];
+          for (long c = 0; c < pt.count; ++c) {
+            ProcessSpec ps;
+            ps.name = pt.count > 1 ? pt.name + "#" + std::to_string(c) : pt.name;
+            ps.start_s = t0;
+            if (!pt.random()) {
+              for (const StepTemplate& st : pt.steps) ps.steps.push_back({st.kind, st.amount.a});
+              ps.repeat = static_cast<int>(pt.repeat);
+            } else {
+              engine::RandomStream r(seed_, stream_prefix + std::to_string(pi) + "/" + std::to_string(c));
+              ps.steps.reserve(pt.steps.size() * static_cast<std::size_t>(pt.repeat));
+              for (long rep = 0; rep < pt.repeat; ++rep)
+                for (const StepTemplate& st : pt.steps) ps.steps.push_back({st.kind, st.amount.sample(r)});
+            }
+            plan.processes.push_back(std::move(ps));
+          }
+        }
+        sc.guests.push_back(std::move(plan));
+      }
+    }
+  }
+
+  std::string file_;
+  LoadOptions options_;
+  std::uint64_t seed_ = 1;
+  std::unordered_map<std::string, std::size_t> host_index_;
+  std::unordered_map<std::string, std::vector<ProcessTemplate>> workloads_;
+};
+
+}  // namespace
+
+std::string LoadError::format() const {
+  std::ostringstream os;
+  os << file;
+  if (line > 0) os << ":" << line << ":" << column;
+  os << ": error: ";
+  if (!key.empty()) os << key << ": ";
+  os << message;
+  return os.str();
+}
+
+LoadResult load_string(const std::string& text, const std::string& file, const LoadOptions& options) {
+  LoadResult result;
+  Loader loader(file, options);
+  try {
+    YAML::Node root = YAML::Load(text);
+    result.scenario = loader.load(root);
+  } catch (const Failure& f) {
+    result.error = f.error;
+  } catch (const YAML::Exception& e) {
+    LoadError err;
+    err.file = file;
+    err.line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    err.column = e.mark.is_null() ? 0 : e.mark.column + 1;
+    err.message = "YAML syntax error: " + e.msg;
+    result.error = err;
+  }
+  return result;
+}
+
+LoadResult load_file(const std::string& path, const LoadOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult r;
+    r.error = LoadError{path, 0, 0, "", "cannot open the scenario file (does it exist, and is it readable?)"};
+    return r;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) {
+    LoadResult r;
+    r.error = LoadError{path, 0, 0, "", "cannot read the scenario file"};
+    return r;
+  }
+  return load_string(buf.str(), path, options);
+}
+
+std::unique_ptr<World> build_world(const Scenario& sc) {
+  auto world = std::make_unique<World>(sc.seed);
+  std::unordered_map<std::string, Host*> hosts;
+  for (const HostSpec& h : sc.hosts) hosts.emplace(h.name, &world->add_host(h));
+  for (const GuestPlan& plan : sc.guests) {
+    Guest& g = world->add_guest(plan.spec, *hosts.at(plan.host));
+    for (const ProcessSpec& p : plan.processes) world->start_process(g, p);
+  }
+  return world;
+}
+
+}  // namespace vzlab::hv::scenario
