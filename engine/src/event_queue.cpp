@@ -9,57 +9,72 @@ void EventQueue::schedule(Timer& t, double time) {
   t.seq_ = next_seq_++;
   if (t.scheduled()) {
     // The key only moved: restore the heap around its slot.
-    sift_up(t.heap_index_);
-    sift_down(t.heap_index_);
+    const std::uint32_t i = position_[t.slot_];
+    heap_[i].time = time;
+    heap_[i].seq = t.seq_;
+    sift_up(i);
+    sift_down(position_[t.slot_]);
     return;
   }
-  heap_.push_back(&t);
-  t.heap_index_ = static_cast<std::uint32_t>(heap_.size() - 1);
-  sift_up(t.heap_index_);
+  if (free_slots_.empty()) {
+    t.slot_ = static_cast<std::uint32_t>(position_.size());
+    position_.push_back(0);
+  } else {
+    t.slot_ = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  heap_.push_back({time, t.seq_, &t, t.slot_});
+  const auto i = static_cast<std::uint32_t>(heap_.size() - 1);
+  position_[t.slot_] = i;
+  sift_up(i);
 }
 
 void EventQueue::cancel(Timer& t) {
   if (!t.scheduled()) return;
-  std::uint32_t i = t.heap_index_;
-  t.heap_index_ = Timer::kNotQueued;
-  Timer* last = heap_.back();
+  const std::uint32_t i = position_[t.slot_];
+  free_slots_.push_back(t.slot_);
+  t.slot_ = Timer::kNotQueued;
+  const Entry last = heap_.back();
   heap_.pop_back();
-  if (last == &t) return;
+  if (last.timer == &t) return;
   place(i, last);
   sift_up(i);
-  sift_down(last->heap_index_);
+  sift_down(position_[last.slot]);
 }
 
 Timer* EventQueue::pop() {
   assert(!heap_.empty());
-  Timer* top = heap_.front();
+  Timer* top = heap_.front().timer;
   cancel(*top);
   return top;
 }
 
 void EventQueue::sift_up(std::uint32_t i) {
-  Timer* t = heap_[i];
+  const Entry e = heap_[i];
   while (i > 0) {
-    std::uint32_t parent = (i - 1) / 2;
-    if (!before(t, heap_[parent])) break;
+    const std::uint32_t parent = (i - 1) / kArity;
+    if (!before(e, heap_[parent])) break;
     place(i, heap_[parent]);
     i = parent;
   }
-  place(i, t);
+  place(i, e);
 }
 
 void EventQueue::sift_down(std::uint32_t i) {
-  Timer* t = heap_[i];
-  const std::uint32_t n = static_cast<std::uint32_t>(heap_.size());
+  const Entry e = heap_[i];
+  const auto n = static_cast<std::uint32_t>(heap_.size());
   for (;;) {
-    std::uint32_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-    if (!before(heap_[child], t)) break;
-    place(i, heap_[child]);
-    i = child;
+    const std::uint32_t first = kArity * i + 1;
+    if (first >= n) break;
+    std::uint32_t best = first;
+    const std::uint32_t end = first + kArity < n ? first + kArity : n;
+    for (std::uint32_t c = first + 1; c < end; ++c)
+      if (before(heap_[c], heap_[best])) best = c;
+    if (!before(heap_[best], e)) break;
+    place(i, heap_[best]);
+    i = best;
   }
-  place(i, t);
+  place(i, e);
 }
 
 }  // namespace vzlab::engine

@@ -14,14 +14,21 @@ constexpr double kLevelSlack = 1e-12;
 
 // ---------------------------------------------------------------- Variable
 
-Variable::~Variable() { detach_all(); }
+Variable::~Variable() {
+  detach_all();
+  if (drives_ != nullptr) drives_->driver_ = nullptr;
+}
 
 void Variable::attach(Constraint& c) {
   assert(std::none_of(members_.begin(), members_.end(), [&](const Membership& m) { return m.constraint == &c; }) &&
          "variable already crosses this constraint");
   members_.push_back({&c, static_cast<std::uint32_t>(c.vars_.size())});
   c.vars_.push_back({this, static_cast<std::uint32_t>(members_.size() - 1)});
-  if (weight_ > 0) c.mark_dirty();
+  if (pending_) ++c.pending_vars_;
+  if (weight_ > 0) {
+    c.structural_ = true;
+    c.mark_dirty();
+  }
 }
 
 void Variable::detach_all() {
@@ -31,7 +38,11 @@ void Variable::detach_all() {
     c.vars_[m.slot] = moved;
     moved.var->members_[moved.member].slot = m.slot;
     c.vars_.pop_back();
-    if (weight_ > 0) c.mark_dirty();
+    if (pending_) --c.pending_vars_;
+    if (weight_ > 0) {
+      c.structural_ = true;
+      c.mark_dirty();
+    }
   }
   members_.clear();
   value_ = 0.0;
@@ -41,17 +52,33 @@ void Variable::detach_all() {
 void Variable::set_weight(double weight) {
   if (weight == weight_) return;
   weight_ = weight;
-  mark_dirty();
+  update_pending();
 }
 
 void Variable::set_bound(double bound) {
   if (bound == bound_) return;
   bound_ = bound;
-  mark_dirty();
+  update_pending();
+}
+
+void Variable::update_pending() {
+  const bool pending = weight_ != solved_weight_ || bound_ != solved_bound_;
+  if (pending == pending_) return;
+  pending_ = pending;
+  for (const Membership& m : members_) {
+    if (pending) {
+      ++m.constraint->pending_vars_;
+      m.constraint->mark_dirty();
+    } else {
+      --m.constraint->pending_vars_;
+    }
+  }
 }
 
 void Variable::drive(Constraint& c) {
+  if (drives_ != nullptr) drives_->driver_ = nullptr;
   drives_ = &c;
+  c.driver_ = this;
   int level = 0;
   for (const Membership& m : members_) level = std::max(level, m.constraint->level_);
   if (c.dirty_) system_->forget(c);
@@ -60,13 +87,10 @@ void Variable::drive(Constraint& c) {
   c.mark_dirty();
 }
 
-void Variable::mark_dirty() {
-  for (const Membership& m : members_) m.constraint->mark_dirty();
-}
-
 // -------------------------------------------------------------- Constraint
 
 Constraint::~Constraint() {
+  if (driver_ != nullptr) driver_->drives_ = nullptr;
   while (!vars_.empty()) vars_.back().var->detach_all();
   if (dirty_) system_->forget(*this);
 }
@@ -74,6 +98,7 @@ Constraint::~Constraint() {
 void Constraint::set_capacity(double capacity) {
   if (capacity == capacity_) return;
   capacity_ = capacity;
+  structural_ = true;
   mark_dirty();
 }
 
@@ -112,8 +137,16 @@ void FluidSystem::solve() {
     while (dirty_by_level_[level].empty()) ++level;
     batch.clear();
     batch.swap(dirty_by_level_[level]);
-    for (Constraint* c : batch)
-      if (c->dirty_) solve_component(*c);
+    for (Constraint* c : batch) {
+      if (!c->dirty_) continue;
+      if (!c->structural_ && c->pending_vars_ == 0) {
+        // Every change since the last solve was undone: nothing to do.
+        c->dirty_ = false;
+        --dirty_count_;
+        continue;
+      }
+      solve_component(*c);
+    }
   }
 }
 
@@ -198,7 +231,19 @@ void FluidSystem::solve_component(Constraint& seed) {
   // Publish: record changes, update driven capacities, then tell observers.
   changed_.clear();
   changed_old_.clear();
+  for (Constraint* c : comp_constraints_) c->structural_ = false;
   for (Variable* v : comp_vars_) {
+    v->solved_weight_ = v->weight_;
+    v->solved_bound_ = v->bound_;
+    if (v->pending_) {
+      v->pending_ = false;
+      for (const Variable::Membership& m : v->members_) {
+        --m.constraint->pending_vars_;
+        // A disabled variable does not link its other constraints into this
+        // component; they still have to be solved for its change.
+        if (m.constraint->stamp_ != stamp_) m.constraint->structural_ = true;
+      }
+    }
     if (v->new_value_ == v->value_) continue;
     changed_.push_back(v);
     changed_old_.push_back(v->value_);

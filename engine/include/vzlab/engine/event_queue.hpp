@@ -24,7 +24,7 @@ class Timer {
   virtual ~Timer() = default;
 
   /// Whether the timer is currently in a queue.
-  bool scheduled() const { return heap_index_ != kNotQueued; }
+  bool scheduled() const { return slot_ != kNotQueued; }
   /// The time it is (or was last) scheduled for.
   double time() const { return time_; }
 
@@ -39,10 +39,12 @@ class Timer {
   static constexpr std::uint32_t kNotQueued = std::numeric_limits<std::uint32_t>::max();
   double time_ = 0.0;
   std::uint64_t seq_ = 0;
-  std::uint32_t heap_index_ = kNotQueued;
+  std::uint32_t slot_ = kNotQueued;  // index into the queue's position table
 };
 
-/// Indexed binary min-heap of timers keyed by (time, sequence).
+/// Indexed 4-ary min-heap of timers keyed by (time, sequence). Keys live in
+/// the heap array and positions in a compact table indexed by each timer's
+/// slot, so moving entries never touches the timers' own memory.
 class EventQueue {
  public:
   /// Puts t in the queue at `time`, or moves it there if already queued; it
@@ -55,22 +57,31 @@ class EventQueue {
   /// Number of queued timers.
   std::size_t size() const { return heap_.size(); }
   /// Time of the earliest timer; the queue must not be empty.
-  double next_time() const { return heap_.front()->time_; }
+  double next_time() const { return heap_.front().time; }
   /// Removes and returns the earliest timer; the queue must not be empty.
   Timer* pop();
 
  private:
-  static bool before(const Timer* a, const Timer* b) {
-    return a->time_ < b->time_ || (a->time_ == b->time_ && a->seq_ < b->seq_);
+  struct Entry {
+    double time;
+    std::uint64_t seq;
+    Timer* timer;
+    std::uint32_t slot;
+  };
+  static constexpr std::uint32_t kArity = 4;
+  static bool before(const Entry& a, const Entry& b) {
+    return a.time < b.time || (a.time == b.time && a.seq < b.seq);
   }
   void sift_up(std::uint32_t i);
   void sift_down(std::uint32_t i);
-  void place(std::uint32_t i, Timer* t) {
-    heap_[i] = t;
-    t->heap_index_ = i;
+  void place(std::uint32_t i, const Entry& e) {
+    heap_[i] = e;
+    position_[e.slot] = i;
   }
 
-  std::vector<Timer*> heap_;
+  std::vector<Entry> heap_;
+  std::vector<std::uint32_t> position_;    // slot -> index in heap_
+  std::vector<std::uint32_t> free_slots_;
   std::uint64_t next_seq_ = 0;
 };
 

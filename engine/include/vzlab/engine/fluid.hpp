@@ -39,7 +39,7 @@ class Variable {
   explicit Variable(FluidSystem& system) : system_(&system) {}
   Variable(const Variable&) = delete;
   Variable& operator=(const Variable&) = delete;
-  /// Leaves every constraint it crosses.
+  /// Leaves every constraint it crosses and stops driving.
   ~Variable();
 
   /// Joins constraint c (a variable may cross several, each at most once).
@@ -69,7 +69,7 @@ class Variable {
     Constraint* constraint;
     std::uint32_t slot;  // index of this variable in constraint->vars_
   };
-  void mark_dirty();
+  void update_pending();
 
   FluidSystem* system_;
   std::vector<Membership> members_;
@@ -78,6 +78,12 @@ class Variable {
   double weight_ = 1.0;
   double bound_ = kNoBound;
   double value_ = 0.0;
+  // Weight and bound the last solve used; while they differ the variable is
+  // "pending" and counted in each of its constraints' pending_vars_, so a
+  // change that is undone before the next solve costs no solve at all.
+  double solved_weight_ = 1.0;
+  double solved_bound_ = kNoBound;
+  bool pending_ = false;
   // Solver scratch.
   double new_value_ = 0.0;
   std::uint64_t stamp_ = 0;
@@ -114,9 +120,12 @@ class Constraint {
 
   FluidSystem* system_;
   std::vector<Entry> vars_;
+  Variable* driver_ = nullptr;  // the variable whose value is this capacity
   double capacity_;
   int level_ = 0;
   bool dirty_ = false;
+  bool structural_ = false;         // capacity or membership changed since the last solve
+  std::uint32_t pending_vars_ = 0;  // crossing variables whose weight or bound changed
   // Solver scratch.
   std::uint64_t stamp_ = 0;
   double remaining_ = 0.0;
