@@ -2,7 +2,9 @@
 // input error (one message on stderr, nothing half-written), 2 usage error.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -108,9 +110,14 @@ int cmd_validate(const std::string& file) {
     if (g.spec.mode == vzlab::hv::GuestMode::kVm) ++vms;
     for (const auto& p : g.processes) flops += vzlab::hv::total_flops(p);
   }
-  std::cout << file << ": OK — \"" << scenario->name << "\": " << scenario->hosts.size() << " hosts, "
-            << scenario->guests.size() << " guests (" << vms << " VMs), " << processes << " processes, "
-            << flops << " flops of work\n";
+  auto count = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  char work[32];
+  std::snprintf(work, sizeof work, "%.4g Gflop", flops / 1e9);
+  std::cout << file << ": OK — \"" << scenario->name << "\": " << count(scenario->hosts.size(), "host", "hosts") << ", "
+            << count(scenario->guests.size(), "guest", "guests") << " (" << count(vms, "VM", "VMs") << "), "
+            << count(processes, "process", "processes") << ", " << work << " of work\n";
   return kOk;
 }
 
@@ -124,7 +131,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("vzlab 0.1.0"));
   app.require_subcommand(1);
   app.footer("Exit codes: 0 success, 1 scenario or input error, 2 usage error.\n"
-             "Scenario format: docs/scenario-format.md (or `vzlab schema`).");
+             "Scenario format: docs/scenario-format.md (or `vzlab schema`).\n");
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Simulate a scenario and print its report.");
@@ -135,7 +142,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--format", run.format, "What to print: table (default), csv (guests) or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   run_cmd->add_option("--trace", run.trace, "Write a Chrome/Perfetto trace (one track per host, a slice per task)");
-  run_cmd->footer("Example: vzlab run scenarios/consolidation.yaml --format json --trace trace.json");
+  run_cmd->footer("Example: vzlab run scenarios/consolidation.yaml --format json --trace trace.json\n");
 
   std::string validate_file;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it.");
@@ -143,6 +150,20 @@ int main(int argc, char** argv) {
 
   auto* schema_cmd = app.add_subcommand("schema", "Print the scenario file format (Markdown).");
 
+  if (argc < 2) {
+    std::cerr << app.help() << "\n";
+    return kUsageError;
+  }
+  const std::string first = argv[1];
+  const auto subs = app.get_subcommands([](CLI::App*) { return true; });
+  if (first[0] != '-' && std::none_of(subs.begin(), subs.end(), [&](CLI::App* c) { return c->get_name() == first; })) {
+    std::string near;
+    for (const CLI::App* sub : subs)
+      if (sub->get_name().substr(0, 3) == first.substr(0, 3)) near = sub->get_name();
+    std::cerr << "vzlab: unknown command '" << first << "'"
+              << (near.empty() ? "" : " (did you mean '" + near + "'?)") << "\nRun 'vzlab --help' for usage.\n";
+    return kUsageError;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -45,8 +45,30 @@ void EventQueue::cancel(Timer& t) {
 Timer* EventQueue::pop() {
   assert(!heap_.empty());
   Timer* top = heap_.front().timer;
-  cancel(*top);
+  free_slots_.push_back(heap_.front().slot);
+  top->slot_ = Timer::kNotQueued;
+  const Entry last = heap_.back();
+  heap_.pop_back();
+  if (heap_.empty()) return top;
+  // Floyd's variant: walk the hole at the root down along the smallest
+  // children to a leaf, then sift the former last entry up from there; this
+  // saves comparing it at every level on the way down.
+  std::uint32_t hole = 0;
+  for (std::uint32_t best; (best = smallest_child(hole)) != 0; hole = best) place(hole, heap_[best]);
+  place(hole, last);
+  sift_up(hole);
   return top;
+}
+
+std::uint32_t EventQueue::smallest_child(std::uint32_t i) const {
+  const auto n = static_cast<std::uint32_t>(heap_.size());
+  const std::uint32_t first = kArity * i + 1;
+  if (first >= n) return 0;
+  std::uint32_t best = first;
+  const std::uint32_t end = first + kArity < n ? first + kArity : n;
+  for (std::uint32_t c = first + 1; c < end; ++c)
+    if (before(heap_[c], heap_[best])) best = c;
+  return best;
 }
 
 void EventQueue::sift_up(std::uint32_t i) {
@@ -62,18 +84,7 @@ void EventQueue::sift_up(std::uint32_t i) {
 
 void EventQueue::sift_down(std::uint32_t i) {
   const Entry e = heap_[i];
-  const auto n = static_cast<std::uint32_t>(heap_.size());
-  for (;;) {
-    const std::uint32_t first = kArity * i + 1;
-    if (first >= n) break;
-    std::uint32_t best = first;
-    const std::uint32_t end = first + kArity < n ? first + kArity : n;
-    for (std::uint32_t c = first + 1; c < end; ++c)
-      if (before(heap_[c], heap_[best])) best = c;
-    if (!before(heap_[best], e)) break;
-    place(i, heap_[best]);
-    i = best;
-  }
+  for (std::uint32_t best; (best = smallest_child(i)) != 0 && before(heap_[best], e); i = best) place(i, heap_[best]);
   place(i, e);
 }
 

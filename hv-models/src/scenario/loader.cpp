@@ -21,6 +21,7 @@ namespace vzlab::hv::scenario {
 namespace {
 
 constexpr long kMaxCount = 10'000'000;
+constexpr long kMaxCores = 1 << 20;
 
 struct Failure {
   LoadError error;
@@ -149,7 +150,7 @@ class Loader {
         return k.default_value;
       }
       YAML::Node n = node(key);
-      if (!n.IsScalar()) fail(key, std::string("expected a single value for '") + key + "', got a " + kind_of(n));
+      if (!n.IsScalar()) fail(key, std::string("expected a single value for '") + key + "', got " + kind_of(n));
       return n.Scalar();
     }
 
@@ -259,7 +260,7 @@ class Loader {
       }
       YAML::Node n = node(key);
       if (n.IsNull()) return items;
-      if (!n.IsSequence()) fail(key, "expected a list for '" + std::string(key) + "', got a " + kind_of(n));
+      if (!n.IsSequence()) fail(key, "expected a list for '" + std::string(key) + "', got " + kind_of(n));
       for (const auto& item : n) items.push_back(item);
       return items;
     }
@@ -279,10 +280,10 @@ class Loader {
       return all;
     }
     static std::string kind_of(const YAML::Node& n) {
-      if (n.IsMap()) return "map";
-      if (n.IsSequence()) return "list";
-      if (n.IsNull()) return "empty value";
-      return "single value";
+      if (n.IsMap()) return "a map";
+      if (n.IsSequence()) return "a list";
+      if (n.IsNull()) return "an empty value";
+      return "a single value";
     }
 
     const Loader& l_;
@@ -346,9 +347,10 @@ class Loader {
       const std::string name = h.scalar("name");
       const std::string group = h.text("group");
       const long cores = h.integer("cores");
+      if (cores > kMaxCores) h.fail("cores", "cores " + std::to_string(cores) + " is above the limit of " + std::to_string(kMaxCores));
       const double speed = h.quantity("speed");
       for (long i = 0; i < count; ++i) {
-        HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(std::min<long>(cores, 1 << 20)), speed,
+        HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(cores), speed,
                       group.empty() ? "" : expand(h, "group", group, i, count)};
         if (!host_index_.emplace(spec.name, sc.hosts.size()).second)
           h.fail("name", "host name '" + spec.name + "' is used twice");
@@ -370,7 +372,8 @@ class Loader {
     t.name = p.text("name", "p" + std::to_string(idx));
     t.count = p.integer("count");
     t.repeat = p.integer("repeat");
-    if (t.count > kMaxCount) p.fail("count", "count is above the limit of " + std::to_string(kMaxCount));
+    if (t.count > kMaxCount)
+      p.fail("count", "count " + std::to_string(t.count) + " is above the limit of " + std::to_string(kMaxCount));
     const auto steps = p.list("steps");
     if (steps.empty()) p.fail("steps", "a process needs at least one step");
     for (std::size_t s = 0; s < steps.size(); ++s) {
@@ -411,7 +414,8 @@ class Loader {
     for (std::size_t idx = 0; idx < items.size(); ++idx) {
       Map g(*this, items[idx], section("guest"), "guests[" + std::to_string(idx) + "]");
       const long count = g.integer("count");
-      if (count > kMaxCount) g.fail("count", "count is above the limit of " + std::to_string(kMaxCount));
+      if (count > kMaxCount)
+        g.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
       const std::string name = g.scalar("name");
       const std::string host = g.scalar("host");
       const std::string group = g.text("group");
@@ -421,7 +425,9 @@ class Loader {
       if (base.mode == GuestMode::kNative)
         for (const char* k : {"vcpus", "cap", "share"})
           if (g.has(k)) g.fail(k, std::string("'") + k + "' only applies to virtual machines (mode: vm)");
-      base.vcpus = static_cast<int>(std::min<long>(g.integer("vcpus"), 1 << 20));
+      const long vcpus = g.integer("vcpus");
+      if (vcpus > kMaxCores) g.fail("vcpus", "vcpus " + std::to_string(vcpus) + " is above the limit of " + std::to_string(kMaxCores));
+      base.vcpus = static_cast<int>(vcpus);
       if (auto cap = g.optional_quantity("cap")) base.cap_flops = *cap;
       base.share = g.number("share");
       const Draw start = g.draw("start");
@@ -447,7 +453,8 @@ class Loader {
       }
 
       double arrival = 0.0;
-      engine::RandomStream arrivals(seed_, "interarrival/" + std::to_string(idx));
+      // Named after the item's name template, not its position in the file.
+      engine::RandomStream arrivals(seed_, "interarrival/" + name);
       for (long i = 0; i < count; ++i) {
         GuestPlan plan;
         plan.spec = base;

@@ -1,7 +1,6 @@
 #include "vzlab/hv/scenario/name_template.hpp"
 
 #include <cctype>
-#include <cstdio>
 
 namespace vzlab::hv::scenario {
 
@@ -38,17 +37,21 @@ class Expr {
   void fail(std::string msg) {
     if (error_.empty()) error_ = std::move(msg);
   }
+  std::optional<long> overflow() {
+    fail("number too large");
+    return std::nullopt;
+  }
   std::optional<long> expr() {
     auto v = term();
     while (v) {
       if (eat('+')) {
         auto r = term();
         if (!r) return std::nullopt;
-        *v += *r;
+        if (__builtin_add_overflow(*v, *r, &*v)) return overflow();
       } else if (eat('-')) {
         auto r = term();
         if (!r) return std::nullopt;
-        *v -= *r;
+        if (__builtin_sub_overflow(*v, *r, &*v)) return overflow();
       } else {
         break;
       }
@@ -69,7 +72,11 @@ class Expr {
         fail("division by zero");
         return std::nullopt;
       }
-      *v = op == '*' ? *v * *r : op == '/' ? *v / *r : *v % *r;
+      if (op == '*') {
+        if (__builtin_mul_overflow(*v, *r, &*v)) return overflow();
+      } else {
+        *v = op == '/' ? *v / *r : *v % *r;
+      }
     }
     return v;
   }
@@ -150,9 +157,11 @@ std::optional<std::string> expand_template(std::string_view text, long i, std::s
     std::string why;
     auto v = Expr(field, i).parse(&why);
     if (!v) return fail("in \"{" + std::string(field) + "}\": " + why);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%0*ld", width, *v);
-    out += buf;
+    const bool negative = *v < 0;
+    std::string digits = std::to_string(negative ? -(*v + 1) + 1UL : static_cast<unsigned long>(*v));
+    const long pad = width - (negative ? 1 : 0) - static_cast<long>(digits.size());
+    if (pad > 0) digits.insert(0, static_cast<std::size_t>(pad), '0');
+    out += (negative ? "-" : "") + digits;
     pos = close + 1;
   }
   return out;

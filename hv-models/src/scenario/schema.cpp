@@ -36,7 +36,7 @@ until: 1h
 hosts:
   - {name: h0, cores: 2, speed: 1Gf}
 guests:
-  - {name: vm-{i}, count: 2, host: h0, workload: batch}
+  - {name: "vm-{i}", count: 2, host: h0, workload: batch}
 workloads:
   batch:
     - steps: [{compute: 10Gf}]

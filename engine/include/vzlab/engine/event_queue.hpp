@@ -72,6 +72,8 @@ class EventQueue {
   static bool before(const Entry& a, const Entry& b) {
     return a.time < b.time || (a.time == b.time && a.seq < b.seq);
   }
+  /// Index of the smallest child of slot i, or 0 when i is a leaf.
+  std::uint32_t smallest_child(std::uint32_t i) const;
   void sift_up(std::uint32_t i);
   void sift_down(std::uint32_t i);
   void place(std::uint32_t i, const Entry& e) {

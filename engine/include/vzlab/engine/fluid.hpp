@@ -15,13 +15,55 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace vzlab::engine {
 
 class Constraint;
 class FluidSystem;
+
+/// Growable array of trivially copyable T that keeps up to N items inline,
+/// so the common case (a task on one CPU) never allocates.
+template <typename T, std::uint32_t N>
+class SmallVector {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  SmallVector() = default;
+  SmallVector(const SmallVector&) = delete;
+  SmallVector& operator=(const SmallVector&) = delete;
+  T* begin() { return data(); }
+  T* end() { return data() + size_; }
+  const T* begin() const { return data(); }
+  const T* end() const { return data() + size_; }
+  T& operator[](std::uint32_t i) { return data()[i]; }
+  T& back() { return data()[size_ - 1]; }
+  std::uint32_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }
+  void push_back(const T& v) {
+    if (size_ == capacity_) grow();
+    data()[size_++] = v;
+  }
+
+ private:
+  T* data() { return heap_ ? heap_.get() : inline_; }
+  const T* data() const { return heap_ ? heap_.get() : inline_; }
+  void grow() {
+    auto bigger = std::make_unique<T[]>(capacity_ * 2);
+    std::memcpy(static_cast<void*>(bigger.get()), data(), sizeof(T) * size_);
+    heap_ = std::move(bigger);
+    capacity_ *= 2;
+  }
+  T inline_[N];
+  std::unique_ptr<T[]> heap_;
+  std::uint32_t size_ = 0;
+  std::uint32_t capacity_ = N;
+};
 
 /// Receives a variable's new value after a solve that changed it.
 class VariableObserver {
@@ -72,7 +114,7 @@ class Variable {
   void update_pending();
 
   FluidSystem* system_;
-  std::vector<Membership> members_;
+  SmallVector<Membership, 1> members_;
   VariableObserver* observer_ = nullptr;
   Constraint* drives_ = nullptr;
   double weight_ = 1.0;

@@ -1,0 +1,415 @@
+// The `vzlab` command as a user runs it: exit codes, messages, outputs.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "vzlab/hv/scenario/schema.hpp"
+
+namespace vzlab::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kVzlab = std::string(VZLAB_BINARY_DIR) + "/cli/vzlab";
+const std::string kConsolidation = std::string(VZLAB_SOURCE_DIR) + "/scenarios/consolidation.yaml";
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// Text without the lines that contain any of `keys` (e.g. "\"wall_s\"").
+std::string without_lines(const std::string& text, const std::vector<std::string>& keys) {
+  std::string out;
+  for (const std::string& line : lines_of(text))
+    if (std::none_of(keys.begin(), keys.end(), [&](const std::string& k) { return line.find(k) != std::string::npos; }))
+      out += line + "\n";
+  return out;
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "vzlab_cli_XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    ASSERT_TRUE(fs::exists(kVzlab)) << kVzlab << " is not built";
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Runs vzlab with the given arguments (already quoted where needed).
+  Outcome vzlab(const std::string& args) {
+    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    const std::string cmd = quote(kVzlab) + " " + args + " >" + quote(out.string()) + " 2>" + quote(err.string());
+    const int status = std::system(cmd.c_str());
+    Outcome r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(out);
+    r.err = read_file(err);
+    fs::remove(out);
+    fs::remove(err);
+    return r;
+  }
+
+  // Writes a scenario file into the test folder and returns its path.
+  std::string write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+
+  json run_json(const std::string& args) {
+    Outcome r = vzlab("run " + args + " --format json");
+    EXPECT_EQ(r.code, 0) << r.err;
+    try {
+      return json::parse(r.out);
+    } catch (const json::exception& e) {
+      ADD_FAILURE() << "not JSON: " << e.what() << "\n" << r.out;
+      return json::object();
+    }
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, HelpListsTheCommands) {
+  // --help succeeds (0) and names the three subcommands.
+  Outcome r = vzlab("--help");
+  EXPECT_EQ(r.code, 0) << r.err;
+  for (const char* cmd : {"run", "validate", "schema"}) EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+}
+
+TEST_F(Cli, NoArgumentsIsAUsageError) {
+  // Exit code 2 = usage error (main.cpp), with something said on stderr.
+  Outcome r = vzlab("");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_FALSE(r.err.empty());
+}
+
+TEST_F(Cli, UnknownCommandIsAUsageError) {
+  // "frobnicate" is no subcommand: exit 2, and it is named on stderr.
+  Outcome r = vzlab("frobnicate");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("frobnicate"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, RunWithoutFileIsAUsageError) {
+  // FILE is required: exit 2.
+  Outcome r = vzlab("run");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_FALSE(r.err.empty());
+}
+
+TEST_F(Cli, UnknownFormatIsAUsageError) {
+  // --format takes table, csv or json: xml exits 2 and prints no report.
+  Outcome r = vzlab("run " + quote(kConsolidation) + " --format xml");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST_F(Cli, MissingScenarioFile) {
+  // Exit 1 (input error) with exactly one line on stderr that names the file.
+  const std::string path = (dir_ / "missing.yaml").string();
+  Outcome r = vzlab("run " + quote(path));
+  EXPECT_EQ(r.code, 1);
+  const auto err = lines_of(r.err);
+  ASSERT_EQ(err.size(), 1u) << r.err;
+  EXPECT_NE(err[0].find(path), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+// "cores: four" is on line 4; its value starts at column 12 ("    cores: " is 11 characters).
+const char* kMalformed = "version: 1\nhosts:\n  - name: h0\n    cores: four\n    speed: 1Gf\n";
+
+TEST_F(Cli, MalformedScenarioWritesNothing) {
+  // Exit 1; stderr is "file:4:12: error: hosts[0].cores: ..."; neither the --out folder nor the
+  // --trace file is created.
+  const std::string bad = write("bad.yaml", kMalformed);
+  const fs::path out = dir_ / "out", trace = dir_ / "trace.json";
+  Outcome r = vzlab("run " + quote(bad) + " --out " + quote(out.string()) + " --trace " + quote(trace.string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find(bad + ":4:12:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("hosts[0].cores"), std::string::npos) << r.err;
+  EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(trace));
+}
+
+TEST_F(Cli, ValidateReportsTheSameError) {
+  // validate checks without running: the same error, exit 1.
+  const std::string bad = write("bad.yaml", kMalformed);
+  Outcome r = vzlab("validate " + quote(bad));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find(bad + ":4:12:"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, ValidateConsolidation) {
+  // consolidation.yaml: 8 + 2 hosts, 8 native + 8 VM guests, 2 processes each = 32.
+  Outcome r = vzlab("validate " + quote(kConsolidation));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("OK"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("10 hosts, 16 guests (8 VMs), 32 processes"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, SchemaPrintsTheMarkdown) {
+  // `vzlab schema` prints schema_markdown() exactly.
+  Outcome r = vzlab("schema");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(r.out == hv::scenario::schema_markdown()) << "stdout differs from schema_markdown()";
+}
+
+TEST_F(Cli, JsonReport) {
+  // Keys of the report; 10 hosts and 16 guests; every guest finishes (no until).
+  // Bounds by hand: each web/db chain is 60 x (>= 0.2 Gf of work + 2.7 s of sleep) >= 60 x 2.9 = 174 s;
+  // a native app has its own 2 cores, so each task runs at 1 Gf/s: <= 60 x (0.4 + 2.7) = 186 s;
+  // a VM task gets at least 2 Gf/s / 8 tasks: <= 60 x (0.4 / 0.25 + 2.7) = 258 s.
+  const json j = run_json(quote(kConsolidation));
+  for (const char* k : {"scenario", "seed", "makespan_s", "events", "wall_s", "simulated_s", "unfinished_guests",
+                        "hosts", "guests"})
+    EXPECT_TRUE(j.contains(k)) << k;
+  EXPECT_EQ(j.value("scenario", ""), "Consolidation: 8 underused servers become 2 virtualization hosts");
+  EXPECT_EQ(j.value("seed", 0), 1);
+  EXPECT_GT(j.value("events", 0), 0);
+  EXPECT_GE(j.value("wall_s", -1.0), 0.0);
+  EXPECT_EQ(j.value("unfinished_guests", -1), 0);
+  ASSERT_TRUE(j["hosts"].is_array());
+  ASSERT_EQ(j["hosts"].size(), 10u);
+  for (const json& h : j["hosts"]) {
+    ASSERT_TRUE(h.contains("name") && h.contains("utilization"));
+    EXPECT_GT(h["utilization"].get<double>(), 0.0) << h["name"];
+    EXPECT_LE(h["utilization"].get<double>(), 1.0) << h["name"];
+  }
+  EXPECT_EQ(j["hosts"][0]["name"], "legacy-0");
+  EXPECT_EQ(j["hosts"][9]["name"], "vmhost-1");
+  ASSERT_TRUE(j["guests"].is_array());
+  ASSERT_EQ(j["guests"].size(), 16u);
+  double last = 0;
+  for (const json& g : j["guests"]) {
+    ASSERT_TRUE(g.contains("name") && g.contains("host") && g.contains("finished_at_s")) << g.dump();
+    ASSERT_TRUE(g["finished_at_s"].is_number()) << g.dump();
+    const double t = g["finished_at_s"].get<double>();
+    EXPECT_GE(t, 174.0) << g["name"];
+    EXPECT_LE(t, g["host"].get<std::string>().rfind("legacy", 0) == 0 ? 186.0 : 258.0) << g["name"];
+    last = std::max(last, t);
+  }
+  EXPECT_EQ(j["guests"][8]["name"], "app0-vm");
+  EXPECT_EQ(j["guests"][8]["host"], "vmhost-0");
+  EXPECT_EQ(j["guests"][15]["host"], "vmhost-1");
+  EXPECT_DOUBLE_EQ(j.value("makespan_s", -1.0), last);
+}
+
+TEST_F(Cli, TinyScenarioMakespan) {
+  // 1 host, 2 cores of 1 Gf/s; 3 one-vCPU VMs computing 2 Gf each: max-min gives each 2/3 Gf/s
+  // (below the 1 Gf/s one vCPU allows), so all finish at 2 Gf / (2/3 Gf/s) = 3 s.
+  const std::string file = write("tiny.yaml", R"(version: 1
+hosts:
+  - {name: h0, cores: 2, speed: 1Gf}
+guests:
+  - name: vm{i}
+    count: 3
+    host: h0
+    processes: [{steps: [{compute: 2Gf}]}]
+)");
+  const json j = run_json(quote(file));
+  EXPECT_NEAR(j.value("makespan_s", -1.0), 3.0, 1e-9);
+  ASSERT_EQ(j["guests"].size(), 3u);
+  for (const json& g : j["guests"]) EXPECT_NEAR(g["finished_at_s"].get<double>(), 3.0, 1e-9) << g.dump();
+  // Utilization: 6 Gf done / (2 cores x 1 Gf/s x 3 s) = 1.
+  EXPECT_NEAR(j["hosts"][0]["utilization"].get<double>(), 1.0, 1e-9);
+}
+
+TEST_F(Cli, SameSeedSameOutputOtherSeedOtherOutput) {
+  // Runs are deterministic: two runs differ only in wall_s; --seed 2 changes the drawn work,
+  // so the output differs even without its "seed" line.
+  const std::string args = "run " + quote(kConsolidation) + " --format json";
+  Outcome a = vzlab(args), b = vzlab(args), c = vzlab(args + " --seed 2");
+  ASSERT_EQ(a.code, 0);
+  ASSERT_EQ(b.code, 0);
+  ASSERT_EQ(c.code, 0);
+  EXPECT_NE(a.out.find("\"wall_s\""), std::string::npos);
+  EXPECT_EQ(without_lines(a.out, {"\"wall_s\""}), without_lines(b.out, {"\"wall_s\""}));
+  EXPECT_NE(without_lines(a.out, {"\"wall_s\"", "\"seed\""}), without_lines(c.out, {"\"wall_s\"", "\"seed\""}));
+  EXPECT_EQ(json::parse(c.out).value("seed", 0), 2);
+}
+
+TEST_F(Cli, OutDirWritesThreeCsvFiles) {
+  // summary.csv: header + 9 keys; hosts.csv: header + 10 hosts; guests.csv: header + 16 guests;
+  // no temporary file is left behind.
+  const fs::path out = dir_ / "results";
+  Outcome r = vzlab("run " + quote(kConsolidation) + " --out " + quote(out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto summary = lines_of(read_file(out / "summary.csv"));
+  const auto hosts = lines_of(read_file(out / "hosts.csv"));
+  const auto guests = lines_of(read_file(out / "guests.csv"));
+  ASSERT_FALSE(summary.empty());
+  ASSERT_FALSE(hosts.empty());
+  ASSERT_FALSE(guests.empty());
+  EXPECT_EQ(summary[0], "key,value");
+  EXPECT_EQ(summary.size(), 10u);
+  EXPECT_EQ(hosts[0], "name,group,cores,speed_flops,guests,flops_done,utilization");
+  EXPECT_EQ(hosts.size(), 11u);
+  EXPECT_EQ(hosts[1].rfind("legacy-0,before,2,", 0), 0u) << hosts[1];
+  EXPECT_EQ(guests[0], "name,host,mode,started_at_s,finished_at_s,tasks_completed,flops_done");
+  EXPECT_EQ(guests.size(), 17u);
+  EXPECT_EQ(guests[1].rfind("app0-native,legacy-0,native,", 0), 0u) << guests[1];
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(out)) {
+    names.insert(e.path().filename().string());
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"summary.csv", "hosts.csv", "guests.csv"}));
+}
+
+TEST_F(Cli, TraceHasSlicesAndOneTrackPerHost) {
+  // The trace is Chrome JSON: "X" slices for tasks, a "process_name" metadata event per host.
+  const fs::path trace = dir_ / "trace.json";
+  Outcome r = vzlab("run " + quote(kConsolidation) + " --trace " + quote(trace.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  json t;
+  ASSERT_NO_THROW(t = json::parse(read_file(trace)));
+  ASSERT_TRUE(t.contains("traceEvents") && t["traceEvents"].is_array());
+  std::set<std::string> host_tracks;
+  std::set<long> pids;
+  std::size_t slices = 0;
+  for (const json& e : t["traceEvents"]) {
+    if (e.value("ph", "") == "M" && e.value("name", "") == "process_name") {
+      host_tracks.insert(e["args"]["name"].get<std::string>());
+      pids.insert(e["pid"].get<long>());
+    }
+  }
+  for (const json& e : t["traceEvents"]) {
+    if (e.value("ph", "") != "X") continue;
+    ++slices;
+    EXPECT_GE(e["dur"].get<double>(), 0.0);
+    EXPECT_TRUE(pids.count(e["pid"].get<long>())) << e.dump();
+  }
+  EXPECT_GT(slices, 0u);
+  std::set<std::string> expected;
+  for (int i = 0; i < 8; ++i) expected.insert("legacy-" + std::to_string(i));
+  expected.insert("vmhost-0");
+  expected.insert("vmhost-1");
+  EXPECT_EQ(host_tracks, expected);
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+}
+
+TEST_F(Cli, UntilStopsTheRun) {
+  // --until 10: every guest needs >= 174 s (see JsonReport), so all 16 are unfinished at 10 s.
+  const json j = run_json(quote(kConsolidation) + " --until 10");
+  EXPECT_DOUBLE_EQ(j.value("simulated_s", -1.0), 10.0);
+  EXPECT_DOUBLE_EQ(j.value("until_s", -1.0), 10.0);
+  EXPECT_EQ(j.value("unfinished_guests", 0), 16);
+  for (const json& g : j["guests"]) EXPECT_TRUE(g["finished_at_s"].is_null()) << g.dump();
+}
+
+TEST_F(Cli, UntilTakesUnits) {
+  // --until 250ms is 0.25 s.
+  const json j = run_json(quote(kConsolidation) + " --until 250ms");
+  EXPECT_DOUBLE_EQ(j.value("simulated_s", -1.0), 0.25);
+}
+
+TEST_F(Cli, BadUntilIsAUsageError) {
+  // "abc" is no duration and a negative time is not allowed: exit 2.
+  Outcome r = vzlab("run " + quote(kConsolidation) + " --until abc");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--until"), std::string::npos) << r.err;
+  EXPECT_EQ(vzlab("run " + quote(kConsolidation) + " --until -5").code, 2);
+}
+
+TEST_F(Cli, CsvFormatPrintsTheGuests) {
+  // --format csv prints guests.csv: header + 16 rows.
+  Outcome r = vzlab("run " + quote(kConsolidation) + " --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 17u) << r.out;
+  EXPECT_EQ(lines[0], "name,host,mode,started_at_s,finished_at_s,tasks_completed,flops_done");
+}
+
+TEST_F(Cli, TableFormatIsTheDefault) {
+  // Without --format the table shows the scenario name and the Hosts and Guests sections.
+  Outcome r = vzlab("run " + quote(kConsolidation));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Consolidation: 8 underused servers"), std::string::npos);
+  EXPECT_NE(r.out.find("Hosts"), std::string::npos);
+  EXPECT_NE(r.out.find("Guests"), std::string::npos);
+  EXPECT_EQ(r.out.find("{"), std::string::npos) << "looks like JSON";
+}
+
+TEST_F(Cli, FileOutputSettingsAreDefaultsTheCommandLineOverrides) {
+  // output: {format: json, dir: D} in the file prints JSON and writes D; --format csv overrides the format.
+  const fs::path out = dir_ / "from-file";
+  const std::string file = write("out.yaml", "version: 1\noutput: {format: json, dir: " + out.string() +
+                                                 "}\nhosts: [{name: h0, speed: 1Gf}]\n"
+                                                 "guests: [{name: g, host: h0, processes: [{steps: [{compute: 1Gf}]}]}]\n");
+  Outcome r = vzlab("run " + quote(file));
+  ASSERT_EQ(r.code, 0) << r.err;
+  json parsed;
+  ASSERT_NO_THROW(parsed = json::parse(r.out)) << r.out;
+  EXPECT_EQ(parsed.value("makespan_s", -1.0), 1.0);  // 1 Gf alone at 1 Gf/s
+  EXPECT_TRUE(fs::exists(out / "guests.csv"));
+  Outcome c = vzlab("run " + quote(file) + " --format csv");
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(lines_of(c.out).size(), 2u) << c.out;
+}
+
+TEST_F(Cli, UnwritableOutputWritesNothing) {
+  // --out under a regular file cannot be created: exit 1, one message, and the trace is not written.
+  write("plain-file", "x");
+  const fs::path trace = dir_ / "trace.json";
+  Outcome r = vzlab("run " + quote(kConsolidation) + " --out " + quote((dir_ / "plain-file" / "sub").string()) +
+                " --trace " + quote(trace.string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_FALSE(r.err.empty());
+  EXPECT_FALSE(fs::exists(trace));
+}
+
+TEST_F(Cli, FailedTraceLeavesNoCsvBehind) {
+  // The trace goes to a folder that does not exist: the batch fails, so none of the CSV files of
+  // --out appear either (all or nothing), and no temporary file is left.
+  const fs::path out = dir_ / "out";
+  Outcome r = vzlab("run " + quote(kConsolidation) + " --out " + quote(out.string()) + " --trace " +
+                quote((dir_ / "no-such-dir" / "trace.json").string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_FALSE(r.err.empty());
+  if (fs::exists(out)) {
+    EXPECT_TRUE(fs::is_empty(out)) << "files left in " << out;
+  }
+}
+
+}  // namespace
+}  // namespace vzlab::cli

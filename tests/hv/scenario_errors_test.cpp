@@ -1,0 +1,417 @@
+// Bad scenario texts: every kind of mistake gives one LoadError with the line
+// and column of the offending text (1-based), the key path and a useful hint.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "vzlab/hv/scenario/scenario.hpp"
+
+namespace vzlab::hv::scenario {
+namespace {
+
+// What a test expects of the error; column 0 means "not checked".
+struct Expect {
+  int line;
+  int column;
+  std::string key;
+  std::string hint;
+};
+
+// Loads text that must fail and checks the error against `want`.
+LoadError expect_error(const std::string& text, const Expect& want) {
+  LoadResult r = load_string(text, "bad.yaml", {});
+  if (r.ok()) {
+    ADD_FAILURE() << "loaded without error:\n" << text;
+    return {};
+  }
+  EXPECT_FALSE(r.scenario.has_value());
+  const LoadError& e = *r.error;
+  EXPECT_EQ(e.file, "bad.yaml");
+  EXPECT_EQ(e.line, want.line) << e.format();
+  if (want.column > 0) {
+    EXPECT_EQ(e.column, want.column) << e.format();
+  }
+  EXPECT_EQ(e.key, want.key) << e.format();
+  EXPECT_NE(e.message.find(want.hint), std::string::npos) << "hint \"" << want.hint << "\" not in: " << e.format();
+  return e;
+}
+
+// A valid start: line 1 version, lines 2-4 one host h0; guests begin on line 5.
+const std::string kHead = "version: 1\nhosts:\n  - name: h0\n    speed: 1Gf\n";
+
+// kHead plus one guest g on h0 (lines 5-8) whose single process's steps follow on line 10.
+std::string with_step(const std::string& step) {
+  return kHead + "guests:\n  - name: g\n    host: h0\n    processes:\n      - steps:\n          - " + step + "\n";
+}
+
+TEST(ScenarioErrors, FormatIsFileLineColumnKeyMessage) {
+  // LoadError::format(): "file:line:col: error: key: message"; without a line or a key those parts go.
+  EXPECT_EQ((LoadError{"f.yaml", 3, 7, "hosts[0].cores", "bad"}).format(), "f.yaml:3:7: error: hosts[0].cores: bad");
+  EXPECT_EQ((LoadError{"f.yaml", 0, 0, "", "cannot open"}).format(), "f.yaml: error: cannot open");
+  EXPECT_EQ((LoadError{"f.yaml", 2, 1, "", "not a map"}).format(), "f.yaml:2:1: error: not a map");
+}
+
+TEST(ScenarioErrors, FormatOfARealError) {
+  // "cores: four" on line 4, value at column 12 ("    cores: " is 11 characters).
+  const LoadError e = expect_error("version: 1\nhosts:\n  - name: h0\n    cores: four\n    speed: 1Gf\n",
+                                   {4, 12, "hosts[0].cores", "whole number"});
+  EXPECT_EQ(e.format().rfind("bad.yaml:4:12: error: hosts[0].cores: ", 0), 0u) << e.format();
+}
+
+TEST(ScenarioErrors, YamlSyntaxError) {
+  // "speed: 1Gf: 2" is not YAML (a second ':' in a plain value): reported on line 4 where it is.
+  expect_error("version: 1\nhosts:\n  - name: h0\n    speed: 1Gf: 2\n", {4, 0, "", "YAML syntax error"});
+}
+
+TEST(ScenarioErrors, UnclosedFlowListIsASyntaxError) {
+  // "[1Gf" never closed: a syntax error, found after the last line (line 5).
+  expect_error("version: 1\nhosts:\n  - name: h0\n    speed: [1Gf\n", {5, 0, "", "YAML syntax error"});
+}
+
+TEST(ScenarioErrors, EmptyFile) {
+  // No node at all, so no line (0): the message says what a scenario needs.
+  expect_error("", {0, 0, "", "the file is empty"});
+  expect_error("# just a comment\n", {0, 0, "", "the file is empty"});
+}
+
+TEST(ScenarioErrors, TopLevelIsNotAMap) {
+  // A list at the top (line 1, column 1): the message lists the scenario keys.
+  const LoadError e = expect_error("- a\n- b\n", {1, 1, "", "expected a map of scenario keys"});
+  EXPECT_NE(e.message.find("version"), std::string::npos);
+  expect_error("just text\n", {1, 1, "", "expected a map"});
+}
+
+TEST(ScenarioErrors, MissingVersion) {
+  // An absent key is reported at the map that lacks it: the top map, line 1 column 1.
+  expect_error("hosts:\n  - {name: h0, speed: 1Gf}\n", {1, 1, "version", "missing required key 'version'"});
+}
+
+TEST(ScenarioErrors, UnsupportedVersion) {
+  // "version: 2": value at line 1, column 10.
+  expect_error("version: 2\nhosts:\n  - {name: h0, speed: 1Gf}\n", {1, 10, "version", "unsupported version 2"});
+}
+
+TEST(ScenarioErrors, UnknownTopLevelKeySuggestsTheClosest) {
+  // "hots" is one letter from "hosts"; an unknown key is reported at the key itself (line 2, column 1).
+  const LoadError e = expect_error("version: 1\nhots:\n  - {name: h0, speed: 1Gf}\n",
+                                   {2, 1, "hots", "did you mean 'hosts'?"});
+  EXPECT_NE(e.message.find("allowed: version, name"), std::string::npos) << e.message;
+}
+
+TEST(ScenarioErrors, UnknownHostKeyCloseToOne) {
+  // "core" is one edit from "cores"; the key is on line 4, column 5.
+  expect_error("version: 1\nhosts:\n  - name: h0\n    core: 2\n    speed: 1Gf\n",
+               {4, 5, "hosts[0].core", "unknown key 'core' in host (did you mean 'cores'?)"});
+}
+
+TEST(ScenarioErrors, UnknownHostKeyFarFromAll) {
+  // "cpus" is 3 edits from "cores" and "count", above the limit max(2, 4/3) + 1 = 3 (exclusive):
+  // no suggestion, but the allowed keys are listed.
+  const LoadError e = expect_error("version: 1\nhosts:\n  - name: h0\n    cpus: 2\n    speed: 1Gf\n",
+                                   {4, 5, "hosts[0].cpus", "allowed: name, count, group, cores, speed"});
+  EXPECT_EQ(e.message.find("did you mean"), std::string::npos) << e.message;
+}
+
+TEST(ScenarioErrors, WrongTypeForAnInteger) {
+  // "cores: four": value at line 4, column 12.
+  expect_error("version: 1\nhosts:\n  - name: h0\n    cores: four\n    speed: 1Gf\n",
+               {4, 12, "hosts[0].cores", "expected a whole number for 'cores', got \"four\""});
+}
+
+TEST(ScenarioErrors, NonIntegerForAnInteger) {
+  // "cores: 2.5" is a number but not a whole one.
+  expect_error("version: 1\nhosts:\n  - name: h0\n    cores: 2.5\n    speed: 1Gf\n",
+               {4, 12, "hosts[0].cores", "expected a whole number for 'cores', got \"2.5\""});
+}
+
+TEST(ScenarioErrors, MapWhereAValueIsExpected) {
+  // "cores: {a: 1}" is a map, not a single value.
+  expect_error("version: 1\nhosts:\n  - name: h0\n    cores: {a: 1}\n    speed: 1Gf\n",
+               {4, 12, "hosts[0].cores", "got a map"});
+}
+
+TEST(ScenarioErrors, ZeroCores) {
+  // schema: cores >= 1.
+  expect_error("version: 1\nhosts:\n  - name: h0\n    cores: 0\n    speed: 1Gf\n",
+               {4, 12, "hosts[0].cores", "'cores' must be >= 1, got 0"});
+}
+
+TEST(ScenarioErrors, NegativeCores) {
+  // schema: cores >= 1.
+  expect_error("version: 1\nhosts:\n  - name: h0\n    cores: -3\n    speed: 1Gf\n",
+               {4, 12, "hosts[0].cores", "'cores' must be >= 1, got -3"});
+}
+
+TEST(ScenarioErrors, ZeroSpeed) {
+  // schema: speed > 0 (exclusive).
+  expect_error("version: 1\nhosts:\n  - name: h0\n    speed: 0\n", {4, 12, "hosts[0].speed", "'speed' must be > 0"});
+}
+
+TEST(ScenarioErrors, BadUnit) {
+  // "1 GHz" is a clock rate, not flop/s: the unit is named and examples are given.
+  const LoadError e = expect_error("version: 1\nhosts:\n  - name: h0\n    speed: 1 GHz\n",
+                                   {4, 12, "hosts[0].speed", "unknown unit \"GHz\""});
+  EXPECT_NE(e.message.find("Gf/s"), std::string::npos) << e.message;
+}
+
+TEST(ScenarioErrors, FlopsForADuration) {
+  // "sleep: 1Gf": step on line 10 "          - sleep: 1Gf", value at column 20.
+  expect_error(with_step("sleep: 1Gf"), {10, 20, "guests[0].processes[0].steps[0].sleep", "unknown unit \"Gf\""});
+}
+
+TEST(ScenarioErrors, NegativeCompute) {
+  // schema: compute >= 0; "-1Gf" at line 10, column 22.
+  expect_error(with_step("compute: -1Gf"), {10, 22, "guests[0].processes[0].steps[0].compute", "must be >= 0"});
+}
+
+TEST(ScenarioErrors, HostWithoutSpeed) {
+  // The missing key is reported at the host's map, which starts at "name" (line 3, column 5).
+  expect_error("version: 1\nhosts:\n  - name: h0\n    cores: 2\n", {3, 5, "hosts[0].speed", "missing required key 'speed'"});
+}
+
+TEST(ScenarioErrors, GuestWithoutHost) {
+  // The guest's map starts at "name" on line 6, column 5.
+  expect_error(kHead + "guests:\n  - name: g\n    vcpus: 2\n", {6, 5, "guests[0].host", "missing required key 'host'"});
+}
+
+TEST(ScenarioErrors, NoHostsKey) {
+  // 'hosts' is required (schema default: none).
+  expect_error("version: 1\n", {1, 1, "hosts", "missing required key 'hosts'"});
+}
+
+TEST(ScenarioErrors, EmptyHostList) {
+  // "hosts: []" at line 2, column 8: a scenario needs at least one host.
+  expect_error("version: 1\nhosts: []\n", {2, 8, "hosts", "at least one host"});
+}
+
+TEST(ScenarioErrors, HostItemIsNotAMap) {
+  // "hosts: [h0]": the item h0 (line 2, column 9) is a word, not a map of host keys.
+  expect_error("version: 1\nhosts: [h0]\n", {2, 9, "hosts[0]", "expected a map of host keys"});
+}
+
+TEST(ScenarioErrors, GuestsIsNotAList) {
+  // "guests: 3" on line 5, value at column 9.
+  expect_error(kHead + "guests: 3\n", {5, 9, "guests", "expected a list for 'guests'"});
+}
+
+TEST(ScenarioErrors, DuplicateHostNames) {
+  // Second item's name at line 5, column 11.
+  expect_error("version: 1\nhosts:\n  - name: h0\n    speed: 1Gf\n  - name: h0\n    speed: 2Gf\n",
+               {5, 11, "hosts[1].name", "host name 'h0' is used twice"});
+}
+
+TEST(ScenarioErrors, ReplicasWithTheSameName) {
+  // "h{i/2}" with count 2 gives h0 for i = 0 and i = 1.
+  expect_error("version: 1\nhosts:\n  - name: \"h{i/2}\"\n    count: 2\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "host name 'h0' is used twice"});
+}
+
+TEST(ScenarioErrors, DuplicateGuestNames) {
+  // Two guests named g: the second (line 8) is reported.
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n  - name: g\n    host: h0\n",
+               {8, 11, "guests[1].name", "guest name 'g' is used twice"});
+}
+
+TEST(ScenarioErrors, DuplicateKeyInAMap) {
+  // "cores" twice in one host: the second key (line 5, column 5).
+  expect_error("version: 1\nhosts:\n  - name: h0\n    cores: 2\n    cores: 3\n    speed: 1Gf\n",
+               {5, 5, "hosts[0].cores", "duplicate key 'cores'"});
+}
+
+TEST(ScenarioErrors, DuplicateWorkloadName) {
+  // Workload w defined twice: the second name is at line 8, column 3.
+  expect_error(kHead + "workloads:\n  w:\n    - steps: [{compute: 1Gf}]\n  w:\n    - steps: [{compute: 1Gf}]\n",
+               {8, 3, "workloads.w", "defined twice"});
+}
+
+TEST(ScenarioErrors, CountWithoutIndexInTheName) {
+  // count: 2 with name "h": every replica would be called h; the hint shows "h-{i}".
+  expect_error("version: 1\nhosts:\n  - name: h\n    count: 2\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "put the replica index in it, e.g. \"h-{i}\""});
+}
+
+TEST(ScenarioErrors, EmptyName) {
+  // name: "" expands to nothing.
+  expect_error("version: 1\nhosts:\n  - name: \"\"\n    speed: 1Gf\n", {3, 11, "hosts[0].name", "must not be empty"});
+}
+
+TEST(ScenarioErrors, BadNameTemplate) {
+  // "{j}": only i is known; the template error is passed on.
+  expect_error(kHead + "guests:\n  - name: g\n    host: \"h{j}\"\n",
+               {7, 11, "guests[0].host", "bad name template"});
+  expect_error("version: 1\nhosts:\n  - name: h0\n    speed: 1Gf\n    group: \"g{i\"\n",
+               {5, 12, "hosts[0].group", "without a matching '}'"});
+}
+
+TEST(ScenarioErrors, GuestOnUnknownHost) {
+  // "web0" is one edit from the host "web-0"; the value is at line 7, column 11.
+  expect_error("version: 1\nhosts:\n  - name: web-0\n    speed: 1Gf\nguests:\n  - name: g\n    host: web0\n",
+               {7, 11, "guests[0].host", "no host named 'web0' (did you mean 'web-0'?)"});
+}
+
+TEST(ScenarioErrors, TemplateHostMissingForOneReplica) {
+  // Hosts h0, h1; guests vm0..vm2 on h{i}: replica i=2 asks for h2, and the message names the replica.
+  expect_error("version: 1\nhosts:\n  - name: \"h{i}\"\n    count: 2\n    speed: 1Gf\n"
+               "guests:\n  - name: \"vm{i}\"\n    count: 3\n    host: \"h{i}\"\n",
+               {9, 11, "guests[0].host", "no host named 'h2' (replica i=2 of \"h{i}\")"});
+}
+
+TEST(ScenarioErrors, UnknownWorkloadSuggestsTheClosest) {
+  // "bacth" is 2 edits from "batch" (limit max(2, 5/3) + 1 = 3): suggested. Value at line 11, column 15.
+  expect_error(kHead + "workloads:\n  batch:\n    - steps: [{compute: 1Gf}]\n"
+                       "guests:\n  - name: g\n    host: h0\n    workload: bacth\n",
+               {11, 15, "guests[0].workload", "no workload named 'bacth' (did you mean 'batch'?)"});
+}
+
+TEST(ScenarioErrors, WorkloadButNoWorkloadsSection) {
+  // Without `workloads:` the hint says so.
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    workload: batch\n",
+               {8, 15, "guests[0].workload", "the file defines no 'workloads:'"});
+}
+
+TEST(ScenarioErrors, BothWorkloadAndProcesses) {
+  // schema note "use either `workload` or `processes`": reported at processes (line 12, column 16).
+  expect_error(kHead + "workloads:\n  batch:\n    - steps: [{compute: 1Gf}]\n"
+                       "guests:\n  - name: g\n    host: h0\n    workload: batch\n    processes: []\n",
+               {12, 16, "guests[0].processes", "use either 'workload' or 'processes', not both"});
+}
+
+TEST(ScenarioErrors, ProcessWithoutSteps) {
+  // steps is required, and an empty list is no process either.
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    processes:\n      - name: p\n",
+               {9, 9, "guests[0].processes[0].steps", "missing required key 'steps'"});
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    processes:\n      - steps: []\n",
+               {9, 16, "guests[0].processes[0].steps", "at least one step"});
+}
+
+TEST(ScenarioErrors, StepWithComputeAndSleep) {
+  // "- {compute: 1Gf, sleep: 1s}" on line 10: reported at the sleep value, column 35.
+  expect_error(with_step("{compute: 1Gf, sleep: 1s}"),
+               {10, 35, "guests[0].processes[0].steps[0].sleep", "exactly one of 'compute' or 'sleep'"});
+}
+
+TEST(ScenarioErrors, StepWithNeither) {
+  // "- {}" on line 10: reported at the empty map (column 13) under the key compute.
+  expect_error(with_step("{}"),
+               {10, 13, "guests[0].processes[0].steps[0].compute", "exactly one of 'compute' or 'sleep'"});
+}
+
+TEST(ScenarioErrors, StepErrorInsideANamedWorkload) {
+  // The key path of a workload's step starts with workloads.<name>.
+  expect_error(kHead + "workloads:\n  w:\n    - steps: [{compute: 1Gf, sleep: 1}]\n",
+               {7, 37, "workloads.w[0].steps[0].sleep", "exactly one of"});
+}
+
+// Line 10 is "          - compute: {dist: ...}": the value of dist starts at column 29.
+TEST(ScenarioErrors, UniformWithoutMax) {
+  // A missing parameter is reported at the dist value.
+  expect_error(with_step("compute: {dist: uniform, min: 1Gf}"),
+               {10, 29, "guests[0].processes[0].steps[0].compute.dist", "a uniform distribution needs 'max'"});
+}
+
+TEST(ScenarioErrors, UniformMaxBelowMin) {
+  // max (2Gf > 1Gf reversed) at column 53.
+  expect_error(with_step("compute: {dist: uniform, min: 2Gf, max: 1Gf}"),
+               {10, 53, "guests[0].processes[0].steps[0].compute.max", "'max' must be greater than 'min'"});
+}
+
+TEST(ScenarioErrors, UnknownDistributionFarFromAll) {
+  // "gaussian" is more than max(2, 8/3) + 1 = 3 edits from every name: no suggestion, but the
+  // list of choices includes "normal".
+  const LoadError e = expect_error(with_step("compute: {dist: gaussian, mean: 1Gf, stddev: 1Mf}"),
+                                   {10, 29, "guests[0].processes[0].steps[0].compute.dist",
+                                    "expected one of: constant, uniform, exponential, normal, lognormal, weibull"});
+  EXPECT_EQ(e.message.find("did you mean"), std::string::npos) << e.message;
+}
+
+TEST(ScenarioErrors, MisspelledDistributionSuggestsTheClosest) {
+  // "normall" is one edit from "normal".
+  expect_error(with_step("compute: {dist: normall, mean: 1Gf, stddev: 1Mf}"),
+               {10, 29, "guests[0].processes[0].steps[0].compute.dist", "(did you mean 'normal'?)"});
+}
+
+TEST(ScenarioErrors, DistributionParameterThatDoesNotApply) {
+  // "mean" is not a parameter of uniform; it is at column 64.
+  expect_error(with_step("compute: {dist: uniform, min: 1Gf, max: 2Gf, mean: 1Gf}"),
+               {10, 64, "guests[0].processes[0].steps[0].compute.mean",
+                "'mean' does not apply to a uniform distribution"});
+}
+
+TEST(ScenarioErrors, DistributionWithoutDist) {
+  // A map without "dist" is reported at the map (column 22).
+  expect_error(with_step("compute: {min: 1, max: 2}"),
+               {10, 22, "guests[0].processes[0].steps[0].compute.dist", "missing required key 'dist'"});
+}
+
+TEST(ScenarioErrors, NonPositiveExponentialMean) {
+  // exponential mean must be > 0: "mean: 0", value at column 46.
+  expect_error(with_step("sleep: {dist: exponential, mean: 0}"),
+               {10, 46, "guests[0].processes[0].steps[0].sleep.mean", "'mean' must be > 0"});
+}
+
+TEST(ScenarioErrors, NativeGuestWithVcpus) {
+  // vcpus, cap and share only apply to VMs; "vcpus: 2" on line 9, value at column 12.
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    mode: native\n    vcpus: 2\n",
+               {9, 12, "guests[0].vcpus", "only applies to virtual machines"});
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    cap: 1Gf\n    mode: native\n",
+               {8, 10, "guests[0].cap", "only applies to virtual machines"});
+}
+
+TEST(ScenarioErrors, BadModeSuggestsVm) {
+  // "vmm" is one edit from "vm"; the choices are listed.
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    mode: vmm\n",
+               {8, 11, "guests[0].mode", "'vmm' is not a valid mode (did you mean 'vm'?); expected one of: vm, native"});
+}
+
+TEST(ScenarioErrors, BadOutputFormat) {
+  // "jsn" is one edit from "json".
+  expect_error(kHead + "output:\n  format: jsn\n", {6, 11, "output.format", "did you mean 'json'?"});
+}
+
+TEST(ScenarioErrors, ZeroShare) {
+  // schema: share > 0.
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    share: 0\n",
+               {8, 12, "guests[0].share", "'share' must be > 0, got 0"});
+}
+
+TEST(ScenarioErrors, NegativeSeedAndZeroUntil) {
+  // schema: seed >= 0, until > 0.
+  expect_error(kHead + "seed: -1\n", {5, 7, "seed", "'seed' must be >= 0"});
+  expect_error(kHead + "until: 0\n", {5, 8, "until", "'until' must be > 0"});
+}
+
+TEST(ScenarioErrors, CountAboveTheLimit) {
+  // The limit is 10,000,000 replicas per item (loader kMaxCount); checked before anything is made.
+  expect_error("version: 1\nhosts:\n  - name: \"h{i}\"\n    count: 10000001\n    speed: 1Gf\n",
+               {4, 12, "hosts[0].count", "above the limit of 10000000"});
+  expect_error(kHead + "guests:\n  - name: \"g{i}\"\n    count: 10000001\n    host: h0\n",
+               {7, 12, "guests[0].count", "above the limit of 10000000"});
+}
+
+TEST(ScenarioErrors, ZeroCount) {
+  // schema: count >= 1.
+  expect_error("version: 1\nhosts:\n  - name: \"h{i}\"\n    count: 0\n    speed: 1Gf\n",
+               {4, 12, "hosts[0].count", "'count' must be >= 1"});
+}
+
+TEST(ScenarioErrors, MissingFile) {
+  // load_file on a path that does not exist: no line (0), the message says it cannot be opened.
+  const std::string path = std::string(VZLAB_BINARY_DIR) + "/no/such/dir/missing.yaml";
+  LoadResult r = load_file(path, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error->file, path);
+  EXPECT_EQ(r.error->line, 0);
+  EXPECT_EQ(r.error->key, "");
+  EXPECT_NE(r.error->message.find("cannot open"), std::string::npos) << r.error->message;
+  EXPECT_EQ(r.error->format().rfind(path + ": error: cannot open", 0), 0u) << r.error->format();
+}
+
+TEST(ScenarioErrors, DirectoryIsNotAScenario) {
+  // Opening a folder succeeds on Linux but reading it fails: still an error value, never a crash.
+  LoadResult r = load_file(VZLAB_SOURCE_DIR, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error->line, 0);
+}
+
+}  // namespace
+}  // namespace vzlab::hv::scenario

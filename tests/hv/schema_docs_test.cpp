@@ -1,0 +1,292 @@
+// The schema table is the single source of truth: the committed docs equal
+// what it generates, its defaults are what the loader uses, its required keys
+// are required, and its examples are valid scenario text.
+#include "vzlab/hv/scenario/schema.hpp"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "vzlab/hv/scenario/scenario.hpp"
+#include "vzlab/hv/scenario/units.hpp"
+
+namespace vzlab::hv::scenario {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::string indent(const std::string& text, int n) {
+  std::string out, line;
+  std::istringstream in(text);
+  while (std::getline(in, line)) out += std::string(static_cast<std::size_t>(n), ' ') + line + "\n";
+  return out;
+}
+
+Scenario load_ok(const std::string& text) {
+  LoadResult r = load_string(text, "example.yaml", {});
+  if (!r.ok()) {
+    ADD_FAILURE() << r.error->format() << "\n--- text ---\n" << text;
+    return {};
+  }
+  return *r.scenario;
+}
+
+TEST(SchemaDocs, CommittedDocsMatchTheSchema) {
+  // docs/scenario-format.md is the output of schema_markdown(), byte for byte.
+  const std::string path = std::string(VZLAB_SOURCE_DIR) + "/docs/scenario-format.md";
+  const std::string committed = read_file(path);
+  const std::string generated = schema_markdown();
+  ASSERT_FALSE(committed.empty()) << path << " is missing or empty; "
+                                  << "regenerate with: build/cli/vzlab schema > docs/scenario-format.md";
+  if (committed == generated) return;
+  std::istringstream a(committed), b(generated);
+  std::string la, lb;
+  int line = 0;
+  while (true) {
+    ++line;
+    const bool ha = static_cast<bool>(std::getline(a, la)), hb = static_cast<bool>(std::getline(b, lb));
+    if (!ha || !hb || la != lb) break;
+  }
+  ADD_FAILURE() << path << " differs from schema_markdown() at line " << line << ":\n  file: " << la
+                << "\n  code: " << lb << "\nregenerate with: build/cli/vzlab schema > docs/scenario-format.md";
+}
+
+TEST(SchemaDocs, MarkdownHasOneSectionPerSchemaSection) {
+  // Every section of schema() has a "## `name`" heading and a row per key.
+  const std::string md = schema_markdown();
+  for (const SectionSpec& s : schema()) {
+    EXPECT_NE(md.find(std::string("## `") + s.name + "`"), std::string::npos) << s.name;
+    for (const KeySpec& k : s.keys) EXPECT_NE(md.find(std::string("| `") + k.name + "` |"), std::string::npos) << k.name;
+  }
+}
+
+// A valid scenario with every optional key absent: one host, one guest, one process.
+const char* kMinimal = R"(version: 1
+hosts:
+  - name: h0
+    speed: 1Gf
+guests:
+  - name: g
+    host: h0
+    processes:
+      - steps:
+          - compute: 1Gf
+)";
+
+TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
+  // For each key whose documented default parses as a number, loading kMinimal (key absent)
+  // gives that number. A new numeric default without a check here fails the test.
+  const Scenario sc = load_ok(kMinimal);
+  ASSERT_EQ(sc.hosts.size(), 1u);
+  ASSERT_EQ(sc.guests.size(), 1u);
+  ASSERT_EQ(sc.guests[0].processes.size(), 1u);
+  const GuestPlan& g = sc.guests[0];
+  const ProcessSpec& p = g.processes[0];
+  const std::map<std::string, double> loaded{
+      {"scenario.seed", static_cast<double>(sc.seed)},
+      {"host.count", static_cast<double>(sc.hosts.size())},
+      {"host.cores", sc.hosts[0].cores},
+      {"guest.count", static_cast<double>(sc.guests.size())},
+      {"guest.vcpus", g.spec.vcpus},
+      {"guest.share", g.spec.share},
+      {"guest.start", p.start_s},
+      {"process.count", static_cast<double>(g.processes.size())},
+      {"process.repeat", p.repeat},
+  };
+  std::set<std::string> checked;
+  for (const SectionSpec& s : schema()) {
+    for (const KeySpec& k : s.keys) {
+      if (k.default_value == nullptr) continue;
+      auto def = parse_quantity(k.default_value, k.unit, nullptr);
+      if (!def) continue;
+      const std::string id = std::string(s.name) + "." + k.name;
+      auto it = loaded.find(id);
+      if (it == loaded.end()) {
+        ADD_FAILURE() << id << " has numeric default " << k.default_value << " but no check in this test";
+        continue;
+      }
+      EXPECT_DOUBLE_EQ(it->second, *def) << id << " documented default " << k.default_value;
+      checked.insert(id);
+    }
+  }
+  for (const auto& [id, v] : loaded) EXPECT_TRUE(checked.count(id)) << id << " no longer has a numeric default";
+}
+
+TEST(SchemaDocs, WordDefaultsAreWhatTheLoaderUses) {
+  // guest.mode "vm", output.format "table", process.name "p<index>" (p0, p1), scenario.name
+  // "the file name" (example.yaml -> example), and "none"/"\"\"" for cap, until, group.
+  ASSERT_STREQ(find_key(section("guest"), "mode")->default_value, "vm");
+  ASSERT_STREQ(find_key(section("output"), "format")->default_value, "table");
+  ASSERT_STREQ(find_key(section("process"), "name")->default_value, "p<index>");
+  const Scenario sc = load_ok(std::string(kMinimal) + "      - steps: [{sleep: 1s}]\n");
+  EXPECT_EQ(sc.guests[0].spec.mode, GuestMode::kVm);
+  EXPECT_EQ(sc.output.format, "table");
+  ASSERT_EQ(sc.guests[0].processes.size(), 2u);
+  EXPECT_EQ(sc.guests[0].processes[0].name, "p0");
+  EXPECT_EQ(sc.guests[0].processes[1].name, "p1");
+  EXPECT_EQ(sc.name, "example");
+  EXPECT_EQ(sc.guests[0].spec.cap_flops, engine::Variable::kNoBound);
+  EXPECT_FALSE(sc.until_s.has_value());
+  EXPECT_EQ(sc.hosts[0].group, "");
+  EXPECT_EQ(sc.guests[0].group, "");
+  EXPECT_EQ(sc.description, "");
+}
+
+TEST(SchemaDocs, RequiredKeysAreRequired) {
+  // Keys documented as required (no default) are exactly these, and leaving one out fails
+  // with "missing required key '<key>'" (a missing dist: "compute: {min: 1, max: 2}").
+  const std::map<std::string, std::string> without{
+      {"scenario.version", "hosts: [{name: h0, speed: 1Gf}]\n"},
+      {"scenario.hosts", "version: 1\n"},
+      {"host.name", "version: 1\nhosts: [{speed: 1Gf}]\n"},
+      {"host.speed", "version: 1\nhosts: [{name: h0}]\n"},
+      {"guest.name", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{host: h0}]\n"},
+      {"guest.host", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g}]\n"},
+      {"process.steps", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g, host: h0, processes: [{}]}]\n"},
+      {"distribution.dist", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
+                            "guests: [{name: g, host: h0, start: {min: 1, max: 2}}]\n"},
+  };
+  std::set<std::string> required;
+  for (const SectionSpec& s : schema())
+    for (const KeySpec& k : s.keys)
+      if (k.default_value == nullptr) required.insert(std::string(s.name) + "." + k.name);
+  std::set<std::string> listed;
+  for (const auto& [id, text] : without) listed.insert(id);
+  EXPECT_EQ(required, listed);
+  for (const auto& [id, text] : without) {
+    LoadResult r = load_string(text, "req.yaml", {});
+    ASSERT_FALSE(r.ok()) << id << " left out, but the text loaded";
+    const std::string key = id.substr(id.find('.') + 1);
+    EXPECT_NE(r.error->message.find("missing required key '" + key + "'"), std::string::npos)
+        << id << ": " << r.error->format();
+  }
+}
+
+TEST(SchemaDocs, ChoiceDefaultsAreAmongTheChoices) {
+  // A kChoice key's default, when it has one, is one of its words.
+  for (const SectionSpec& s : schema())
+    for (const KeySpec& k : s.keys) {
+      if (k.type != ValueType::kChoice || k.default_value == nullptr) continue;
+      const std::string choices = std::string("|") + k.choices + "|";
+      EXPECT_NE(choices.find(std::string("|") + k.default_value + "|"), std::string::npos) << s.name << "." << k.name;
+    }
+}
+
+TEST(SchemaDocs, EveryExampleIsValidYaml) {
+  // Each section's example parses as YAML into a map (what a reader would paste into a file).
+  for (const SectionSpec& s : schema()) {
+    SCOPED_TRACE(s.name);
+    try {
+      YAML::Node n = YAML::Load(s.example);
+      EXPECT_TRUE(n.IsMap());
+    } catch (const YAML::Exception& e) {
+      ADD_FAILURE() << "example of section '" << s.name << "' is not valid YAML: " << e.what() << "\n" << s.example;
+    }
+  }
+}
+
+// Hosts h0 and h1 for the examples that need them.
+const std::string kTwoHosts = "version: 1\nhosts:\n  - {name: h0, cores: 4, speed: 1Gf}\n  - {name: h1, cores: 4, speed: 1Gf}\n";
+
+TEST(SchemaDocs, ScenarioExampleLoads) {
+  // The top-level example is a whole scenario: seed 7, until 1 h = 3600 s, two VMs vm-0, vm-1 on h0.
+  LoadResult r = load_string(section("scenario").example, "example.yaml", {});
+  ASSERT_TRUE(r.ok()) << r.error->format() << "\n" << section("scenario").example;
+  const Scenario& sc = *r.scenario;
+  EXPECT_EQ(sc.seed, 7u);
+  EXPECT_EQ(sc.until_s.value_or(-1), 3600.0);
+  ASSERT_EQ(sc.guests.size(), 2u);
+  EXPECT_EQ(sc.guests[1].spec.name, "vm-1");
+  EXPECT_EQ(sc.guests[1].host, "h0");
+}
+
+TEST(SchemaDocs, HostExampleLoads) {
+  // "rack1-{i:02}" with count 16: rack1-00 .. rack1-15, 8 cores of 2.5 Gf/s (as its comment says).
+  const Scenario sc = load_ok(std::string("version: 1\n") + section("host").example);
+  ASSERT_EQ(sc.hosts.size(), 16u);
+  EXPECT_EQ(sc.hosts[0].name, "rack1-00");
+  EXPECT_EQ(sc.hosts[15].name, "rack1-15");
+  EXPECT_EQ(sc.hosts[15].cores, 8);
+  EXPECT_DOUBLE_EQ(sc.hosts[15].speed_flops, 2.5e9);
+}
+
+TEST(SchemaDocs, GuestExampleLoads) {
+  // 8 guests on h{i/4}: web-0..3 on h0 and web-4..7 on h1 (its comment); 2 processes each, cap 1.5 Gf.
+  const Scenario sc = load_ok(kTwoHosts + section("guest").example);
+  ASSERT_EQ(sc.guests.size(), 8u);
+  EXPECT_EQ(sc.guests[3].host, "h0");
+  EXPECT_EQ(sc.guests[4].host, "h1");
+  EXPECT_EQ(sc.guests[7].spec.name, "web-7");
+  EXPECT_DOUBLE_EQ(sc.guests[0].spec.cap_flops, 1.5e9);
+  EXPECT_EQ(sc.guests[0].processes.size(), 2u);
+}
+
+TEST(SchemaDocs, ProcessExampleLoads) {
+  // The example's `processes:` placed in a guest: one process "batch" with 100 x 2 drawn steps.
+  const Scenario sc = load_ok(kTwoHosts + "guests:\n  - name: g\n    host: h0\n" + indent(section("process").example, 4));
+  ASSERT_EQ(sc.guests.size(), 1u);
+  ASSERT_EQ(sc.guests[0].processes.size(), 1u);
+  EXPECT_EQ(sc.guests[0].processes[0].name, "batch");
+  EXPECT_EQ(sc.guests[0].processes[0].steps.size(), 200u);
+}
+
+TEST(SchemaDocs, StepExampleLoads) {
+  // The example's `steps:` placed in a process: compute 2 Gf then a drawn sleep.
+  const Scenario sc = load_ok(kTwoHosts + "guests:\n  - name: g\n    host: h0\n    processes:\n      - name: p\n" +
+                              indent(section("step").example, 8));
+  ASSERT_EQ(sc.guests.size(), 1u);
+  const auto& steps = sc.guests[0].processes.at(0).steps;
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_DOUBLE_EQ(steps[0].amount, 2e9);
+  EXPECT_EQ(steps[1].kind, Step::Kind::kSleep);
+}
+
+TEST(SchemaDocs, DistributionExampleLoads) {
+  // Each line of the example is a step key (compute, sleep) or a guest key (start, interarrival);
+  // placed there, it loads.
+  YAML::Node ex;
+  ASSERT_NO_THROW(ex = YAML::Load(section("distribution").example));
+  ASSERT_TRUE(ex.IsMap());
+  std::string guest_keys, step_keys;
+  for (auto it = ex.begin(); it != ex.end(); ++it) {
+    YAML::Emitter e;
+    e << YAML::Flow << it->second;
+    const std::string line = it->first.Scalar() + ": " + e.c_str() + "\n";
+    if (find_key(section("step"), it->first.Scalar()) != nullptr) step_keys += line;
+    else if (find_key(section("guest"), it->first.Scalar()) != nullptr) guest_keys += line;
+    else ADD_FAILURE() << "example key " << it->first.Scalar() << " is neither a step nor a guest key";
+  }
+  ASSERT_FALSE(step_keys.empty());
+  const Scenario sc = load_ok(kTwoHosts + "guests:\n  - name: g\n    host: h0\n" + indent(guest_keys, 4) +
+                              "    processes:\n      - steps:\n          - " + step_keys);
+  EXPECT_EQ(sc.guests.size(), 1u);
+}
+
+TEST(SchemaDocs, OutputExampleLoads) {
+  // format json, dir results/, trace trace.json.
+  const Scenario sc = load_ok(kTwoHosts + section("output").example);
+  EXPECT_EQ(sc.output.format, "json");
+  EXPECT_EQ(sc.output.dir, "results/");
+  EXPECT_EQ(sc.output.trace, "trace.json");
+}
+
+TEST(SchemaDocs, EverySectionHasAnExampleTest) {
+  // The example tests above cover these sections; a new section needs a test of its example.
+  std::set<std::string> names;
+  for (const SectionSpec& s : schema()) names.insert(s.name);
+  EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "distribution", "output"}));
+}
+
+}  // namespace
+}  // namespace vzlab::hv::scenario
