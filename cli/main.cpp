@@ -1,6 +1,7 @@
 // vzlab: the command-line entry point. Exit codes: 0 success, 1 scenario or
 // input error (one message on stderr, nothing half-written), 2 usage error.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -39,6 +40,44 @@ int input_error(const std::string& message) {
   return kInputError;
 }
 
+// A one-line progress display on stderr for runs longer than a second, only
+// when stderr is a terminal (never in pipes, files or tests).
+class ProgressLine {
+ public:
+  ProgressLine(vzlab::hv::World& world, std::optional<double> until)
+      : world_(world), until_(until), start_(std::chrono::steady_clock::now()), last_(start_) {
+    if (isatty(STDERR_FILENO) == 0) return;
+    world.engine().set_progress_hook([this] { tick(); });
+  }
+  void done() {
+    if (shown_) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
+  }
+
+ private:
+  void tick() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(500) || now - start_ < std::chrono::seconds(1)) return;
+    last_ = now;
+    shown_ = true;
+    std::size_t finished = 0;
+    for (const auto& g : world_.guests()) finished += g.finished_at_s() >= 0 ? 1 : 0;
+    char line[160];
+    const double t = world_.engine().now();
+    if (until_ && *until_ > 0)
+      std::snprintf(line, sizeof line, "\r  simulating: t = %.6g s of %.6g (%.0f%%), %zu/%zu guests done ", t, *until_,
+                    100 * t / *until_, finished, world_.guests().size());
+    else
+      std::snprintf(line, sizeof line, "\r  simulating: t = %.6g s, %zu/%zu guests done, %llu events ", t, finished,
+                    world_.guests().size(), static_cast<unsigned long long>(world_.engine().events_fired()));
+    std::cerr << line << std::flush;
+  }
+
+  vzlab::hv::World& world_;
+  std::optional<double> until_;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool shown_ = false;
+};
+
 std::optional<sc::Scenario> load(const std::string& file, std::optional<std::uint64_t> seed) {
   auto loaded = sc::load_file(file, sc::LoadOptions{seed});
   if (!loaded.ok()) {
@@ -68,7 +107,9 @@ int cmd_run(const RunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   auto world = sc::build_world(*scenario);
   rp::RunRecorder recorder(*world, {.keep_slices = !trace.empty()});
+  ProgressLine progress(*world, until);
   world->run(until.value_or(vzlab::engine::Engine::kForever));
+  progress.done();
   world->finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

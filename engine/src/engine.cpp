@@ -168,6 +168,7 @@ RunOutcome Engine::run(double until) {
     Timer* timer = queue_.pop();
     ++fired_;
     timer->fire();
+    if (progress_hook_ && fired_ % progress_every_ == 0) progress_hook_();
   }
 }
 

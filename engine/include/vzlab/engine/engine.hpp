@@ -16,6 +16,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <memory>
@@ -299,6 +300,12 @@ class Engine {
   /// Destroys every live process (their awaiters release their resources).
   void kill_all_processes();
 
+  /// Calls `hook` every `every_events` events during run() (progress display).
+  void set_progress_hook(std::function<void()> hook, std::uint64_t every_events = 65536) {
+    progress_hook_ = std::move(hook);
+    progress_every_ = every_events > 0 ? every_events : 1;
+  }
+
   /// Number of events fired so far.
   std::uint64_t events_fired() const { return fired_; }
   /// Number of processes started and not yet finished.
@@ -340,6 +347,8 @@ class Engine {
   std::uint64_t fired_ = 0;
   bool stop_requested_ = false;
   std::exception_ptr failure_;
+  std::function<void()> progress_hook_;
+  std::uint64_t progress_every_ = 65536;
 };
 
 }  // namespace vzlab::engine
