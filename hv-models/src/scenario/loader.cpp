@@ -400,7 +400,9 @@ class Loader {
       if (!it->second.IsSequence()) fail(it->second.Mark(), path, "expected a list of processes for workload '" + name + "'");
       std::vector<ProcessTemplate> procs;
       std::size_t idx = 0;
-      for (const auto& item : it->second) {
+      // Copy the node: `it->second` lives in a temporary the loop would outlive.
+      const YAML::Node list = it->second;
+      for (const auto& item : list) {
         procs.push_back(load_process(item, path + "[" + std::to_string(idx) + "]", idx));
         ++idx;
       }
