@@ -25,7 +25,7 @@ const char* mode_name(GuestMode mode);
 
 /// What a guest is, as a scenario describes it.
 struct GuestSpec {
-  std::string name;
+  std::string name{};
   GuestMode mode = GuestMode::kVm;
   int vcpus = 1;
   double cap_flops = engine::Variable::kNoBound;  ///< VM only: never more than this

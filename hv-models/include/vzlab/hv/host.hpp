@@ -11,10 +11,10 @@ namespace vzlab::hv {
 
 /// What a host is made of, as a scenario describes it.
 struct HostSpec {
-  std::string name;
+  std::string name{};
   int cores = 1;
   double speed_flops = 1e9;  ///< per core
-  std::string group;         ///< free label used to group hosts in reports
+  std::string group{};       ///< free label used to group hosts in reports
 };
 
 /// A physical machine. Created by World::add_host.
