@@ -21,10 +21,10 @@ Guest::Guest(engine::Engine& engine, GuestSpec spec, Host& host, std::uint32_t i
     : spec_(std::move(spec)), host_(&host), index_(index), engine_(&engine) {
   subject_ = engine.events().subject(spec_.name);
   if (spec_.mode != GuestMode::kVm) return;
-  vm_on_host_ = std::make_unique<engine::Variable>(engine.fluid());
+  vm_on_host_.emplace(engine.fluid());
   vm_on_host_->set_weight(0.0);
   vm_on_host_->attach(host.cpu());
-  vm_cpu_ = std::make_unique<engine::Constraint>(engine.fluid(), 0.0);
+  vm_cpu_.emplace(engine.fluid(), 0.0);
   vm_on_host_->drive(*vm_cpu_);
 }
 

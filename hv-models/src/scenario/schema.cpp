@@ -45,7 +45,7 @@ workloads:
                "A physical machine. With `count:` one item stands for many hosts whose names come from a template.",
                {
                    {"name", VT::kTemplate, UK::kNone, nullptr, "Host name; with count > 1 it must contain {i}."},
-                   {"count", VT::kInteger, UK::kNone, "1", "Number of hosts this item makes (i = 0 .. count-1).", 1},
+                   {"count", VT::kInteger, UK::kNone, "1", "Number of hosts this item makes (i = 0 .. count-1), at most 10,000,000.", 1},
                    {"group", VT::kTemplate, UK::kNone, "\"\"", "Label used to group hosts in reports."},
                    {"cores", VT::kInteger, UK::kNone, "1", "Number of CPU cores.", 1},
                    {"speed", VT::kQuantity, UK::kFlopRate, nullptr, "Speed of one core; no single task runs faster.",
@@ -63,7 +63,7 @@ workloads:
                "A VM takes from its host min(running tasks, vcpus) x share, bounded by its cap.",
                {
                    {"name", VT::kTemplate, UK::kNone, nullptr, "Guest name; with count > 1 it must contain {i}."},
-                   {"count", VT::kInteger, UK::kNone, "1", "Number of guests this item makes (i = 0 .. count-1).", 1},
+                   {"count", VT::kInteger, UK::kNone, "1", "Number of guests this item makes (i = 0 .. count-1), at most 10,000,000.", 1},
                    {"host", VT::kTemplate, UK::kNone, nullptr, "Name of the host it runs on; may use {i}, e.g. h{i/8}."},
                    {"mode", VT::kChoice, UK::kNone, "vm", "How its work reaches the hardware.", -1e300, false,
                     "vm|native"},
@@ -208,7 +208,8 @@ std::string schema_markdown() {
          "`/s` optional) and sizes (`B` with decimal or `Ki`, `Mi`, `Gi`, `Ti` prefixes).\n\n"
       << "Name templates: in a `name`, `host` or `group` of an item with `count: N`, `{...}` is an integer "
          "expression of the replica index `i` (0 .. N-1) with `+ - * / %` and parentheses, optionally "
-         "zero-padded: `{i:03}`. Example: `host: h{i/8}` puts replicas 0-7 on h0, 8-15 on h1.\n\n";
+         "zero-padded: `{i:03}`. Example: `host: h{i/8}` puts replicas 0-7 on h0, 8-15 on h1. Inside a "
+         "one-line `{ ... }` map, YAML needs the template quoted: `{name: \"vm-{i}\", count: 4}`.\n\n";
   for (const SectionSpec& s : schema()) {
     out << "## `" << s.name << "` — " << s.where << "\n\n" << s.description << "\n\n";
     out << "| key | type | unit | default | allowed | description |\n|---|---|---|---|---|---|\n";
