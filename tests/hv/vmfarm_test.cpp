@@ -47,3 +47,29 @@ TEST(VmFarmHash, TaskSizesStayInRange) {
 
 }  // namespace
 }  // namespace vzlab::bench
+
+namespace vzlab::bench {
+namespace {
+
+TEST(VmFarmCost, WorkPerTaskDoesNotGrowWithThePlatform) {
+  // Incremental solving: a task's end and the next task's start re-solve only
+  // that VM's own component (the host's is skipped: the VM's weight is back
+  // to 1), so solves per task must be the same for 5 and 50 hosts. Upper
+  // bound per host (8 VMs x 20 tasks = 160 tasks): 1 host + 8 VM solves at
+  // start, 160 for the tasks, 8 host solves as chains end, and the VMs still
+  // running re-solved then (at most 7 + 6 + ... + 0 = 28): 205 / 160.
+  auto solves_per_task = [](int hosts) {
+    hv::World world;
+    long done = 0;
+    build_farm(world, hosts, 8, 20, done);
+    world.run();
+    return static_cast<double>(world.engine().fluid().components_solved()) / static_cast<double>(done);
+  };
+  const double small = solves_per_task(5), large = solves_per_task(50);
+  EXPECT_LE(small, 205.0 / 160.0);
+  EXPECT_LE(large, 205.0 / 160.0);
+  EXPECT_NEAR(small, large, 0.02);
+}
+
+}  // namespace
+}  // namespace vzlab::bench
