@@ -33,6 +33,7 @@ struct RunOptions {
   std::string out_dir;
   std::string format;
   std::string trace;
+  std::string calibration;
 };
 
 int input_error(const std::string& message) {
@@ -100,12 +101,21 @@ int cmd_run(const RunOptions& o) {
     }
     until = *t;
   }
+  vzlab::hv::CalibrationProfile profile;
+  if (!o.calibration.empty()) {
+    auto loaded = sc::load_calibration_file(o.calibration);
+    if (!loaded.ok()) {
+      std::cerr << loaded.error->format() << "\n";
+      return kInputError;
+    }
+    profile = *loaded.profile;
+  }
   const std::string format = o.format.empty() ? scenario->output.format : o.format;
   const std::string out_dir = o.out_dir.empty() ? scenario->output.dir : o.out_dir;
   const std::string trace = o.trace.empty() ? scenario->output.trace : o.trace;
 
   const auto t0 = std::chrono::steady_clock::now();
-  auto world = sc::build_world(*scenario);
+  auto world = sc::build_world(*scenario, profile);
   rp::RunRecorder recorder(*world, {.keep_slices = !trace.empty()});
   ProgressLine progress(*world, until);
   world->run(until.value_or(vzlab::engine::Engine::kForever));
@@ -113,7 +123,8 @@ int cmd_run(const RunOptions& o) {
   world->finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  rp::RunMeta meta{scenario->name, scenario->file, scenario->description, scenario->seed, until, wall};
+  rp::RunMeta meta{scenario->name, scenario->file, scenario->description, scenario->seed, until, wall,
+                   profile.source};
   const rp::RunReport report = recorder.report(meta);
 
   vzlab::cli::AtomicBatch batch;
@@ -148,7 +159,7 @@ int cmd_validate(const std::string& file) {
   double flops = 0;
   for (const auto& g : scenario->guests) {
     processes += g.processes.size();
-    if (g.spec.mode == vzlab::hv::GuestMode::kVm) ++vms;
+    if (g.spec.mode == vzlab::hv::GuestMode::kFull) ++vms;
     for (const auto& p : g.processes) flops += vzlab::hv::total_flops(p);
   }
   auto count = [](std::size_t n, const char* one, const char* many) {
@@ -183,6 +194,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--format", run.format, "What to print: table (default), csv (guests) or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   run_cmd->add_option("--trace", run.trace, "Write a Chrome/Perfetto trace (one track per host, a slice per task)");
+  run_cmd->add_option("--calibration", run.calibration,
+                      "Costs of virtualization measured on a machine (YAML; default: published figures)");
   run_cmd->footer("Example: vzlab run scenarios/consolidation.yaml --format json --trace trace.json\n");
 
   std::string validate_file;

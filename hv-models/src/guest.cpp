@@ -6,21 +6,16 @@
 
 namespace vzlab::hv {
 
-const char* mode_name(GuestMode mode) {
-  switch (mode) {
-    case GuestMode::kNative: return "native";
-    case GuestMode::kVm: return "vm";
-  }
-  return "?";
-}
-
 Host::Host(engine::FluidSystem& fluid, HostSpec spec, std::uint32_t index)
-    : spec_(std::move(spec)), index_(index), cpu_(fluid, spec_.cores * spec_.speed_flops) {}
+    : spec_(std::move(spec)),
+      index_(index),
+      cpu_(fluid, spec_.cores * spec_.speed_flops),
+      disk_(fluid, spec_.disk_bandwidth_Bps) {}
 
 Guest::Guest(engine::Engine& engine, GuestSpec spec, Host& host, std::uint32_t index)
     : spec_(std::move(spec)), host_(&host), index_(index), engine_(&engine) {
   subject_ = engine.events().subject(spec_.name);
-  if (spec_.mode != GuestMode::kVm) return;
+  if (!is_vm(spec_.mode)) return;
   vm_on_host_.emplace(engine.fluid());
   vm_on_host_->set_weight(0.0);
   vm_on_host_->attach(host.cpu());

@@ -1,13 +1,14 @@
 #include "vzlab/hv/world.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace vzlab::hv {
 
 double total_flops(const ProcessSpec& p) {
   double sum = 0.0;
   for (const Step& s : p.steps)
-    if (s.kind == Step::Kind::kCompute) sum += s.amount;
+    if (s.kind == Step::Kind::kCompute) sum += s.amount;  // the work itself, without virtualization costs
   return sum * p.repeat;
 }
 
@@ -24,10 +25,20 @@ World::~World() {
 
 Host& World::add_host(HostSpec spec) {
   const auto index = static_cast<std::uint32_t>(hosts_.size());
-  return hosts_.emplace_back(engine_->fluid(), std::move(spec), index);
+  Host& host = hosts_.emplace_back(engine_->fluid(), std::move(spec), index);
+  if (host.hypervisor() == HypervisorType::kType2 && calibration_.type2_host_os_share > 0) {
+    // The host OS always takes its share first: a heavy weight with that bound.
+    engine::Variable& load = host_os_load_.emplace_back(engine_->fluid());
+    load.set_weight(1e6);
+    load.set_bound(calibration_.type2_host_os_share * host.capacity_flops());
+    load.attach(host.cpu());
+  }
+  return host;
 }
 
 Guest& World::add_guest(GuestSpec spec, Host& host) {
+  if (const std::string why = placement_problem(spec.mode, host.hypervisor()); !why.empty())
+    throw std::invalid_argument(spec.name + ": " + why);
   const auto index = static_cast<std::uint32_t>(guests_.size());
   Guest& g = guests_.emplace_back(*engine_, std::move(spec), host, index);
   g.world_ = this;
@@ -48,10 +59,22 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec) {
   }
   for (int r = 0; r < spec.repeat; ++r) {
     for (const Step& step : spec.steps) {
-      if (step.kind == Step::Kind::kCompute) {
-        co_await guest.execute(step.amount);
-      } else {
-        co_await eng.sleep(step.amount);
+      switch (step.kind) {
+        case Step::Kind::kCompute: {
+          // The work itself plus what the mode adds for its calls and traps,
+          // all on the guest's own vCPU.
+          const StepCost c = compute_cost(guest.mode(), guest.host().hypervisor(), calibration_, step.syscalls,
+                                          step.privileged);
+          guest.add_exits(c.exits);
+          co_await guest.execute(step.amount + c.guest_cpu_s * guest.host().speed_flops());
+          break;
+        }
+        case Step::Kind::kSleep:
+          co_await eng.sleep(step.amount);
+          break;
+        case Step::Kind::kIo:
+          co_await run_io(guest, step);
+          break;
       }
     }
   }
@@ -59,6 +82,26 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec) {
     guest.finished_at_s_ = eng.now();
     eng.events().emit(eng.now(), kinds_.guest_end, guest.subject_);
   }
+}
+
+engine::Task<void> World::run_io(Guest& guest, const Step& step) {
+  engine::Engine& eng = *engine_;
+  Host& host = guest.host();
+  const StepCost c = io_cost(guest.mode(), host.hypervisor(), calibration_, step.amount, step.io_batch);
+  guest.add_exits(c.exits);
+  {
+    // The guest's CPU side and the hypervisor's emulation or back-end work on
+    // the host's cores proceed together; the step waits for both.
+    Execution in_guest = guest.execute(c.guest_cpu_s * host.speed_flops());
+    engine::Activity on_host(eng, c.host_cpu_s * host.speed_flops(), host.cpu(), host.speed_flops());
+    co_await in_guest;
+    co_await on_host;
+    host.add_flops_done(c.host_cpu_s * host.speed_flops());
+  }
+  // Then the device: one access time per request, the bytes at the disk's
+  // bandwidth shared with the other I/O of the host.
+  co_await eng.sleep(step.amount * host.disk_latency_s());
+  co_await engine::Activity(eng, step.amount * step.io_size_bytes, host.disk());
 }
 
 engine::RunOutcome World::run(double until) { return engine_->run(until); }

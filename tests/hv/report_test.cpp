@@ -16,7 +16,7 @@ struct Fixture {
   Fixture() {
     Host& a = world.add_host({"a", 2, 1e9, "g1"});
     Host& b = world.add_host({"b", 1, 1e9, "g2"});
-    Guest& x = world.add_guest({"x", GuestMode::kVm, 1, engine::Variable::kNoBound, 1.0}, a);
+    Guest& x = world.add_guest({"x", GuestMode::kFull, 1, engine::Variable::kNoBound, 1.0}, a);
     Guest& n = world.add_guest({"n", GuestMode::kNative, 1, engine::Variable::kNoBound, 1.0}, b);
     world.start_process(x, {"p", {{Step::Kind::kCompute, 2e9}, {Step::Kind::kSleep, 1.0}, {Step::Kind::kCompute, 1e9}}, 1, 0.0});
     world.start_process(n, {"q", {{Step::Kind::kCompute, 1e9}}, 1, 0.0});

@@ -287,13 +287,13 @@ TEST(ScenarioErrors, ProcessWithoutSteps) {
 TEST(ScenarioErrors, StepWithComputeAndSleep) {
   // "- {compute: 1Gf, sleep: 1s}" on line 10: reported at the sleep value, column 35.
   expect_error(with_step("{compute: 1Gf, sleep: 1s}"),
-               {10, 35, "guests[0].processes[0].steps[0].sleep", "exactly one of 'compute' or 'sleep'"});
+               {10, 35, "guests[0].processes[0].steps[0].sleep", "exactly one of 'compute', 'sleep' or 'io'"});
 }
 
 TEST(ScenarioErrors, StepWithNeither) {
   // "- {}" on line 10: reported at the empty map (column 13) under the key compute.
   expect_error(with_step("{}"),
-               {10, 13, "guests[0].processes[0].steps[0].compute", "exactly one of 'compute' or 'sleep'"});
+               {10, 13, "guests[0].processes[0].steps[0].compute", "exactly one of 'compute', 'sleep' or 'io'"});
 }
 
 TEST(ScenarioErrors, StepErrorInsideANamedWorkload) {
@@ -360,7 +360,7 @@ TEST(ScenarioErrors, NativeGuestWithVcpus) {
 TEST(ScenarioErrors, BadModeSuggestsVm) {
   // "vmm" is one edit from "vm"; the choices are listed.
   expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    mode: vmm\n",
-               {8, 11, "guests[0].mode", "'vmm' is not a valid mode (did you mean 'vm'?); expected one of: vm, native"});
+               {8, 11, "guests[0].mode", "'vmm' is not a valid mode (did you mean 'vm'?); expected one of: full, full-bt, para, os-level, native, vm"});
 }
 
 TEST(ScenarioErrors, BadOutputFormat) {

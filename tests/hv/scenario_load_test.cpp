@@ -100,7 +100,7 @@ TEST(ScenarioLoad, Defaults) {
   EXPECT_EQ(sc.hosts[0].group, "");
   ASSERT_EQ(sc.guests.size(), 1u);
   const GuestPlan& g = sc.guests[0];
-  EXPECT_EQ(g.spec.mode, GuestMode::kVm);
+  EXPECT_EQ(g.spec.mode, GuestMode::kFull);
   EXPECT_EQ(g.spec.vcpus, 1);
   EXPECT_DOUBLE_EQ(g.spec.share, 1.0);
   EXPECT_EQ(g.spec.cap_flops, engine::Variable::kNoBound);

@@ -84,6 +84,22 @@ guests:
           - compute: 1Gf
 )";
 
+// A profile file that sets nothing but its version: every field at its default.
+CalibrationProfile calibration() {
+  auto r = load_calibration_string("version: 1\n", "defaults.yaml");
+  EXPECT_TRUE(r.ok()) << r.error->format();
+  return r.ok() ? *r.profile : CalibrationProfile{};
+}
+
+// The size of an io step that does not give one.
+double io_step_size() {
+  const Scenario sc = load_ok(R"(version: 1
+hosts: [{name: h0, speed: 1Gf}]
+guests: [{name: g, host: h0, processes: [{steps: [{io: {ops: 1}}]}]}]
+)");
+  return sc.guests[0].processes[0].steps[0].io_size_bytes;
+}
+
 TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
   // For each key whose documented default parses as a number, loading kMinimal (key absent)
   // gives that number. A new numeric default without a check here fails the test.
@@ -103,6 +119,29 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
       {"guest.start", p.start_s},
       {"process.count", static_cast<double>(g.processes.size())},
       {"process.repeat", p.repeat},
+      {"host.disk_bandwidth", sc.hosts[0].disk_bandwidth_Bps},
+      {"host.disk_latency", sc.hosts[0].disk_latency_s},
+      {"step.syscalls", p.steps[0].syscalls},
+      {"step.privileged", p.steps[0].privileged},
+      {"io.size", io_step_size()},
+      {"calibration.version", 1.0},
+      {"calibration.nested_exit_factor", calibration().nested_exit_factor},
+      {"calibration.syscall", calibration().syscall_s},
+      {"calibration.exit", calibration().exit_s},
+      {"calibration.user_exit_extra", calibration().user_exit_extra_s},
+      {"calibration.bt_privileged", calibration().bt_privileged_s},
+      {"calibration.bt_syscall", calibration().bt_syscall_s},
+      {"calibration.hypercall", calibration().hypercall_s},
+      {"calibration.pv_privileged_batch", calibration().pv_privileged_batch},
+      {"calibration.emulated_exits_per_io", calibration().emulated_exits_per_io},
+      {"calibration.emulation_cpu_per_io", calibration().emulation_cpu_per_io_s},
+      {"calibration.pv_ring_per_io", calibration().pv_ring_per_io_s},
+      {"calibration.pv_backend_cpu_per_io", calibration().pv_backend_cpu_per_io_s},
+      {"calibration.pv_batch", calibration().pv_batch},
+      {"calibration.native_io_cpu", calibration().native_io_cpu_s},
+      {"calibration.type2_exit_factor", calibration().type2_exit_factor},
+      {"calibration.type2_io_extra_cpu", calibration().type2_io_extra_cpu_s},
+      {"calibration.type2_host_os_share", calibration().type2_host_os_share},
   };
   std::set<std::string> checked;
   for (const SectionSpec& s : schema()) {
@@ -124,13 +163,13 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
 }
 
 TEST(SchemaDocs, WordDefaultsAreWhatTheLoaderUses) {
-  // guest.mode "vm", output.format "table", process.name "p<index>" (p0, p1), scenario.name
+  // guest.mode "full", output.format "table", process.name "p<index>" (p0, p1), scenario.name
   // "the file name" (example.yaml -> example), and "none"/"\"\"" for cap, until, group.
-  ASSERT_STREQ(find_key(section("guest"), "mode")->default_value, "vm");
+  ASSERT_STREQ(find_key(section("guest"), "mode")->default_value, "full");
   ASSERT_STREQ(find_key(section("output"), "format")->default_value, "table");
   ASSERT_STREQ(find_key(section("process"), "name")->default_value, "p<index>");
   const Scenario sc = load_ok(std::string(kMinimal) + "      - steps: [{sleep: 1s}]\n");
-  EXPECT_EQ(sc.guests[0].spec.mode, GuestMode::kVm);
+  EXPECT_EQ(sc.guests[0].spec.mode, GuestMode::kFull);
   EXPECT_EQ(sc.output.format, "table");
   ASSERT_EQ(sc.guests[0].processes.size(), 2u);
   EXPECT_EQ(sc.guests[0].processes[0].name, "p0");
@@ -156,6 +195,8 @@ TEST(SchemaDocs, RequiredKeysAreRequired) {
       {"process.steps", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g, host: h0, processes: [{}]}]\n"},
       {"distribution.dist", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
                             "guests: [{name: g, host: h0, start: {min: 1, max: 2}}]\n"},
+      {"io.ops", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
+                 "guests: [{name: g, host: h0, processes: [{steps: [{io: {size: 4KiB}}]}]}]\n"},
   };
   std::set<std::string> required;
   for (const SectionSpec& s : schema())
@@ -242,14 +283,40 @@ TEST(SchemaDocs, ProcessExampleLoads) {
 }
 
 TEST(SchemaDocs, StepExampleLoads) {
-  // The example's `steps:` placed in a process: compute 2 Gf then a drawn sleep.
+  // The example's `steps:` placed in a process: compute 2 Gf with 20000 system
+  // calls and 500 privileged operations, a drawn sleep, 1000 I/O requests of 4 KiB.
   const Scenario sc = load_ok(kTwoHosts + "guests:\n  - name: g\n    host: h0\n    processes:\n      - name: p\n" +
                               indent(section("step").example, 8));
   ASSERT_EQ(sc.guests.size(), 1u);
   const auto& steps = sc.guests[0].processes.at(0).steps;
-  ASSERT_EQ(steps.size(), 2u);
+  ASSERT_EQ(steps.size(), 3u);
   EXPECT_DOUBLE_EQ(steps[0].amount, 2e9);
+  EXPECT_DOUBLE_EQ(steps[0].syscalls, 20000);
+  EXPECT_DOUBLE_EQ(steps[0].privileged, 500);
   EXPECT_EQ(steps[1].kind, Step::Kind::kSleep);
+  EXPECT_EQ(steps[2].kind, Step::Kind::kIo);
+  EXPECT_DOUBLE_EQ(steps[2].amount, 1000);
+  EXPECT_DOUBLE_EQ(steps[2].io_size_bytes, 4096);
+}
+
+TEST(SchemaDocs, IoExampleLoads) {
+  // 5000 requests of 64 KiB = 65536 B, batch 32.
+  const Scenario sc = load_ok(kTwoHosts + "guests:\n  - name: g\n    host: h0\n    processes:\n      - steps:\n          - " +
+                              section("io").example);
+  const Step& st = sc.guests[0].processes.at(0).steps.at(0);
+  EXPECT_DOUBLE_EQ(st.amount, 5000);
+  EXPECT_DOUBLE_EQ(st.io_size_bytes, 65536);
+  EXPECT_DOUBLE_EQ(st.io_batch, 32);
+}
+
+TEST(SchemaDocs, CalibrationExampleLoads) {
+  // nested, exit 1.2 us, syscall 80 ns; the rest at the defaults.
+  auto r = load_calibration_string(section("calibration").example, "profile.yaml");
+  ASSERT_TRUE(r.ok()) << r.error->format();
+  EXPECT_TRUE(r.profile->nested);
+  EXPECT_DOUBLE_EQ(r.profile->exit_s, 1.2e-6);
+  EXPECT_DOUBLE_EQ(r.profile->syscall_s, 80e-9);
+  EXPECT_DOUBLE_EQ(r.profile->hypercall_s, CalibrationProfile{}.hypercall_s);
 }
 
 TEST(SchemaDocs, DistributionExampleLoads) {
@@ -285,7 +352,8 @@ TEST(SchemaDocs, EverySectionHasAnExampleTest) {
   // The example tests above cover these sections; a new section needs a test of its example.
   std::set<std::string> names;
   for (const SectionSpec& s : schema()) names.insert(s.name);
-  EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "distribution", "output"}));
+  EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "distribution", "output",
+                                          "calibration"}));
 }
 
 }  // namespace

@@ -122,7 +122,7 @@ std::map<std::string, double> run_vzlab(const Mix& mix) {
   std::map<std::string, Guest*> vms;
   for (const auto& h : mix.hosts) hosts[h.name] = &w.add_host({h.name, h.cores, h.speed, ""});
   for (const auto& v : mix.vms) {
-    GuestSpec spec{v.name, GuestMode::kVm, v.vcpus, v.cap > 0 ? v.cap : engine::Variable::kNoBound, 1.0};
+    GuestSpec spec{v.name, GuestMode::kFull, v.vcpus, v.cap > 0 ? v.cap : engine::Variable::kNoBound, 1.0};
     vms[v.name] = &w.add_guest(spec, *hosts.at(v.host));
   }
   std::map<std::string, double> finish;

@@ -20,7 +20,7 @@ TEST(VmCpu, OneTaskNeverExceedsOneCore) {
   // 4 cores of 1e9 but one task: 1e9/s, so 3e9 take 3 s.
   World w;
   Host& h = w.add_host({"h", 4, 1e9, ""});
-  Guest& vm = w.add_guest({"vm", GuestMode::kVm, 4, kNoCap, 1.0}, h);
+  Guest& vm = w.add_guest({"vm", GuestMode::kFull, 4, kNoCap, 1.0}, h);
   double end = 0;
   w.engine().spawn(compute(w, vm, 3e9, end));
   w.run();
@@ -35,8 +35,8 @@ TEST(VmCpu, VmWeightIsMinOfTasksAndVcpus) {
   // left takes 1 s more: 4 s.
   World w;
   Host& h = w.add_host({"h", 1, 1e9, ""});
-  Guest& a = w.add_guest({"a", GuestMode::kVm, 2, kNoCap, 1.0}, h);
-  Guest& b = w.add_guest({"b", GuestMode::kVm, 1, kNoCap, 1.0}, h);
+  Guest& a = w.add_guest({"a", GuestMode::kFull, 2, kNoCap, 1.0}, h);
+  Guest& b = w.add_guest({"b", GuestMode::kFull, 1, kNoCap, 1.0}, h);
   std::vector<double> ends(4);
   for (int i = 0; i < 3; ++i) w.engine().spawn(compute(w, a, 1e9, ends[i]));
   w.engine().spawn(compute(w, b, 1e9, ends[3]));
@@ -50,7 +50,7 @@ TEST(VmCpu, CapBoundsTheWholeVm) {
   // each -> 4 s.
   World w;
   Host& h = w.add_host({"h", 4, 1e9, ""});
-  Guest& vm = w.add_guest({"vm", GuestMode::kVm, 2, 0.5e9, 1.0}, h);
+  Guest& vm = w.add_guest({"vm", GuestMode::kFull, 2, 0.5e9, 1.0}, h);
   double e1 = 0, e2 = 0;
   w.engine().spawn(compute(w, vm, 1e9, e1));
   w.engine().spawn(compute(w, vm, 1e9, e2));
@@ -64,8 +64,8 @@ TEST(VmCpu, ShareWeighsAVmAgainstOthers) {
   // x gets 0.75e9 -> done at 4 s; y got 1e9 by then, 2e9 left alone -> 6 s.
   World w;
   Host& h = w.add_host({"h", 1, 1e9, ""});
-  Guest& x = w.add_guest({"x", GuestMode::kVm, 1, kNoCap, 3.0}, h);
-  Guest& y = w.add_guest({"y", GuestMode::kVm, 1, kNoCap, 1.0}, h);
+  Guest& x = w.add_guest({"x", GuestMode::kFull, 1, kNoCap, 3.0}, h);
+  Guest& y = w.add_guest({"y", GuestMode::kFull, 1, kNoCap, 1.0}, h);
   double ex = 0, ey = 0;
   w.engine().spawn(compute(w, x, 3e9, ex));
   w.engine().spawn(compute(w, y, 3e9, ey));
@@ -80,9 +80,9 @@ TEST(VmCpu, SleepingTaskAndIdleVmTakeNothing) {
   // at 2 s; native has 1e9 - 0.5e9 = 0.5e9 left at 2 s -> done at 2.5 s.
   World w;
   Host& h = w.add_host({"h", 1, 1e9, ""});
-  Guest& vm = w.add_guest({"vm", GuestMode::kVm, 1, kNoCap, 1.0}, h);
+  Guest& vm = w.add_guest({"vm", GuestMode::kFull, 1, kNoCap, 1.0}, h);
   Guest& native = w.add_guest({"n", GuestMode::kNative, 1, kNoCap, 1.0}, h);
-  w.add_guest({"idle", GuestMode::kVm, 4, kNoCap, 1.0}, h);
+  w.add_guest({"idle", GuestMode::kFull, 4, kNoCap, 1.0}, h);
   double ev = 0, en = 0;
   w.engine().spawn(compute(w, vm, 0.5e9, ev, 1.0));
   w.engine().spawn(compute(w, native, 2e9, en));
@@ -95,8 +95,8 @@ TEST(VmCpu, HostWorkIsAccountedForUtilization) {
   // Two VMs computing 1e9 and 3e9 on 2 cores: all 4e9 flops land on the host.
   World w;
   Host& h = w.add_host({"h", 2, 1e9, ""});
-  Guest& a = w.add_guest({"a", GuestMode::kVm, 1, kNoCap, 1.0}, h);
-  Guest& b = w.add_guest({"b", GuestMode::kVm, 1, kNoCap, 1.0}, h);
+  Guest& a = w.add_guest({"a", GuestMode::kFull, 1, kNoCap, 1.0}, h);
+  Guest& b = w.add_guest({"b", GuestMode::kFull, 1, kNoCap, 1.0}, h);
   double ea = 0, eb = 0;
   w.engine().spawn(compute(w, a, 1e9, ea));
   w.engine().spawn(compute(w, b, 3e9, eb));
@@ -109,7 +109,7 @@ TEST(VmCpu, CutOffWorkCountsOnlyWhatWasDone) {
   // 1 core, one task of 10e9 stopped at t=4: 4e9 done.
   World w;
   Host& h = w.add_host({"h", 1, 1e9, ""});
-  Guest& vm = w.add_guest({"vm", GuestMode::kVm, 1, kNoCap, 1.0}, h);
+  Guest& vm = w.add_guest({"vm", GuestMode::kFull, 1, kNoCap, 1.0}, h);
   double e = -1;
   w.engine().spawn(compute(w, vm, 10e9, e));
   w.run(4.0);

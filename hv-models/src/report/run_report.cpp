@@ -131,7 +131,8 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   std::vector<std::size_t> guests_per_host(w.hosts().size(), 0);
   for (const Guest& g : w.guests()) {
     GuestRow row{g.name(), g.host().name(), mode_name(g.mode()), "", started_[g.index()], finished_[g.index()],
-                 tasks_completed_[g.index()], guest_flops_[g.index()]};
+                 tasks_completed_[g.index()], guest_flops_[g.index()], hypervisor_name(g.host().hypervisor()),
+                 g.workload(), g.workload_instance(), g.exits()};
     if (!row.finished_at_s) ++r.unfinished_guests;
     ++guests_per_host[g.host().index()];
     r.guests.push_back(std::move(row));
@@ -164,6 +165,18 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     r.groups.push_back(gr);
   }
   r.slices = slices_;
+  // Each finished guest against the native run of the same workload instance.
+  std::map<std::pair<std::string, long>, double> native;
+  for (const GuestRow& g : r.guests)
+    if (g.mode == "native" && !g.workload.empty() && g.runtime_s())
+      native.emplace(std::make_pair(g.workload, g.workload_instance), *g.runtime_s());
+  for (std::size_t i = 0; i < r.guests.size(); ++i) {
+    const GuestRow& g = r.guests[i];
+    auto base = native.find({g.workload, g.workload_instance});
+    if (g.mode == "native" || base == native.end() || !g.runtime_s() || base->second <= 0) continue;
+    const double t = *g.runtime_s();
+    r.comparison.push_back({i, t, base->second, t / base->second - 1.0, t > 0 ? g.exits / t : 0.0});
+  }
   return r;
 }
 
@@ -185,6 +198,18 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
              fmt("%.1f %%", 100 * g.mean_utilization), bar(g.mean_utilization),
              g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "not all"});
     out << t.str();
+  }
+
+  if (!r.comparison.empty()) {
+    out << "\nSame workload, each kind of virtualization (vs native = run time / native run time - 1, on the same work)\n";
+    Table t({"guest", "workload", "mode", "hypervisor", "run time", "native", "vs native", "exits/s"});
+    for (const ComparisonRow& c : r.comparison) {
+      const GuestRow& g = r.guests[c.guest];
+      t.add({g.name, g.workload, g.mode, g.hypervisor, fmt("%.4g s", c.runtime_s), fmt("%.4g s", c.native_runtime_s),
+             fmt("%+.1f %%", 100 * c.overhead), fmt("%.3g", c.exits_per_s)});
+    }
+    out << t.str();
+    out << "  virtualization costs from: " << r.meta.calibration << "\n";
   }
 
   out << "\nHosts\n";
@@ -231,14 +256,22 @@ std::string to_json(const RunReport& r) {
                           {"guests", h.guests}, {"flops_done", h.flops_done}, {"utilization", h.utilization}});
   j["guests"] = ordered_json::array();
   for (const GuestRow& g : r.guests)
-    j["guests"].push_back({{"name", g.name}, {"host", g.host}, {"mode", g.mode}, {"started_at_s", opt(g.started_at_s)},
+    j["guests"].push_back({{"name", g.name}, {"host", g.host}, {"mode", g.mode}, {"hypervisor", g.hypervisor},
+                           {"workload", g.workload}, {"started_at_s", opt(g.started_at_s)},
                            {"finished_at_s", opt(g.finished_at_s)}, {"tasks_completed", g.tasks_completed},
-                           {"flops_done", g.flops_done}});
+                           {"flops_done", g.flops_done}, {"exits", g.exits}});
   j["groups"] = ordered_json::array();
   for (const GroupRow& g : r.groups)
     j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"guests", g.guests},
                            {"capacity_flops", g.capacity_flops}, {"utilization", g.mean_utilization},
                            {"finished_at_s", opt(g.finished_at_s)}});
+  j["comparison"] = ordered_json::array();
+  for (const ComparisonRow& c : r.comparison)
+    j["comparison"].push_back({{"guest", r.guests[c.guest].name}, {"workload", r.guests[c.guest].workload},
+                               {"mode", r.guests[c.guest].mode}, {"hypervisor", r.guests[c.guest].hypervisor},
+                               {"runtime_s", c.runtime_s}, {"native_runtime_s", c.native_runtime_s},
+                               {"overhead", c.overhead}, {"exits_per_s", c.exits_per_s}});
+  j["calibration"] = r.meta.calibration;
   return j.dump(2) + "\n";
 }
 
@@ -252,10 +285,12 @@ std::string hosts_csv(const RunReport& r) {
 }
 
 std::string guests_csv(const RunReport& r) {
-  std::string out = "name,host,mode,started_at_s,finished_at_s,tasks_completed,flops_done\n";
+  std::string out =
+      "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits\n";
   for (const GuestRow& g : r.guests)
-    out += csv_field(g.name) + "," + csv_field(g.host) + "," + g.mode + "," + opt_num(g.started_at_s) + "," +
-           opt_num(g.finished_at_s) + "," + std::to_string(g.tasks_completed) + "," + fmt("%.17g", g.flops_done) + "\n";
+    out += csv_field(g.name) + "," + csv_field(g.host) + "," + g.mode + "," + g.hypervisor + "," +
+           csv_field(g.workload) + "," + opt_num(g.started_at_s) + "," + opt_num(g.finished_at_s) + "," +
+           std::to_string(g.tasks_completed) + "," + fmt("%.17g", g.flops_done) + "," + fmt("%.17g", g.exits) + "\n";
   return out;
 }
 

@@ -27,6 +27,21 @@ struct Failure {
   LoadError error;
 };
 
+GuestMode parse_mode(const std::string& m) {
+  if (m == "native") return GuestMode::kNative;
+  if (m == "full-bt") return GuestMode::kFullBt;
+  if (m == "para") return GuestMode::kPara;
+  if (m == "os-level") return GuestMode::kOsLevel;
+  return GuestMode::kFull;  // "full" and its alias "vm"
+}
+
+HypervisorType parse_hypervisor(const std::string& h) {
+  if (h == "none") return HypervisorType::kNone;
+  if (h == "type2") return HypervisorType::kType2;
+  if (h == "container-runtime") return HypervisorType::kContainerRuntime;
+  return HypervisorType::kType1;
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -78,8 +93,13 @@ struct Draw {
 };
 
 struct StepTemplate {
-  Step::Kind kind;
-  Draw amount;
+  Step step;    // everything but the amount
+  Draw amount;  // drawn per repetition
+  Step make(double value) const {
+    Step s = step;
+    s.amount = value;
+    return s;
+  }
 };
 
 struct ProcessTemplate {
@@ -293,6 +313,42 @@ class Loader {
     std::unordered_map<std::string, YAML::Mark> marks_;
   };
 
+  CalibrationProfile load_calibration(const YAML::Node& root) {
+    if (root.IsNull()) fail(root.Mark(), "", "the file is empty; a calibration profile needs at least 'version: 1'");
+    Map m(*this, root, section("calibration"), "");
+    if (m.integer("version") != 1) m.fail("version", "unsupported version (this vzlab reads version 1)");
+    CalibrationProfile p;
+    p.source = m.has("machine") ? file_ + " (" + m.scalar("machine") + ")" : file_;
+    p.nested = m.choice("nested") == "true";
+    struct Field {
+      const char* key;
+      double CalibrationProfile::*member;
+    };
+    static const Field fields[] = {
+        {"nested_exit_factor", &CalibrationProfile::nested_exit_factor},
+        {"syscall", &CalibrationProfile::syscall_s},
+        {"exit", &CalibrationProfile::exit_s},
+        {"user_exit_extra", &CalibrationProfile::user_exit_extra_s},
+        {"bt_privileged", &CalibrationProfile::bt_privileged_s},
+        {"bt_syscall", &CalibrationProfile::bt_syscall_s},
+        {"hypercall", &CalibrationProfile::hypercall_s},
+        {"pv_privileged_batch", &CalibrationProfile::pv_privileged_batch},
+        {"emulated_exits_per_io", &CalibrationProfile::emulated_exits_per_io},
+        {"emulation_cpu_per_io", &CalibrationProfile::emulation_cpu_per_io_s},
+        {"pv_ring_per_io", &CalibrationProfile::pv_ring_per_io_s},
+        {"pv_backend_cpu_per_io", &CalibrationProfile::pv_backend_cpu_per_io_s},
+        {"pv_batch", &CalibrationProfile::pv_batch},
+        {"native_io_cpu", &CalibrationProfile::native_io_cpu_s},
+        {"type2_exit_factor", &CalibrationProfile::type2_exit_factor},
+        {"type2_io_extra_cpu", &CalibrationProfile::type2_io_extra_cpu_s},
+        {"type2_host_os_share", &CalibrationProfile::type2_host_os_share},
+    };
+    for (const Field& f : fields)
+      if (m.has(f.key)) p.*(f.member) = m.quantity(f.key);
+    if (p.type2_host_os_share >= 1.0) m.fail("type2_host_os_share", "must be below 1 (a share of the CPU)");
+    return p;
+  }
+
   Scenario load(const YAML::Node& root) {
     Scenario sc;
     sc.file = file_;
@@ -349,9 +405,14 @@ class Loader {
       const long cores = h.integer("cores");
       if (cores > kMaxCores) h.fail("cores", "cores " + std::to_string(cores) + " is above the limit of " + std::to_string(kMaxCores));
       const double speed = h.quantity("speed");
+      const HypervisorType hypervisor = parse_hypervisor(h.choice("hypervisor"));
+      const std::string os = h.choice("os");
+      const double disk_bandwidth = h.quantity("disk_bandwidth");
+      const double disk_latency = h.quantity("disk_latency");
       for (long i = 0; i < count; ++i) {
         HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(cores), speed,
-                      group.empty() ? "" : expand(h, "group", group, i, count)};
+                      group.empty() ? "" : expand(h, "group", group, i, count), hypervisor, os, disk_bandwidth,
+                      disk_latency};
         if (!host_index_.emplace(spec.name, sc.hosts.size()).second)
           h.fail("name", "host name '" + spec.name + "' is used twice");
         sc.hosts.push_back(std::move(spec));
@@ -378,9 +439,30 @@ class Loader {
     if (steps.empty()) p.fail("steps", "a process needs at least one step");
     for (std::size_t s = 0; s < steps.size(); ++s) {
       Map st(*this, steps[s], section("step"), p.join("steps") + "[" + std::to_string(s) + "]");
-      const bool c = st.has("compute"), z = st.has("sleep");
-      if (c == z) st.fail(c ? "sleep" : "compute", "each step needs exactly one of 'compute' or 'sleep'");
-      t.steps.push_back({c ? Step::Kind::kCompute : Step::Kind::kSleep, st.draw(c ? "compute" : "sleep")});
+      const int kinds = st.has("compute") + st.has("sleep") + st.has("io");
+      if (kinds != 1)
+        st.fail(kinds == 0 ? "compute" : (st.has("io") ? "io" : "sleep"),
+                "each step needs exactly one of 'compute', 'sleep' or 'io'");
+      if (!st.has("compute"))
+        for (const char* k : {"syscalls", "privileged"})
+          if (st.has(k)) st.fail(k, std::string("'") + k + "' belongs to a compute step");
+      StepTemplate tpl;
+      if (st.has("compute")) {
+        tpl.step.kind = Step::Kind::kCompute;
+        tpl.amount = st.draw("compute");
+        tpl.step.syscalls = st.number("syscalls");
+        tpl.step.privileged = st.number("privileged");
+      } else if (st.has("sleep")) {
+        tpl.step.kind = Step::Kind::kSleep;
+        tpl.amount = st.draw("sleep");
+      } else {
+        Map io(*this, st.node("io"), section("io"), st.join("io"));
+        tpl.step.kind = Step::Kind::kIo;
+        tpl.amount = {Draw::Kind::kConstant, static_cast<double>(io.integer("ops")), 0.0};
+        tpl.step.io_size_bytes = io.quantity("size");
+        tpl.step.io_batch = io.has("batch") ? static_cast<double>(io.integer("batch")) : 0.0;
+      }
+      t.steps.push_back(tpl);
     }
     if (t.random() && static_cast<double>(t.repeat) * static_cast<double>(t.steps.size()) > 1e8)
       p.fail("repeat", "too many random steps to draw (repeat x steps above 100,000,000)");
@@ -423,10 +505,12 @@ class Loader {
       const std::string group = g.text("group");
       const std::string mode = g.choice("mode");
       GuestSpec base;
-      base.mode = mode == "native" ? GuestMode::kNative : GuestMode::kVm;
-      if (base.mode == GuestMode::kNative)
+      base.mode = parse_mode(mode);
+      if (!is_vm(base.mode))
         for (const char* k : {"vcpus", "cap", "share"})
-          if (g.has(k)) g.fail(k, std::string("'") + k + "' only applies to virtual machines (mode: vm)");
+          if (g.has(k))
+            g.fail(k, std::string("'") + k + "' only applies to virtual machines (mode: full, full-bt or para), not to mode: " + mode);
+      const std::string guest_os = g.has("os") ? g.choice("os") : "";
       const long vcpus = g.integer("vcpus");
       if (vcpus > kMaxCores) g.fail("vcpus", "vcpus " + std::to_string(vcpus) + " is above the limit of " + std::to_string(kMaxCores));
       base.vcpus = static_cast<int>(vcpus);
@@ -450,6 +534,7 @@ class Loader {
         }
         procs = it->second;
         workload_name = w;
+        base.workload = w;
       } else {
         procs = load_processes(g, "processes");
       }
@@ -461,6 +546,7 @@ class Loader {
         GuestPlan plan;
         plan.spec = base;
         plan.spec.name = expand(g, "name", name, i, count);
+        plan.spec.workload_instance = i;
         plan.host = expand(g, "host", host, i, count);
         plan.group = group.empty() ? "" : expand(g, "group", group, i, count);
         if (!names.insert(plan.spec.name).second) g.fail("name", "guest name '" + plan.spec.name + "' is used twice");
@@ -470,6 +556,16 @@ class Loader {
           std::string which = is_template(host) ? " (replica i=" + std::to_string(i) + " of \"" + host + "\")" : "";
           g.fail("host", "no host named '" + plan.host + "'" + which + did_you_mean(plan.host, hosts));
         }
+        const HostSpec& where = sc.hosts[host_index_.at(plan.host)];
+        if (const std::string why = placement_problem(base.mode, where.hypervisor); !why.empty())
+          g.fail("mode", plan.spec.name + " on " + where.name + ": " + why);
+        plan.spec.os = guest_os.empty() ? where.os : guest_os;
+        if (base.mode == GuestMode::kOsLevel && plan.spec.os != where.os)
+          g.fail("os", "a container shares its host's kernel, so it has the host's OS: " + plan.spec.name +
+                           " wants " + plan.spec.os + " but " + where.name + " runs " + where.os);
+        if (base.mode == GuestMode::kPara && plan.spec.os == "windows")
+          g.fail("os", plan.spec.name + ": a para guest needs a kernel with paravirtual drivers and hypercalls; "
+                       "windows has none in this model (use mode: full)");
         // A named workload draws by (workload, replica index), so the same
         // workload gives the same sizes wherever it runs; inline processes
         // draw by guest name.
@@ -489,13 +585,13 @@ class Loader {
             ps.name = pt.count > 1 ? pt.name + "#" + std::to_string(c) : pt.name;
             ps.start_s = t0;
             if (!pt.random()) {
-              for (const StepTemplate& st : pt.steps) ps.steps.push_back({st.kind, st.amount.a});
+              for (const StepTemplate& st : pt.steps) ps.steps.push_back(st.make(st.amount.a));
               ps.repeat = static_cast<int>(pt.repeat);
             } else {
               engine::RandomStream r(seed_, stream_prefix + std::to_string(pi) + "/" + std::to_string(c));
               ps.steps.reserve(pt.steps.size() * static_cast<std::size_t>(pt.repeat));
               for (long rep = 0; rep < pt.repeat; ++rep)
-                for (const StepTemplate& st : pt.steps) ps.steps.push_back({st.kind, st.amount.sample(r)});
+                for (const StepTemplate& st : pt.steps) ps.steps.push_back(st.make(st.amount.sample(r)));
             }
             plan.processes.push_back(std::move(ps));
           }
@@ -524,6 +620,35 @@ std::string LoadError::format() const {
   return os.str();
 }
 
+namespace {
+
+// The whole file, or the error saying why it cannot be read.
+std::optional<std::string> read_text(const std::string& path, const char* what, std::optional<LoadError>& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = LoadError{path, 0, 0, "", std::string("cannot open the ") + what + " (does it exist, and is it readable?)"};
+    return std::nullopt;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) {
+    error = LoadError{path, 0, 0, "", std::string("cannot read the ") + what};
+    return std::nullopt;
+  }
+  return buf.str();
+}
+
+LoadError yaml_error(const std::string& file, const YAML::Exception& e) {
+  LoadError err;
+  err.file = file;
+  err.line = e.mark.is_null() ? 0 : e.mark.line + 1;
+  err.column = e.mark.is_null() ? 0 : e.mark.column + 1;
+  err.message = "YAML syntax error: " + e.msg;
+  return err;
+}
+
+}  // namespace
+
 LoadResult load_string(const std::string& text, const std::string& file, const LoadOptions& options) {
   LoadResult result;
   Loader loader(file, options);
@@ -533,35 +658,39 @@ LoadResult load_string(const std::string& text, const std::string& file, const L
   } catch (const Failure& f) {
     result.error = f.error;
   } catch (const YAML::Exception& e) {
-    LoadError err;
-    err.file = file;
-    err.line = e.mark.is_null() ? 0 : e.mark.line + 1;
-    err.column = e.mark.is_null() ? 0 : e.mark.column + 1;
-    err.message = "YAML syntax error: " + e.msg;
-    result.error = err;
+    result.error = yaml_error(file, e);
   }
   return result;
 }
 
 LoadResult load_file(const std::string& path, const LoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    LoadResult r;
-    r.error = LoadError{path, 0, 0, "", "cannot open the scenario file (does it exist, and is it readable?)"};
-    return r;
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) {
-    LoadResult r;
-    r.error = LoadError{path, 0, 0, "", "cannot read the scenario file"};
-    return r;
-  }
-  return load_string(buf.str(), path, options);
+  LoadResult r;
+  auto text = read_text(path, "scenario file", r.error);
+  return text ? load_string(*text, path, options) : r;
 }
 
-std::unique_ptr<World> build_world(const Scenario& sc) {
+CalibrationResult load_calibration_string(const std::string& text, const std::string& file) {
+  CalibrationResult result;
+  Loader loader(file, {});
+  try {
+    result.profile = loader.load_calibration(YAML::Load(text));
+  } catch (const Failure& f) {
+    result.error = f.error;
+  } catch (const YAML::Exception& e) {
+    result.error = yaml_error(file, e);
+  }
+  return result;
+}
+
+CalibrationResult load_calibration_file(const std::string& path) {
+  CalibrationResult r;
+  auto text = read_text(path, "calibration profile", r.error);
+  return text ? load_calibration_string(*text, path) : r;
+}
+
+std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile& profile) {
   auto world = std::make_unique<World>(sc.seed);
+  world->set_calibration(profile);
   std::unordered_map<std::string, Host*> hosts;
   for (const HostSpec& h : sc.hosts) hosts.emplace(h.name, &world->add_host(h));
   for (const GuestPlan& plan : sc.guests) {

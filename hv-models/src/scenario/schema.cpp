@@ -50,6 +50,14 @@ workloads:
                    {"cores", VT::kInteger, UK::kNone, "1", "Number of CPU cores.", 1},
                    {"speed", VT::kQuantity, UK::kFlopRate, nullptr, "Speed of one core; no single task runs faster.",
                     0, true},
+                   {"hypervisor", VT::kChoice, UK::kNone, "type1",
+                    "What runs on the hardware: a bare-metal hypervisor, a hosted one on a host OS, a host OS "
+                    "with a container runtime, or just an OS.", -1e300, false, "type1|type2|container-runtime|none"},
+                   {"os", VT::kChoice, UK::kNone, "linux", "The host's own OS (the kernel its containers share).",
+                    -1e300, false, "linux|windows|freebsd"},
+                   {"disk_bandwidth", VT::kQuantity, UK::kByteRate, "500MB/s",
+                    "Local disk throughput, shared by all I/O of the host's guests.", 0, true},
+                   {"disk_latency", VT::kQuantity, UK::kDuration, "100us", "Local disk access time per request.", 0},
                },
                R"(hosts:
   - name: rack1-{i:02}      # rack1-00 .. rack1-15
@@ -57,20 +65,28 @@ workloads:
     group: rack1
     cores: 8
     speed: 2.5Gf
+    hypervisor: type1
 )"});
   s.push_back({"guest", "each item of `guests:`",
-               "A virtual machine (`mode: vm`) or a workload running directly on the host (`mode: native`). "
-               "A VM takes from its host min(running tasks, vcpus) x share, bounded by its cap.",
+               "A virtual machine (`mode: full`, `full-bt`, `para`), a container (`os-level`) or a workload running "
+               "directly on the host OS (`native`). A VM takes from its host min(running tasks, vcpus) x share, "
+               "bounded by its cap; containers and native processes compete task by task.",
                {
                    {"name", VT::kTemplate, UK::kNone, nullptr, "Guest name; with count > 1 it must contain {i}."},
                    {"count", VT::kInteger, UK::kNone, "1", "Number of guests this item makes (i = 0 .. count-1), at most 10,000,000.", 1},
                    {"host", VT::kTemplate, UK::kNone, nullptr, "Name of the host it runs on; may use {i}, e.g. h{i/8}."},
-                   {"mode", VT::kChoice, UK::kNone, "vm", "How its work reaches the hardware.", -1e300, false,
-                    "vm|native"},
+                   {"mode", VT::kChoice, UK::kNone, "full",
+                    "How its work reaches the hardware: full virtualization (hardware-assisted trap and emulate), "
+                    "full-bt (binary translation), para (hypercalls, paravirtual drivers), os-level (a container), "
+                    "native (a process on the host OS). `vm` means full.", -1e300, false,
+                    "full|full-bt|para|os-level|native|vm"},
+                   {"os", VT::kString, UK::kNone, "the host's",
+                    "The guest's OS: linux, windows or freebsd; a container always has its host's.", -1e300, false,
+                    "linux|windows|freebsd"},
                    {"group", VT::kTemplate, UK::kNone, "\"\"", "Label used to group guests in reports."},
-                   {"vcpus", VT::kInteger, UK::kNone, "1", "Virtual CPUs (vm only).", 1},
-                   {"cap", VT::kQuantity, UK::kFlopRate, "none", "Most CPU the VM may take in all (vm only).", 0, true},
-                   {"share", VT::kNumber, UK::kNone, "1", "Weight against other VMs on the host (vm only).", 0, true},
+                   {"vcpus", VT::kInteger, UK::kNone, "1", "Virtual CPUs (VMs only).", 1},
+                   {"cap", VT::kQuantity, UK::kFlopRate, "none", "Most CPU the VM may take in all (VMs only).", 0, true},
+                   {"share", VT::kNumber, UK::kNone, "1", "Weight against other VMs on the host (VMs only).", 0, true},
                    {"start", VT::kRandom, UK::kDuration, "0", "When its processes start; a distribution is drawn "
                     "per guest.", 0},
                    {"interarrival", VT::kRandom, UK::kDuration, "none",
@@ -107,15 +123,38 @@ workloads:
       - sleep: 100ms
 )"});
   s.push_back({"step", "each item of `steps:`",
-               "One thing a process does. Each step has exactly one key. A computing task is active; a "
-               "sleeping one takes no CPU.",
+               "One thing a process does: exactly one of `compute`, `sleep` or `io`. A computing task is active; a "
+               "sleeping one takes no CPU. What a step costs beyond its own work depends on the guest's mode "
+               "(docs/calibration.md).",
                {
                    {"compute", VT::kRandom, UK::kFlops, "-", "CPU work of this step.", 0, false, "", "", ""},
+                   {"syscalls", VT::kNumber, UK::kNone, "0", "System calls made during a compute step.", 0, false,
+                    "", "", "compute steps only"},
+                   {"privileged", VT::kNumber, UK::kNone, "0",
+                    "Privileged operations (page-table updates, control registers) during a compute step.", 0, false,
+                    "", "", "compute steps only"},
                    {"sleep", VT::kRandom, UK::kDuration, "-", "Idle time of this step.", 0, false, "", "", ""},
+                   {"io", VT::kMap, UK::kNone, "-", "Disk I/O requests, through the mode's I/O path.", -1e300, false,
+                    "", "io"},
                },
                R"(steps:
   - compute: 2Gf
+    syscalls: 20000
+    privileged: 500
   - sleep: {dist: exponential, mean: 500ms}
+  - io: {ops: 1000, size: 4KiB}
+)"});
+  s.push_back({"io", "`io:` in a step",
+               "A run of disk requests on the host's local disk. Each request costs guest CPU (driver, exits or "
+               "ring work), hypervisor CPU on the host (device emulation or back end), one disk access time, "
+               "and its bytes at the disk's shared bandwidth.",
+               {
+                   {"ops", VT::kInteger, UK::kNone, nullptr, "Number of requests.", 1},
+                   {"size", VT::kQuantity, UK::kBytes, "4096", "Size of one request.", 0},
+                   {"batch", VT::kInteger, UK::kNone, "the profile's pv_batch",
+                    "Para guests: requests per ring notification.", 1},
+               },
+               R"(io: {ops: 5000, size: 64KiB, batch: 32}
 )"});
   s.push_back({"distribution", "any value marked *random*",
                "A seeded random value, drawn once per use (per guest, per step repetition). Each draw comes from a "
@@ -150,6 +189,50 @@ start: {dist: exponential, mean: 30s}
   format: json
   dir: results/
   trace: trace.json
+)"});
+  s.push_back({"calibration", "a calibration profile file (`vzlab run --calibration FILE`)",
+               "Costs of the virtualization mechanisms. Every key is optional; a missing key keeps the built-in "
+               "default, taken from published measurements (sources: docs/calibration.md).",
+               {
+                   {"version", VT::kInteger, UK::kNone, "1", "Profile format version; must be 1.", 1},
+                   {"machine", VT::kString, UK::kNone, "\"\"", "Where the numbers were measured (free text)."},
+                   {"nested", VT::kChoice, UK::kNone, "false",
+                    "The hosts are themselves VMs: exits and hypercalls cost nested_exit_factor more.", -1e300, false,
+                    "true|false"},
+                   {"nested_exit_factor", VT::kNumber, UK::kNone, "10", "Exit cost nested / bare metal.", 1},
+                   {"syscall", VT::kQuantity, UK::kDuration, "100ns", "One system call on the host kernel.", 0},
+                   {"exit", VT::kQuantity, UK::kDuration, "1.5us",
+                    "Hardware-assisted VM exit handled in the kernel, round trip.", 0},
+                   {"user_exit_extra", VT::kQuantity, UK::kDuration, "4us",
+                    "Extra when a user-space VMM handles the exit (device emulation).", 0},
+                   {"bt_privileged", VT::kQuantity, UK::kDuration, "500ns",
+                    "A privileged instruction under binary translation.", 0},
+                   {"bt_syscall", VT::kQuantity, UK::kDuration, "1us", "A system call of a binary-translated guest.", 0},
+                   {"hypercall", VT::kQuantity, UK::kDuration, "1.5us", "One hypercall (paravirtualization).", 0},
+                   {"pv_privileged_batch", VT::kNumber, UK::kNone, "8",
+                    "Privileged operations a para guest batches into one hypercall.", 1},
+                   {"emulated_exits_per_io", VT::kNumber, UK::kNone, "4",
+                    "Device register accesses (exits) per emulated I/O request.", 0},
+                   {"emulation_cpu_per_io", VT::kQuantity, UK::kDuration, "10us",
+                    "Host CPU the VMM burns emulating one device request.", 0},
+                   {"pv_ring_per_io", VT::kQuantity, UK::kDuration, "500ns",
+                    "Guest CPU to place one request on a paravirtual ring.", 0},
+                   {"pv_backend_cpu_per_io", VT::kQuantity, UK::kDuration, "2us",
+                    "Host CPU of the paravirtual back end per request.", 0},
+                   {"pv_batch", VT::kNumber, UK::kNone, "16", "Requests per ring notification.", 1},
+                   {"native_io_cpu", VT::kQuantity, UK::kDuration, "2us", "Kernel CPU to submit one I/O request.", 0},
+                   {"type2_exit_factor", VT::kNumber, UK::kNone, "2",
+                    "A hosted VMM's world switch / a bare-metal one.", 1},
+                   {"type2_io_extra_cpu", VT::kQuantity, UK::kDuration, "5us",
+                    "Host-OS CPU per I/O request on the hosted path.", 0},
+                   {"type2_host_os_share", VT::kNumber, UK::kNone, "0.05",
+                    "Share of a type-2 host's CPU its host OS keeps.", 0},
+               },
+               R"(version: 1
+machine: "AMD EPYC, KVM guest (nested), measured by vzlab calibrate"
+nested: true
+exit: 1.2us
+syscall: 80ns
 )"});
   return s;
 }

@@ -23,11 +23,13 @@ const std::vector<Unit>& base_units(UnitKind kind) {
   static const std::vector<Unit> flops{{"f", 1}, {"flop", 1}, {"flops", 1}};
   static const std::vector<Unit> rate{{"f", 1}, {"flop", 1}, {"flops", 1}, {"f/s", 1}, {"flop/s", 1}, {"flops/s", 1}};
   static const std::vector<Unit> bytes{{"B", 1}, {"byte", 1}, {"bytes", 1}};
+  static const std::vector<Unit> byte_rate{{"B/s", 1}, {"byte/s", 1}, {"bytes/s", 1}};
   switch (kind) {
     case UnitKind::kDuration: return duration;
     case UnitKind::kFlops: return flops;
     case UnitKind::kFlopRate: return rate;
     case UnitKind::kBytes: return bytes;
+    case UnitKind::kByteRate: return byte_rate;
     case UnitKind::kNone: break;
   }
   return none;
@@ -46,7 +48,7 @@ std::optional<double> prefix_factor(std::string_view p, UnitKind kind) {
   }
   for (const auto& [name, f] : decimal)
     if (name == p) return f;
-  if (kind == UnitKind::kBytes)
+  if (kind == UnitKind::kBytes || kind == UnitKind::kByteRate)
     for (const auto& [name, f] : binary)
       if (name == p) return f;
   return std::nullopt;
@@ -73,6 +75,7 @@ const char* base_unit(UnitKind kind) {
     case UnitKind::kFlops: return "flop";
     case UnitKind::kFlopRate: return "flop/s";
     case UnitKind::kBytes: return "B";
+    case UnitKind::kByteRate: return "B/s";
     case UnitKind::kNone: break;
   }
   return "";
@@ -84,6 +87,7 @@ const char* unit_examples(UnitKind kind) {
     case UnitKind::kFlops: return "a number of flops or e.g. \"500Mf\", \"2 Gf\", \"1.5Tflop\"";
     case UnitKind::kFlopRate: return "a number of flop/s or e.g. \"1Gf\", \"2.5 Gf/s\", \"800 Mflops\"";
     case UnitKind::kBytes: return "a number of bytes or e.g. \"512MiB\", \"4 GiB\", \"100MB\"";
+    case UnitKind::kByteRate: return "a number of bytes/s or e.g. \"500MB/s\", \"1.2 GiB/s\"";
     case UnitKind::kNone: break;
   }
   return "a number";

@@ -1,5 +1,6 @@
-// Guests: what runs on a host. A guest is either native (its tasks compete
-// directly on the host's cores) or a virtual machine.
+// Guests: what runs on a host. A native process or a container (os-level)
+// competes directly on the host's cores; a virtual machine (full, full-bt,
+// para) competes as one consumer for all its tasks.
 //
 // CPU semantics of a VM (SimGrid's VM model, see ARCHITECTURE.md): on its host
 // a running VM is one consumer with weight min(active tasks, vcpus) x share,
@@ -14,22 +15,21 @@
 
 #include "vzlab/engine/engine.hpp"
 #include "vzlab/hv/host.hpp"
+#include "vzlab/hv/virtualization.hpp"
 
 namespace vzlab::hv {
 
-/// How a guest's work reaches the hardware.
-enum class GuestMode { kNative, kVm };
-
-/// Name of a mode as written in scenarios ("native", "vm").
-const char* mode_name(GuestMode mode);
 
 /// What a guest is, as a scenario describes it.
 struct GuestSpec {
   std::string name{};
-  GuestMode mode = GuestMode::kVm;
+  GuestMode mode = GuestMode::kFull;
   int vcpus = 1;
   double cap_flops = engine::Variable::kNoBound;  ///< VM only: never more than this
   double share = 1.0;                             ///< VM only: weight multiplier on the host
+  std::string os{};                               ///< guest OS ("linux", ...); empty: the host's
+  std::string workload{};                         ///< label of what it runs, to compare modes in reports
+  long workload_instance = 0;                     ///< replica index of that workload (same draws, same work)
 };
 
 class Guest;
@@ -68,6 +68,8 @@ class Guest {
   double cap_flops() const { return spec_.cap_flops; }
   double share() const { return spec_.share; }
   Host& host() const { return *host_; }
+  const std::string& workload() const { return spec_.workload; }
+  long workload_instance() const { return spec_.workload_instance; }
   std::uint32_t index() const { return index_; }
 
   /// Awaitable: run `flops` of CPU work as one task of this guest.
@@ -79,6 +81,9 @@ class Guest {
 
   /// Id of its name on the event stream.
   std::uint32_t subject() const { return subject_; }
+  /// VM exits this guest has caused so far.
+  double exits() const { return exits_; }
+  void add_exits(double n) { exits_ += n; }
   /// Time the last of its processes finished, or a negative value if not yet.
   double finished_at_s() const { return finished_at_s_; }
   /// Number of its processes still running.
@@ -106,6 +111,7 @@ class Guest {
   int active_ = 0;
   int running_ = 0;
   bool started_ = false;
+  double exits_ = 0.0;
   double finished_at_s_ = -1.0;
 };
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "vzlab/engine/fluid.hpp"
+#include "vzlab/hv/virtualization.hpp"
 
 namespace vzlab::hv {
 
@@ -15,6 +16,10 @@ struct HostSpec {
   int cores = 1;
   double speed_flops = 1e9;  ///< per core
   std::string group{};       ///< free label used to group hosts in reports
+  HypervisorType hypervisor = HypervisorType::kType1;
+  std::string os = "linux";  ///< the host's own OS (its kernel, for containers)
+  double disk_bandwidth_Bps = 500e6;  ///< local disk throughput, shared by all I/O on the host
+  double disk_latency_s = 100e-6;     ///< local disk access time per request
 };
 
 /// A physical machine. Created by World::add_host.
@@ -33,6 +38,11 @@ class Host {
   std::uint32_t index() const { return index_; }
   /// The CPU constraint guests and native tasks share.
   engine::Constraint& cpu() { return cpu_; }
+  /// The local disk's bandwidth, shared by all I/O of the host's guests.
+  engine::Constraint& disk() { return disk_; }
+  HypervisorType hypervisor() const { return spec_.hypervisor; }
+  const std::string& os() const { return spec_.os; }
+  double disk_latency_s() const { return spec_.disk_latency_s; }
 
   /// Work done on this host so far (completed and cut-off tasks).
   double flops_done() const { return flops_done_; }
@@ -42,6 +52,7 @@ class Host {
   HostSpec spec_;
   std::uint32_t index_;
   engine::Constraint cpu_;
+  engine::Constraint disk_;
   double flops_done_ = 0.0;
 };
 

@@ -8,9 +8,13 @@ namespace vzlab::hv {
 
 /// One step of a process.
 struct Step {
-  enum class Kind { kCompute, kSleep };
+  enum class Kind { kCompute, kSleep, kIo };
   Kind kind = Kind::kCompute;
-  double amount = 0.0;  ///< flops for kCompute, seconds for kSleep
+  double amount = 0.0;      ///< flops for kCompute, seconds for kSleep, requests for kIo
+  double syscalls = 0.0;    ///< kCompute: system calls made while computing
+  double privileged = 0.0;  ///< kCompute: privileged operations (page-table updates, ...)
+  double io_size_bytes = 4096.0;  ///< kIo: size of one request
+  double io_batch = 0.0;          ///< kIo: requests per notification for para guests (0: profile's)
 };
 
 /// A chain of steps run in order, `repeat` times, starting at `start_s`.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "vzlab/engine/engine.hpp"
+#include "vzlab/hv/calibration.hpp"
 #include "vzlab/hv/guest.hpp"
 #include "vzlab/hv/host.hpp"
 #include "vzlab/hv/workload.hpp"
@@ -40,9 +41,15 @@ class World {
   const engine::Engine& engine() const { return *engine_; }
   const EventKinds& kinds() const { return kinds_; }
 
-  /// Adds a host; names must be unique (the loader checks).
+  /// Costs of the virtualization mechanisms; set before adding hosts.
+  void set_calibration(CalibrationProfile profile) { calibration_ = std::move(profile); }
+  const CalibrationProfile& calibration() const { return calibration_; }
+
+  /// Adds a host; names must be unique (the loader checks). A type-2 host's
+  /// OS keeps type2_host_os_share of its CPU.
   Host& add_host(HostSpec spec);
-  /// Places a new guest on `host`.
+  /// Places a new guest on `host`; throws std::invalid_argument if its mode
+  /// cannot run there (see placement_problem).
   Guest& add_guest(GuestSpec spec, Host& host);
   /// Starts a process in `guest` at spec.start_s (>= now).
   void start_process(Guest& guest, ProcessSpec spec);
@@ -64,11 +71,14 @@ class World {
 
  private:
   engine::Process run_process(Guest& guest, ProcessSpec spec);
+  engine::Task<void> run_io(Guest& guest, const Step& step);
 
   std::unique_ptr<engine::Engine> engine_;
   EventKinds kinds_{};
   std::deque<Host> hosts_;
   std::deque<Guest> guests_;
+  std::deque<engine::Variable> host_os_load_;  // type-2 hosts: the host OS's own CPU use
+  CalibrationProfile calibration_;
   bool finished_ = false;
   std::uint64_t last_task_id_ = 0;
 };

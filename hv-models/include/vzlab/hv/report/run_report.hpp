@@ -38,6 +38,24 @@ struct GuestRow {
   std::optional<double> finished_at_s;
   std::uint64_t tasks_completed = 0;
   double flops_done = 0.0;
+  std::string hypervisor;  ///< of its host
+  std::string workload;    ///< label of what it runs ("" if none)
+  long workload_instance = 0;
+  double exits = 0.0;      ///< VM exits it caused
+  /// Time from its start to its end, if it finished.
+  std::optional<double> runtime_s() const {
+    if (!started_at_s || !finished_at_s) return std::nullopt;
+    return *finished_at_s - *started_at_s;
+  }
+};
+
+/// One guest against the native run of the same workload.
+struct ComparisonRow {
+  std::size_t guest;         ///< index into RunReport::guests
+  double runtime_s;
+  double native_runtime_s;
+  double overhead;           ///< runtime / native runtime - 1
+  double exits_per_s;
 };
 
 /// Per-host results.
@@ -69,6 +87,7 @@ struct RunMeta {
   std::uint64_t seed = 0;
   std::optional<double> until_s;
   double wall_s = 0.0;
+  std::string calibration = "built-in defaults";  ///< where the virtualization costs came from
 };
 
 /// Everything a report shows.
@@ -82,6 +101,9 @@ struct RunReport {
   std::vector<GuestRow> guests;
   std::vector<GroupRow> groups;  ///< empty when no host has a group
   std::vector<TaskSlice> slices; ///< only when kept
+  /// Finished non-native guests whose workload instance (same work, same
+  /// draws) also ran natively, in guest order.
+  std::vector<ComparisonRow> comparison;
 };
 
 /// Options of the recorder.

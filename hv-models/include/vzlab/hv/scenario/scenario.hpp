@@ -77,7 +77,20 @@ LoadResult load_file(const std::string& path, const LoadOptions& options);
 /// Loads and checks scenario text; `file` is the name used in errors.
 LoadResult load_string(const std::string& text, const std::string& file, const LoadOptions& options);
 
-/// Creates the world of a loaded scenario with every process scheduled.
-std::unique_ptr<World> build_world(const Scenario& scenario);
+/// Either a calibration profile or the error that stopped loading it.
+struct CalibrationResult {
+  std::optional<CalibrationProfile> profile;
+  std::optional<LoadError> error;
+  bool ok() const { return profile.has_value(); }
+};
+
+/// Loads a calibration profile file (keys: schema section "calibration").
+CalibrationResult load_calibration_file(const std::string& path);
+/// Loads calibration profile text; `file` is the name used in errors.
+CalibrationResult load_calibration_string(const std::string& text, const std::string& file);
+
+/// Creates the world of a loaded scenario with every process scheduled,
+/// using `profile` for the costs of virtualization.
+std::unique_ptr<World> build_world(const Scenario& scenario, const CalibrationProfile& profile = {});
 
 }  // namespace vzlab::hv::scenario

@@ -9,7 +9,7 @@
 namespace vzlab::hv::scenario {
 
 /// What a quantity measures; decides which unit names are accepted.
-enum class UnitKind { kNone, kDuration, kFlops, kFlopRate, kBytes };
+enum class UnitKind { kNone, kDuration, kFlops, kFlopRate, kBytes, kByteRate };
 
 /// Base unit of a kind as shown in docs ("s", "flop", "flop/s", "B").
 const char* base_unit(UnitKind kind);
