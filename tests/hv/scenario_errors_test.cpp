@@ -415,3 +415,69 @@ TEST(ScenarioErrors, DirectoryIsNotAScenario) {
 
 }  // namespace
 }  // namespace vzlab::hv::scenario
+
+namespace vzlab::hv::scenario {
+namespace {
+
+// Hosts of each kind, for the placement rules (lines 3-6).
+const std::string kKinds =
+    "version: 1\nhosts:\n"
+    "  - {name: bare, speed: 1Gf, hypervisor: none}\n"
+    "  - {name: hv1, speed: 1Gf, hypervisor: type1}\n"
+    "  - {name: ct, speed: 1Gf, hypervisor: container-runtime}\n"
+    "  - {name: hv2, speed: 1Gf, hypervisor: type2, os: windows}\n"
+    "guests:\n";
+
+TEST(ScenarioErrors, VmOnAHostWithoutHypervisor) {
+  // Line 8: "  - {name: g, host: bare, mode: para}"; reported at the mode.
+  expect_error(kKinds + "  - {name: g, host: bare, mode: para}\n",
+               {8, 33, "guests[0].mode", "needs a hypervisor on its host"});
+}
+
+TEST(ScenarioErrors, ContainerOnABareMetalHypervisor) {
+  expect_error(kKinds + "  - {name: g, host: hv1, mode: os-level}\n",
+               {8, 32, "guests[0].mode", "needs a host OS with a container runtime"});
+}
+
+TEST(ScenarioErrors, ContainerWithAnotherKernelThanItsHost) {
+  // "Each container reflects the configs of the underlying OS".
+  expect_error(kKinds + "  - {name: g, host: ct, mode: os-level, os: windows}\n",
+               {8, 45, "guests[0].os", "a container shares its host's kernel"});
+}
+
+TEST(ScenarioErrors, ParaGuestWithoutParavirtualDrivers) {
+  expect_error(kKinds + "  - {name: g, host: hv1, mode: para, os: windows}\n",
+               {8, 42, "guests[0].os", "needs a kernel with paravirtual drivers"});
+}
+
+TEST(ScenarioErrors, VcpusOnAContainer) {
+  expect_error(kKinds + "  - {name: g, host: ct, mode: os-level, vcpus: 2}\n",
+               {8, 48, "guests[0].vcpus", "only applies to virtual machines"});
+}
+
+TEST(ScenarioErrors, SyscallsOnASleepStep) {
+  expect_error(with_step("{sleep: 1s, syscalls: 10}"),
+               {10, 35, "guests[0].processes[0].steps[0].syscalls", "belongs to a compute step"});
+}
+
+TEST(ScenarioErrors, IoWithoutOps) {
+  expect_error(with_step("{io: {size: 4KiB}}"), {10, 18, "guests[0].processes[0].steps[0].io.ops",
+                                                   "missing required key 'ops'"});
+}
+
+TEST(ScenarioErrors, BadCalibrationKey) {
+  // "exits" is one edit from "exit".
+  auto r = load_calibration_string("version: 1\nexits: 2us\n", "profile.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error->line, 2);
+  EXPECT_NE(r.error->message.find("did you mean 'exit'"), std::string::npos) << r.error->format();
+}
+
+TEST(ScenarioErrors, MissingCalibrationFile) {
+  auto r = load_calibration_file("/nonexistent/profile.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error->message.find("cannot open the calibration profile"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vzlab::hv::scenario
