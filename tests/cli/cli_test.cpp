@@ -179,11 +179,11 @@ TEST_F(Cli, ValidateReportsTheSameError) {
 }
 
 TEST_F(Cli, ValidateConsolidation) {
-  // consolidation.yaml: 8 + 2 hosts, 8 native + 8 VM guests, 2 processes each = 32.
+  // consolidation.yaml: 8 + 2 + 2 hosts, 8 native + 8 VM + 8 container guests, 2 processes each = 48.
   Outcome r = vzlab("validate " + quote(kConsolidation));
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("OK"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("10 hosts, 16 guests (8 VMs), 32 processes"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("12 hosts, 24 guests (8 VMs), 48 processes"), std::string::npos) << r.out;
 }
 
 TEST_F(Cli, SchemaPrintsTheMarkdown) {
@@ -194,7 +194,7 @@ TEST_F(Cli, SchemaPrintsTheMarkdown) {
 }
 
 TEST_F(Cli, JsonReport) {
-  // Keys of the report; 10 hosts and 16 guests; every guest finishes (no until).
+  // Keys of the report; 12 hosts and 24 guests; every guest finishes (no until).
   // Bounds by hand: each web/db chain is 60 x (>= 0.2 Gf of work + 2.7 s of sleep) >= 60 x 2.9 = 174 s;
   // a native app has its own 2 cores, so each task runs at 1 Gf/s: <= 60 x (0.4 + 2.7) = 186 s;
   // a VM task gets at least 2 Gf/s / 8 tasks: <= 60 x (0.4 / 0.25 + 2.7) = 258 s.
@@ -202,13 +202,13 @@ TEST_F(Cli, JsonReport) {
   for (const char* k : {"scenario", "seed", "makespan_s", "events", "wall_s", "simulated_s", "unfinished_guests",
                         "hosts", "guests"})
     EXPECT_TRUE(j.contains(k)) << k;
-  EXPECT_EQ(j.value("scenario", ""), "Consolidation: 8 underused servers become 2 virtualization hosts");
+  EXPECT_EQ(j.value("scenario", ""), "Consolidation: 8 underused servers become 2 hosts of VMs, or of containers");
   EXPECT_EQ(j.value("seed", 0), 1);
   EXPECT_GT(j.value("events", 0), 0);
   EXPECT_GE(j.value("wall_s", -1.0), 0.0);
   EXPECT_EQ(j.value("unfinished_guests", -1), 0);
   ASSERT_TRUE(j["hosts"].is_array());
-  ASSERT_EQ(j["hosts"].size(), 10u);
+  ASSERT_EQ(j["hosts"].size(), 12u);
   for (const json& h : j["hosts"]) {
     ASSERT_TRUE(h.contains("name") && h.contains("utilization"));
     EXPECT_GT(h["utilization"].get<double>(), 0.0) << h["name"];
@@ -217,7 +217,7 @@ TEST_F(Cli, JsonReport) {
   EXPECT_EQ(j["hosts"][0]["name"], "legacy-0");
   EXPECT_EQ(j["hosts"][9]["name"], "vmhost-1");
   ASSERT_TRUE(j["guests"].is_array());
-  ASSERT_EQ(j["guests"].size(), 16u);
+  ASSERT_EQ(j["guests"].size(), 24u);
   double last = 0;
   for (const json& g : j["guests"]) {
     ASSERT_TRUE(g.contains("name") && g.contains("host") && g.contains("finished_at_s")) << g.dump();
@@ -268,7 +268,7 @@ TEST_F(Cli, SameSeedSameOutputOtherSeedOtherOutput) {
 }
 
 TEST_F(Cli, OutDirWritesThreeCsvFiles) {
-  // summary.csv: header + 9 keys; hosts.csv: header + 10 hosts; guests.csv: header + 16 guests;
+  // summary.csv: header + 9 keys; hosts.csv: header + 12 hosts; guests.csv: header + 24 guests;
   // no temporary file is left behind.
   const fs::path out = dir_ / "results";
   Outcome r = vzlab("run " + quote(kConsolidation) + " --out " + quote(out.string()));
@@ -282,10 +282,10 @@ TEST_F(Cli, OutDirWritesThreeCsvFiles) {
   EXPECT_EQ(summary[0], "key,value");
   EXPECT_EQ(summary.size(), 10u);
   EXPECT_EQ(hosts[0], "name,group,cores,speed_flops,guests,flops_done,utilization");
-  EXPECT_EQ(hosts.size(), 11u);
+  EXPECT_EQ(hosts.size(), 13u);
   EXPECT_EQ(hosts[1].rfind("legacy-0,before,2,", 0), 0u) << hosts[1];
   EXPECT_EQ(guests[0], "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits");
-  EXPECT_EQ(guests.size(), 17u);
+  EXPECT_EQ(guests.size(), 25u);
   EXPECT_EQ(guests[1].rfind("app0-native,legacy-0,native,", 0), 0u) << guests[1];
   std::set<std::string> names;
   for (const auto& e : fs::directory_iterator(out)) {
@@ -321,19 +321,18 @@ TEST_F(Cli, TraceHasSlicesAndOneTrackPerHost) {
   EXPECT_GT(slices, 0u);
   std::set<std::string> expected;
   for (int i = 0; i < 8; ++i) expected.insert("legacy-" + std::to_string(i));
-  expected.insert("vmhost-0");
-  expected.insert("vmhost-1");
+  for (const char* h : {"vmhost-0", "vmhost-1", "ct-host-0", "ct-host-1"}) expected.insert(h);
   EXPECT_EQ(host_tracks, expected);
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
 }
 
 TEST_F(Cli, UntilStopsTheRun) {
-  // --until 10: every guest needs >= 174 s (see JsonReport), so all 16 are unfinished at 10 s.
+  // --until 10: every guest needs >= 174 s (see JsonReport), so all 24 are unfinished at 10 s.
   const json j = run_json(quote(kConsolidation) + " --until 10");
   EXPECT_DOUBLE_EQ(j.value("simulated_s", -1.0), 10.0);
   EXPECT_DOUBLE_EQ(j.value("until_s", -1.0), 10.0);
-  EXPECT_EQ(j.value("unfinished_guests", 0), 16);
+  EXPECT_EQ(j.value("unfinished_guests", 0), 24);
   for (const json& g : j["guests"]) EXPECT_TRUE(g["finished_at_s"].is_null()) << g.dump();
 }
 
@@ -352,11 +351,11 @@ TEST_F(Cli, BadUntilIsAUsageError) {
 }
 
 TEST_F(Cli, CsvFormatPrintsTheGuests) {
-  // --format csv prints guests.csv: header + 16 rows.
+  // --format csv prints guests.csv: header + 24 rows.
   Outcome r = vzlab("run " + quote(kConsolidation) + " --format csv");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto lines = lines_of(r.out);
-  ASSERT_EQ(lines.size(), 17u) << r.out;
+  ASSERT_EQ(lines.size(), 25u) << r.out;
   EXPECT_EQ(lines[0], "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits");
 }
 

@@ -47,6 +47,21 @@ TEST(Report, UtilizationAndFinishTimes) {
   EXPECT_EQ(r.unfinished_guests, 0u);
 }
 
+TEST(Report, EnergySpaceAndMachinesToManage) {
+  // Host a: idle 100 W, peak 250 W (defaults), 2 cores x 1e9, 3e9 flops done
+  // in 4 s: 100 x 4 + 150 x 3e9 / 2e9 = 625 J. Group g1: 1 host + 1 VM = 2
+  // OS instances; g2: a host with a native guest = 1.
+  Fixture f;
+  RunRecorder rec(f.world, {});
+  f.world.run();
+  f.world.finish();
+  const RunReport r = rec.report({"demo", "demo.yaml", "", 3, std::nullopt, 0.0});
+  EXPECT_NEAR(r.hosts[0].energy_kWh, 625.0 / 3.6e6, 1e-15);
+  EXPECT_EQ(r.groups[0].machines_to_manage, 2u);
+  EXPECT_EQ(r.groups[1].machines_to_manage, 1u);
+  EXPECT_EQ(r.groups[0].rack_units, 1);
+}
+
 TEST(Report, CutOffRunCountsPartialWork) {
   // Stopped at 1.5 s: x did 1.5e9 of its first task, n finished (1e9).
   Fixture f;

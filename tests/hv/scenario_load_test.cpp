@@ -656,14 +656,16 @@ TEST(ScenarioFiles, EveryShippedScenarioLoads) {
   EXPECT_GE(n, 1u);
 }
 
-TEST(ScenarioFiles, ConsolidationHasTenHostsAndSixteenGuests) {
-  // consolidation.yaml: 8 legacy + 2 vmhost hosts; 8 native + 8 VM guests, 4 VMs per vmhost (i/4);
-  // each guest runs workload app (web, db).
+TEST(ScenarioFiles, ConsolidationHasTwelveHostsAndTwentyFourGuests) {
+  // consolidation.yaml: 8 legacy + 2 vmhost + 2 container hosts; 8 native + 8 VM + 8 container
+  // guests, 4 per consolidated host (i/4); each guest runs workload app (web, db).
   LoadResult r = load_file(std::string(VZLAB_SOURCE_DIR) + "/scenarios/consolidation.yaml", {});
   ASSERT_TRUE(r.ok()) << r.error->format();
   const Scenario& sc = *r.scenario;
-  EXPECT_EQ(sc.hosts.size(), 10u);
-  EXPECT_EQ(sc.guests.size(), 16u);
+  EXPECT_EQ(sc.hosts.size(), 12u);
+  EXPECT_EQ(sc.guests.size(), 24u);
+  EXPECT_EQ(sc.guests[23].host, "ct-host-1");
+  EXPECT_EQ(sc.guests[23].spec.mode, GuestMode::kOsLevel);
   EXPECT_EQ(sc.guests[8].spec.name, "app0-vm");
   EXPECT_EQ(sc.guests[11].host, "vmhost-0");
   EXPECT_EQ(sc.guests[12].host, "vmhost-1");

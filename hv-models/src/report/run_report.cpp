@@ -129,18 +129,21 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   r.events = w.engine().events_fired();
   r.makespan_s = w.makespan_s();
   std::vector<std::size_t> guests_per_host(w.hosts().size(), 0);
+  std::vector<std::size_t> vms_per_host(w.hosts().size(), 0);
   for (const Guest& g : w.guests()) {
     GuestRow row{g.name(), g.host().name(), mode_name(g.mode()), "", started_[g.index()], finished_[g.index()],
                  tasks_completed_[g.index()], guest_flops_[g.index()], hypervisor_name(g.host().hypervisor()),
                  g.workload(), g.workload_instance(), g.exits()};
     if (!row.finished_at_s) ++r.unfinished_guests;
     ++guests_per_host[g.host().index()];
+    if (is_vm(g.mode())) ++vms_per_host[g.host().index()];
     r.guests.push_back(std::move(row));
   }
   const double horizon = r.simulated_s;
   std::map<std::string, GroupRow> groups;
   for (const Host& h : w.hosts()) {
-    HostRow row{h.name(), h.group(), h.cores(), h.speed_flops(), guests_per_host[h.index()], h.flops_done(), 0.0};
+    HostRow row{h.name(), h.group(), h.cores(), h.speed_flops(), guests_per_host[h.index()], h.flops_done(), 0.0,
+                hypervisor_name(h.hypervisor()), h.rack_units(), h.energy_J(horizon) / 3.6e6};
     row.utilization = horizon > 0 ? h.flops_done() / (h.capacity_flops() * horizon) : 0.0;
     if (!h.group().empty()) {
       GroupRow& gr = groups[h.group()];
@@ -149,6 +152,9 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
       gr.guests += row.guests;
       gr.capacity_flops += h.capacity_flops();
       gr.mean_utilization += h.flops_done();
+      gr.rack_units += h.rack_units();
+      gr.energy_kWh += row.energy_kWh;
+      gr.machines_to_manage += 1 + vms_per_host[h.index()];
     }
     r.hosts.push_back(std::move(row));
   }
@@ -192,12 +198,15 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
 
   if (!r.groups.empty()) {
     out << "\nBy group (utilization = work done / (cores x speed x " << fmt("%.6g", r.simulated_s) << " s))\n";
-    Table t({"group", "hosts", "guests", "capacity", "utilization", "", "last guest done"});
+    Table t({"group", "hosts", "guests", "capacity", "utilization", "", "last guest done", "rack units", "energy",
+             "OS to manage"});
     for (const GroupRow& g : r.groups)
       t.add({g.name, std::to_string(g.hosts), std::to_string(g.guests), si(g.capacity_flops, "f/s"),
              fmt("%.1f %%", 100 * g.mean_utilization), bar(g.mean_utilization),
-             g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "not all"});
+             g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "not all", std::to_string(g.rack_units),
+             fmt("%.3g kWh", g.energy_kWh), std::to_string(g.machines_to_manage)});
     out << t.str();
+    out << "  energy: idle power all the time plus (peak - idle) x utilization; OS to manage: hosts plus VMs\n";
   }
 
   if (!r.comparison.empty()) {
@@ -252,8 +261,9 @@ std::string to_json(const RunReport& r) {
   j["unfinished_guests"] = r.unfinished_guests;
   j["hosts"] = ordered_json::array();
   for (const HostRow& h : r.hosts)
-    j["hosts"].push_back({{"name", h.name}, {"group", h.group}, {"cores", h.cores}, {"speed_flops", h.speed_flops},
-                          {"guests", h.guests}, {"flops_done", h.flops_done}, {"utilization", h.utilization}});
+    j["hosts"].push_back({{"name", h.name}, {"group", h.group}, {"hypervisor", h.hypervisor}, {"cores", h.cores},
+                          {"speed_flops", h.speed_flops}, {"guests", h.guests}, {"flops_done", h.flops_done},
+                          {"utilization", h.utilization}, {"rack_units", h.rack_units}, {"energy_kWh", h.energy_kWh}});
   j["guests"] = ordered_json::array();
   for (const GuestRow& g : r.guests)
     j["guests"].push_back({{"name", g.name}, {"host", g.host}, {"mode", g.mode}, {"hypervisor", g.hypervisor},
@@ -264,7 +274,8 @@ std::string to_json(const RunReport& r) {
   for (const GroupRow& g : r.groups)
     j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"guests", g.guests},
                            {"capacity_flops", g.capacity_flops}, {"utilization", g.mean_utilization},
-                           {"finished_at_s", opt(g.finished_at_s)}});
+                           {"finished_at_s", opt(g.finished_at_s)}, {"rack_units", g.rack_units},
+                           {"energy_kWh", g.energy_kWh}, {"machines_to_manage", g.machines_to_manage}});
   j["comparison"] = ordered_json::array();
   for (const ComparisonRow& c : r.comparison)
     j["comparison"].push_back({{"guest", r.guests[c.guest].name}, {"workload", r.guests[c.guest].workload},

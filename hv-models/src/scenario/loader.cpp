@@ -409,10 +409,15 @@ class Loader {
       const std::string os = h.choice("os");
       const double disk_bandwidth = h.quantity("disk_bandwidth");
       const double disk_latency = h.quantity("disk_latency");
+      const double power_idle = h.number("power_idle");
+      const double power_peak = h.number("power_peak");
+      if (power_peak < power_idle) h.fail("power_peak", "power_peak must not be below power_idle");
+      const long rack_units = h.integer("rack_units");
+      if (rack_units > 100) h.fail("rack_units", "a host of more than 100 rack units does not fit a rack");
       for (long i = 0; i < count; ++i) {
         HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(cores), speed,
                       group.empty() ? "" : expand(h, "group", group, i, count), hypervisor, os, disk_bandwidth,
-                      disk_latency};
+                      disk_latency, power_idle, power_peak, static_cast<int>(rack_units)};
         if (!host_index_.emplace(spec.name, sc.hosts.size()).second)
           h.fail("name", "host name '" + spec.name + "' is used twice");
         sc.hosts.push_back(std::move(spec));

@@ -58,6 +58,9 @@ workloads:
                    {"disk_bandwidth", VT::kQuantity, UK::kByteRate, "500MB/s",
                     "Local disk throughput, shared by all I/O of the host's guests.", 0, true},
                    {"disk_latency", VT::kQuantity, UK::kDuration, "100us", "Local disk access time per request.", 0},
+                   {"power_idle", VT::kNumber, UK::kNone, "100", "Electrical power when idle, in watts.", 0},
+                   {"power_peak", VT::kNumber, UK::kNone, "250", "Electrical power at full CPU load, in watts.", 0},
+                   {"rack_units", VT::kInteger, UK::kNone, "1", "Space the host takes in a rack (1U = 1.75 in).", 1},
                },
                R"(hosts:
   - name: rack1-{i:02}      # rack1-00 .. rack1-15

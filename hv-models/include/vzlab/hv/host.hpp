@@ -20,6 +20,9 @@ struct HostSpec {
   std::string os = "linux";  ///< the host's own OS (its kernel, for containers)
   double disk_bandwidth_Bps = 500e6;  ///< local disk throughput, shared by all I/O on the host
   double disk_latency_s = 100e-6;     ///< local disk access time per request
+  double power_idle_W = 100.0;        ///< electrical power when idle
+  double power_peak_W = 250.0;        ///< electrical power at full CPU load
+  int rack_units = 1;                 ///< space it takes in a rack
 };
 
 /// A physical machine. Created by World::add_host.
@@ -43,6 +46,14 @@ class Host {
   HypervisorType hypervisor() const { return spec_.hypervisor; }
   const std::string& os() const { return spec_.os; }
   double disk_latency_s() const { return spec_.disk_latency_s; }
+  double power_idle_W() const { return spec_.power_idle_W; }
+  double power_peak_W() const { return spec_.power_peak_W; }
+  int rack_units() const { return spec_.rack_units; }
+  /// Energy over `horizon_s` seconds with the linear power model: idle power
+  /// all the time, plus (peak - idle) for the share of capacity used.
+  double energy_J(double horizon_s) const {
+    return power_idle_W() * horizon_s + (power_peak_W() - power_idle_W()) * flops_done_ / capacity_flops();
+  }
 
   /// Work done on this host so far (completed and cut-off tasks).
   double flops_done() const { return flops_done_; }

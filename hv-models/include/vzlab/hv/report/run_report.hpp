@@ -67,6 +67,9 @@ struct HostRow {
   std::size_t guests = 0;
   double flops_done = 0.0;
   double utilization = 0.0;  ///< flops done / (cores x speed x simulated time)
+  std::string hypervisor;
+  int rack_units = 1;
+  double energy_kWh = 0.0;   ///< linear idle/peak power model over the simulated time
 };
 
 /// Hosts sharing a group label, summed up.
@@ -77,6 +80,9 @@ struct GroupRow {
   double capacity_flops = 0.0;
   double mean_utilization = 0.0;  ///< capacity-weighted
   std::optional<double> finished_at_s;  ///< when its last guest finished, if all did
+  int rack_units = 0;
+  double energy_kWh = 0.0;
+  std::size_t machines_to_manage = 0;  ///< OS instances to install and patch: hosts plus VMs
 };
 
 /// Facts about the run that are not in the world.
