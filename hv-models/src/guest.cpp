@@ -23,6 +23,29 @@ Guest::Guest(engine::Engine& engine, GuestSpec spec, Host& host, std::uint32_t i
   vm_on_host_->drive(*vm_cpu_);
 }
 
+double Guest::footprint_bytes(const CalibrationProfile& p) const {
+  switch (spec_.mode) {
+    case GuestMode::kNative: return spec_.memory_bytes;
+    case GuestMode::kOsLevel: return spec_.memory_bytes + p.container_memory_overhead_bytes;
+    case GuestMode::kFull:
+    case GuestMode::kFullBt:
+    case GuestMode::kPara: return spec_.memory_bytes + p.vm_os_memory_bytes + p.vmm_memory_overhead_bytes;
+  }
+  return spec_.memory_bytes;
+}
+
+double Guest::startup_s(const CalibrationProfile& p) const {
+  if (is_vm(spec_.mode)) return p.vm_boot_s;
+  return spec_.mode == GuestMode::kOsLevel ? p.container_start_s : p.native_start_s;
+}
+
+long Guest::fit_per_host(const CalibrationProfile& p) const {
+  long fit = static_cast<long>(host_->memory_bytes() / footprint_bytes(p));
+  if (is_vm(spec_.mode))
+    fit = std::min(fit, static_cast<long>(host_->cores() * host_->cpu_overcommit() / spec_.vcpus));
+  return fit;
+}
+
 double Guest::allocation_flops() const { return vm_on_host_ ? vm_on_host_->value() : 0.0; }
 
 void Guest::task_started() {

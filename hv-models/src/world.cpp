@@ -14,7 +14,8 @@ double total_flops(const ProcessSpec& p) {
 
 World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed)) {
   auto& ev = engine_->events();
-  kinds_ = {ev.kind("guest.start"), ev.kind("guest.end"), ev.kind("task.start"), ev.kind("task.end")};
+  kinds_ = {ev.kind("guest.start"), ev.kind("guest.end"), ev.kind("task.start"),
+            ev.kind("task.end"),    ev.kind("guest.boot"), ev.kind("guest.refused")};
 }
 
 World::~World() {
@@ -50,6 +51,69 @@ void World::start_process(Guest& guest, ProcessSpec spec) {
   engine_->spawn(run_process(guest, std::move(spec)));
 }
 
+void World::start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes) {
+  ++guest.running_;  // the guest counts as running until its start-up is over
+  engine_->spawn(run_guest(guest, start_s, std::move(processes)));
+}
+
+bool World::admit(Guest& guest) {
+  Host& h = guest.host();
+  const double need = guest.footprint_bytes(calibration_);
+  const bool vm = is_vm(guest.mode());
+  if (vm && h.vcpus_placed_ + guest.vcpus() > h.cores() * h.cpu_overcommit()) {
+    engine_->events().emit(engine_->now(), kinds_.guest_refused, guest.subject_, {1.0});
+    return false;
+  }
+  if (h.memory_used_ + need > h.memory_bytes() && !h.swap_when_full()) {
+    engine_->events().emit(engine_->now(), kinds_.guest_refused, guest.subject_, {0.0});
+    return false;
+  }
+  h.memory_used_ += need;
+  h.peak_memory_used_ = std::max(h.peak_memory_used_, h.memory_used_);
+  if (vm) h.vcpus_placed_ += guest.vcpus();
+  // A VM stores its own copy of its image; containers share layers.
+  for (const auto& [layer, bytes] : guest.spec_.image) {
+    if (guest.mode() != GuestMode::kOsLevel) {
+      h.image_bytes_ += bytes;
+    } else if (h.layers_[layer]++ == 0) {
+      h.image_bytes_ += bytes;
+    } else {
+      h.image_saved_ += bytes;
+    }
+  }
+  return true;
+}
+
+void World::release(Guest& guest) {
+  Host& h = guest.host();
+  h.memory_used_ -= guest.footprint_bytes(calibration_);
+  if (is_vm(guest.mode())) h.vcpus_placed_ -= guest.vcpus();
+}
+
+engine::Process World::run_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes) {
+  engine::Engine& eng = *engine_;
+  if (start_s > eng.now()) co_await eng.sleep_until(start_s);
+  eng.events().emit(eng.now(), kinds_.guest_boot, guest.subject_);
+  if (!admit(guest)) {
+    guest.refused_ = true;
+    --guest.running_;
+    co_return;
+  }
+  guest.admitted_ = true;
+  co_await eng.sleep(guest.startup_s(calibration_));
+  for (ProcessSpec& p : processes) {
+    p.start_s = eng.now();
+    start_process(guest, std::move(p));
+  }
+  if (--guest.running_ == 0) end_guest(guest);  // a guest with nothing to run
+}
+
+void World::end_guest(Guest& guest) {
+  guest.finished_at_s_ = engine_->now();
+  if (guest.admitted_) release(guest);
+  engine_->events().emit(engine_->now(), kinds_.guest_end, guest.subject_);
+}
+
 engine::Process World::run_process(Guest& guest, ProcessSpec spec) {
   engine::Engine& eng = *engine_;
   if (spec.start_s > eng.now()) co_await eng.sleep_until(spec.start_s);
@@ -66,7 +130,12 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec) {
           const StepCost c = compute_cost(guest.mode(), guest.host().hypervisor(), calibration_, step.syscalls,
                                           step.privileged);
           guest.add_exits(c.exits);
-          co_await guest.execute(step.amount + c.guest_cpu_s * guest.host().speed_flops());
+          const double flops = step.amount + c.guest_cpu_s * guest.host().speed_flops();
+          // On a host short of memory, work also waits for pages to come back
+          // from swap: swap_slowdown x overcommit times its CPU time, idle.
+          const double swap_wait = calibration_.swap_slowdown * guest.host().memory_overcommit();
+          co_await guest.execute(flops);
+          if (swap_wait > 0) co_await eng.sleep(swap_wait * flops / guest.host().speed_flops());
           break;
         }
         case Step::Kind::kSleep:
@@ -78,10 +147,7 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec) {
       }
     }
   }
-  if (--guest.running_ == 0) {
-    guest.finished_at_s_ = eng.now();
-    eng.events().emit(eng.now(), kinds_.guest_end, guest.subject_);
-  }
+  if (--guest.running_ == 0) end_guest(guest);
 }
 
 engine::Task<void> World::run_io(Guest& guest, const Step& step) {

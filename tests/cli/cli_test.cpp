@@ -235,7 +235,10 @@ TEST_F(Cli, JsonReport) {
 
 TEST_F(Cli, TinyScenarioMakespan) {
   // 1 host, 2 cores of 1 Gf/s; 3 one-vCPU VMs computing 2 Gf each: max-min gives each 2/3 Gf/s
-  // (below the 1 Gf/s one vCPU allows), so all finish at 2 Gf / (2/3 Gf/s) = 3 s.
+  // (below the 1 Gf/s one vCPU allows), so all finish at 2 Gf / (2/3 Gf/s) = 3 s. A calibration
+  // profile with instant VM boot keeps start-up out of it; with the default 20 s boot they
+  // finish at 23 s.
+  const std::string instant = write("instant.yaml", "version: 1\nvm_boot: 0\n");
   const std::string file = write("tiny.yaml", R"(version: 1
 hosts:
   - {name: h0, cores: 2, speed: 1Gf}
@@ -245,7 +248,8 @@ guests:
     host: h0
     processes: [{steps: [{compute: 2Gf}]}]
 )");
-  const json j = run_json(quote(file));
+  EXPECT_NEAR(run_json(quote(file)).value("makespan_s", -1.0), 23.0, 1e-9);
+  const json j = run_json(quote(file) + " --calibration " + quote(instant));
   EXPECT_NEAR(j.value("makespan_s", -1.0), 3.0, 1e-9);
   ASSERT_EQ(j["guests"].size(), 3u);
   for (const json& g : j["guests"]) EXPECT_NEAR(g["finished_at_s"].get<double>(), 3.0, 1e-9) << g.dump();
@@ -379,7 +383,7 @@ TEST_F(Cli, FileOutputSettingsAreDefaultsTheCommandLineOverrides) {
   ASSERT_EQ(r.code, 0) << r.err;
   json parsed;
   ASSERT_NO_THROW(parsed = json::parse(r.out)) << r.out;
-  EXPECT_EQ(parsed.value("makespan_s", -1.0), 1.0);  // 1 Gf alone at 1 Gf/s
+  EXPECT_EQ(parsed.value("makespan_s", -1.0), 21.0);  // 20 s VM boot, then 1 Gf alone at 1 Gf/s
   EXPECT_TRUE(fs::exists(out / "guests.csv"));
   Outcome c = vzlab("run " + quote(file) + " --format csv");
   ASSERT_EQ(c.code, 0) << c.err;

@@ -124,6 +124,16 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
       {"host.power_idle", sc.hosts[0].power_idle_W},
       {"host.power_peak", sc.hosts[0].power_peak_W},
       {"host.rack_units", static_cast<double>(sc.hosts[0].rack_units)},
+      {"host.memory", sc.hosts[0].memory_bytes},
+      {"host.cpu_overcommit", sc.hosts[0].cpu_overcommit},
+      {"guest.memory", g.spec.memory_bytes},
+      {"calibration.vm_os_memory", calibration().vm_os_memory_bytes},
+      {"calibration.vmm_memory_overhead", calibration().vmm_memory_overhead_bytes},
+      {"calibration.container_memory_overhead", calibration().container_memory_overhead_bytes},
+      {"calibration.vm_boot", calibration().vm_boot_s},
+      {"calibration.container_start", calibration().container_start_s},
+      {"calibration.native_start", calibration().native_start_s},
+      {"calibration.swap_slowdown", calibration().swap_slowdown},
       {"step.syscalls", p.steps[0].syscalls},
       {"step.privileged", p.steps[0].privileged},
       {"io.size", io_step_size()},
@@ -198,6 +208,8 @@ TEST(SchemaDocs, RequiredKeysAreRequired) {
       {"process.steps", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g, host: h0, processes: [{}]}]\n"},
       {"distribution.dist", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
                             "guests: [{name: g, host: h0, start: {min: 1, max: 2}}]\n"},
+      {"layer.layer", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nimages: {web: [{size: 1MiB}]}\n"},
+      {"layer.size", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nimages: {web: [{layer: base}]}\n"},
       {"io.ops", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
                  "guests: [{name: g, host: h0, processes: [{steps: [{io: {size: 4KiB}}]}]}]\n"},
   };
@@ -312,6 +324,16 @@ TEST(SchemaDocs, IoExampleLoads) {
   EXPECT_DOUBLE_EQ(st.io_batch, 32);
 }
 
+TEST(SchemaDocs, LayerExampleLoads) {
+  // Image web: three layers, 120 + 80 + 15 MiB.
+  const Scenario sc = load_ok(kTwoHosts + section("layer").example +
+                              "guests: [{name: g, host: h0, image: web}]\n");
+  const auto& image = sc.guests[0].spec.image;
+  ASSERT_EQ(image.size(), 3u);
+  EXPECT_EQ(image[0].first, "debian-base");
+  EXPECT_DOUBLE_EQ(image[0].second + image[1].second + image[2].second, 215.0 * 1048576);
+}
+
 TEST(SchemaDocs, CalibrationExampleLoads) {
   // nested, exit 1.2 us, syscall 80 ns; the rest at the defaults.
   auto r = load_calibration_string(section("calibration").example, "profile.yaml");
@@ -355,8 +377,8 @@ TEST(SchemaDocs, EverySectionHasAnExampleTest) {
   // The example tests above cover these sections; a new section needs a test of its example.
   std::set<std::string> names;
   for (const SectionSpec& s : schema()) names.insert(s.name);
-  EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "distribution", "output",
-                                          "calibration"}));
+  EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "layer",
+                                          "distribution", "output", "calibration"}));
 }
 
 }  // namespace

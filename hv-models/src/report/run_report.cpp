@@ -30,6 +30,19 @@ std::string si(double v, const char* unit) {
   return buf;
 }
 
+// "1.5 GiB" style for memory and disk sizes.
+std::string si_bytes(double v) {
+  const char* prefixes[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int p = 0;
+  while (v >= 1024 && p < 4) {
+    v /= 1024;
+    ++p;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g %s", v, prefixes[p]);
+  return buf;
+}
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -133,17 +146,20 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   for (const Guest& g : w.guests()) {
     GuestRow row{g.name(), g.host().name(), mode_name(g.mode()), "", started_[g.index()], finished_[g.index()],
                  tasks_completed_[g.index()], guest_flops_[g.index()], hypervisor_name(g.host().hypervisor()),
-                 g.workload(), g.workload_instance(), g.exits()};
-    if (!row.finished_at_s) ++r.unfinished_guests;
+                 g.workload(), g.workload_instance(), g.exits(), g.footprint_bytes(w.calibration()),
+                 g.startup_s(w.calibration()), g.fit_per_host(w.calibration()), g.refused()};
+    if (row.refused) ++r.refused_guests;
+    else if (!row.finished_at_s) ++r.unfinished_guests;
     ++guests_per_host[g.host().index()];
-    if (is_vm(g.mode())) ++vms_per_host[g.host().index()];
+    if (is_vm(g.mode()) && !g.refused()) ++vms_per_host[g.host().index()];
     r.guests.push_back(std::move(row));
   }
   const double horizon = r.simulated_s;
   std::map<std::string, GroupRow> groups;
   for (const Host& h : w.hosts()) {
     HostRow row{h.name(), h.group(), h.cores(), h.speed_flops(), guests_per_host[h.index()], h.flops_done(), 0.0,
-                hypervisor_name(h.hypervisor()), h.rack_units(), h.energy_J(horizon) / 3.6e6};
+                hypervisor_name(h.hypervisor()), h.rack_units(), h.energy_J(horizon) / 3.6e6,
+                h.memory_bytes(), h.peak_memory_used_bytes(), h.image_bytes(), h.image_bytes_saved()};
     row.utilization = horizon > 0 ? h.flops_done() / (h.capacity_flops() * horizon) : 0.0;
     if (!h.group().empty()) {
       GroupRow& gr = groups[h.group()];
@@ -195,6 +211,13 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
   out << "all work done at " << fmt("%.6g", r.makespan_s) << " s";
   if (r.unfinished_guests > 0) out << " — " << r.unfinished_guests << " guest(s) still running when the run stopped";
   out << "\n";
+  if (r.refused_guests > 0) {
+    out << r.refused_guests << " guest(s) refused, their host had no memory or vCPU room left:";
+    std::size_t listed = 0;
+    for (const GuestRow& g : r.guests)
+      if (g.refused && listed++ < 10) out << " " << g.name;
+    out << (r.refused_guests > 10 ? " ...\n" : "\n");
+  }
 
   if (!r.groups.empty()) {
     out << "\nBy group (utilization = work done / (cores x speed x " << fmt("%.6g", r.simulated_s) << " s))\n";
@@ -211,22 +234,27 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
 
   if (!r.comparison.empty()) {
     out << "\nSame workload, each kind of virtualization (vs native = run time / native run time - 1, on the same work)\n";
-    Table t({"guest", "workload", "mode", "hypervisor", "run time", "native", "vs native", "exits/s"});
+    Table t({"guest", "workload", "mode", "hypervisor", "run time", "native", "vs native", "exits/s", "memory",
+             "start-up", "fit per host"});
     for (const ComparisonRow& c : r.comparison) {
       const GuestRow& g = r.guests[c.guest];
       t.add({g.name, g.workload, g.mode, g.hypervisor, fmt("%.4g s", c.runtime_s), fmt("%.4g s", c.native_runtime_s),
-             fmt("%+.1f %%", 100 * c.overhead), fmt("%.3g", c.exits_per_s)});
+             fmt("%+.1f %%", 100 * c.overhead), fmt("%.3g", c.exits_per_s), si_bytes(g.memory_bytes),
+             fmt("%.3g s", g.startup_s), std::to_string(g.fit_per_host)});
     }
     out << t.str();
     out << "  virtualization costs from: " << r.meta.calibration << "\n";
   }
 
   out << "\nHosts\n";
-  Table hosts({"host", "group", "cores", "speed", "guests", "utilization", ""});
+  Table hosts({"host", "group", "hypervisor", "cores", "speed", "guests", "utilization", "", "peak memory",
+               "images", "saved by sharing"});
   for (std::size_t i = 0; i < r.hosts.size() && i < max_rows; ++i) {
     const HostRow& h = r.hosts[i];
-    hosts.add({h.name, h.group, std::to_string(h.cores), si(h.speed_flops, "f/s"), std::to_string(h.guests),
-               fmt("%.1f %%", 100 * h.utilization), bar(h.utilization)});
+    hosts.add({h.name, h.group, h.hypervisor, std::to_string(h.cores), si(h.speed_flops, "f/s"),
+               std::to_string(h.guests), fmt("%.1f %%", 100 * h.utilization), bar(h.utilization),
+               si_bytes(h.peak_memory_used_bytes) + " / " + si_bytes(h.memory_bytes), si_bytes(h.image_bytes),
+               si_bytes(h.image_bytes_saved)});
   }
   out << hosts.str();
   if (r.hosts.size() > max_rows)
@@ -237,7 +265,8 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
   for (std::size_t i = 0; i < r.guests.size() && i < max_rows; ++i) {
     const GuestRow& g = r.guests[i];
     guests.add({g.name, g.mode, g.host, g.started_at_s ? fmt("%.6g s", *g.started_at_s) : "-",
-                g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "running", std::to_string(g.tasks_completed),
+                g.refused ? "refused" : g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "running",
+                std::to_string(g.tasks_completed),
                 si(g.flops_done, "f")});
   }
   out << guests.str();
@@ -259,17 +288,21 @@ std::string to_json(const RunReport& r) {
   j["events"] = r.events;
   j["wall_s"] = r.meta.wall_s;
   j["unfinished_guests"] = r.unfinished_guests;
+  j["refused_guests"] = r.refused_guests;
   j["hosts"] = ordered_json::array();
   for (const HostRow& h : r.hosts)
     j["hosts"].push_back({{"name", h.name}, {"group", h.group}, {"hypervisor", h.hypervisor}, {"cores", h.cores},
                           {"speed_flops", h.speed_flops}, {"guests", h.guests}, {"flops_done", h.flops_done},
-                          {"utilization", h.utilization}, {"rack_units", h.rack_units}, {"energy_kWh", h.energy_kWh}});
+                          {"utilization", h.utilization}, {"rack_units", h.rack_units}, {"energy_kWh", h.energy_kWh},
+                          {"memory_bytes", h.memory_bytes}, {"peak_memory_used_bytes", h.peak_memory_used_bytes},
+                          {"image_bytes", h.image_bytes}, {"image_bytes_saved", h.image_bytes_saved}});
   j["guests"] = ordered_json::array();
   for (const GuestRow& g : r.guests)
     j["guests"].push_back({{"name", g.name}, {"host", g.host}, {"mode", g.mode}, {"hypervisor", g.hypervisor},
                            {"workload", g.workload}, {"started_at_s", opt(g.started_at_s)},
                            {"finished_at_s", opt(g.finished_at_s)}, {"tasks_completed", g.tasks_completed},
-                           {"flops_done", g.flops_done}, {"exits", g.exits}});
+                           {"flops_done", g.flops_done}, {"exits", g.exits}, {"memory_bytes", g.memory_bytes},
+                           {"startup_s", g.startup_s}, {"fit_per_host", g.fit_per_host}, {"refused", g.refused}});
   j["groups"] = ordered_json::array();
   for (const GroupRow& g : r.groups)
     j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"guests", g.guests},

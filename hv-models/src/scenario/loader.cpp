@@ -342,6 +342,13 @@ class Loader {
         {"type2_exit_factor", &CalibrationProfile::type2_exit_factor},
         {"type2_io_extra_cpu", &CalibrationProfile::type2_io_extra_cpu_s},
         {"type2_host_os_share", &CalibrationProfile::type2_host_os_share},
+        {"vm_os_memory", &CalibrationProfile::vm_os_memory_bytes},
+        {"vmm_memory_overhead", &CalibrationProfile::vmm_memory_overhead_bytes},
+        {"container_memory_overhead", &CalibrationProfile::container_memory_overhead_bytes},
+        {"vm_boot", &CalibrationProfile::vm_boot_s},
+        {"container_start", &CalibrationProfile::container_start_s},
+        {"native_start", &CalibrationProfile::native_start_s},
+        {"swap_slowdown", &CalibrationProfile::swap_slowdown},
     };
     for (const Field& f : fields)
       if (m.has(f.key)) p.*(f.member) = m.quantity(f.key);
@@ -370,6 +377,7 @@ class Loader {
       sc.output.trace = out.text("trace");
     }
     load_hosts(top, sc);
+    load_images(top);
     load_workloads(top);
     load_guests(top, sc);
     return sc;
@@ -413,11 +421,15 @@ class Loader {
       const double power_peak = h.number("power_peak");
       if (power_peak < power_idle) h.fail("power_peak", "power_peak must not be below power_idle");
       const long rack_units = h.integer("rack_units");
+      const double memory = h.quantity("memory");
+      const bool swap = h.choice("memory_full") == "swap";
+      const double cpu_overcommit = h.number("cpu_overcommit");
       if (rack_units > 100) h.fail("rack_units", "a host of more than 100 rack units does not fit a rack");
       for (long i = 0; i < count; ++i) {
         HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(cores), speed,
                       group.empty() ? "" : expand(h, "group", group, i, count), hypervisor, os, disk_bandwidth,
-                      disk_latency, power_idle, power_peak, static_cast<int>(rack_units)};
+                      disk_latency, power_idle, power_peak, static_cast<int>(rack_units), memory, swap,
+                      cpu_overcommit};
         if (!host_index_.emplace(spec.name, sc.hosts.size()).second)
           h.fail("name", "host name '" + spec.name + "' is used twice");
         sc.hosts.push_back(std::move(spec));
@@ -474,6 +486,28 @@ class Loader {
     return t;
   }
 
+  void load_images(const Map& top) {
+    if (!top.has("images")) return;
+    YAML::Node all = top.node("images");
+    if (all.IsNull()) return;
+    if (!all.IsMap()) top.fail("images", "expected a map of image names to lists of layers");
+    for (auto it = all.begin(); it != all.end(); ++it) {
+      const std::string name = it->first.as<std::string>("");
+      const std::string path = "images." + name;
+      if (name.empty()) fail(it->first.Mark(), "images", "image names must be plain words");
+      if (images_.count(name)) fail(it->first.Mark(), path, "image '" + name + "' is defined twice");
+      const YAML::Node layers = it->second;
+      if (!layers.IsSequence()) fail(layers.Mark(), path, "expected a list of layers for image '" + name + "'");
+      std::vector<std::pair<std::string, double>> image;
+      std::size_t idx = 0;
+      for (const auto& item : layers) {
+        Map l(*this, item, section("layer"), path + "[" + std::to_string(idx++) + "]");
+        image.emplace_back(l.scalar("layer"), l.quantity("size"));
+      }
+      images_.emplace(name, std::move(image));
+    }
+  }
+
   void load_workloads(const Map& top) {
     if (!top.has("workloads")) return;
     YAML::Node w = top.node("workloads");
@@ -516,6 +550,19 @@ class Loader {
           if (g.has(k))
             g.fail(k, std::string("'") + k + "' only applies to virtual machines (mode: full, full-bt or para), not to mode: " + mode);
       const std::string guest_os = g.has("os") ? g.choice("os") : "";
+      base.memory_bytes = g.quantity("memory");
+      if (g.has("image")) {
+        const std::string name = g.scalar("image");
+        auto it = images_.find(name);
+        if (it == images_.end()) {
+          std::vector<std::string> known;
+          for (const auto& [k, v] : images_) known.push_back(k);
+          std::sort(known.begin(), known.end());
+          g.fail("image", "no image named '" + name + "'" + did_you_mean(name, known) +
+                              (known.empty() ? "; the file defines no 'images:'" : ""));
+        }
+        base.image = it->second;
+      }
       const long vcpus = g.integer("vcpus");
       if (vcpus > kMaxCores) g.fail("vcpus", "vcpus " + std::to_string(vcpus) + " is above the limit of " + std::to_string(kMaxCores));
       base.vcpus = static_cast<int>(vcpus);
@@ -583,6 +630,7 @@ class Loader {
           if (i > 0) arrival += interarrival->sample(arrivals);
           t0 += arrival;
         }
+        plan.start_s = t0;
         for (std::size_t pi = 0; pi < procs.size(); ++pi) {
           const ProcessTemplate& pt = procs[pi];
           for (long c = 0; c < pt.count; ++c) {
@@ -611,6 +659,7 @@ class Loader {
   std::uint64_t seed_ = 1;
   std::unordered_map<std::string, std::size_t> host_index_;
   std::unordered_map<std::string, std::vector<ProcessTemplate>> workloads_;
+  std::unordered_map<std::string, std::vector<std::pair<std::string, double>>> images_;
 };
 
 }  // namespace
@@ -700,7 +749,7 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
   for (const HostSpec& h : sc.hosts) hosts.emplace(h.name, &world->add_host(h));
   for (const GuestPlan& plan : sc.guests) {
     Guest& g = world->add_guest(plan.spec, *hosts.at(plan.host));
-    for (const ProcessSpec& p : plan.processes) world->start_process(g, p);
+    world->start_guest(g, plan.start_s, plan.processes);
   }
   return world;
 }

@@ -28,6 +28,9 @@ std::vector<SectionSpec> make_schema() {
                    {"workloads", VT::kNamedLists, UK::kNone, "{}",
                     "Named lists of processes that guests refer to with `workload:`.", -1e300, false, "", "process"},
                    {"output", VT::kMap, UK::kNone, "{}", "Default output settings.", -1e300, false, "", "output"},
+                   {"images", VT::kNamedLists, UK::kNone, "{}",
+                    "Named guest images, each a list of layers that guests refer to with `image:`.", -1e300, false,
+                    "", "layer"},
                },
                R"(version: 1
 name: Two VMs on one host
@@ -61,6 +64,12 @@ workloads:
                    {"power_idle", VT::kNumber, UK::kNone, "100", "Electrical power when idle, in watts.", 0},
                    {"power_peak", VT::kNumber, UK::kNone, "250", "Electrical power at full CPU load, in watts.", 0},
                    {"rack_units", VT::kInteger, UK::kNone, "1", "Space the host takes in a rack (1U = 1.75 in).", 1},
+                   {"memory", VT::kQuantity, UK::kBytes, "64GiB", "RAM shared by its guests.", 0, true},
+                   {"memory_full", VT::kChoice, UK::kNone, "refuse",
+                    "A guest that does not fit in memory: refuse to start it, or swap (every compute step on the "
+                    "host then also waits swap_slowdown x overcommit x its CPU time).", -1e300, false, "refuse|swap"},
+                   {"cpu_overcommit", VT::kNumber, UK::kNone, "8",
+                    "The admin's limit of VM vCPUs per core; past it a VM is refused.", 0, true},
                },
                R"(hosts:
   - name: rack1-{i:02}      # rack1-00 .. rack1-15
@@ -83,6 +92,11 @@ workloads:
                     "full-bt (binary translation), para (hypercalls, paravirtual drivers), os-level (a container), "
                     "native (a process on the host OS). `vm` means full.", -1e300, false,
                     "full|full-bt|para|os-level|native|vm"},
+                   {"memory", VT::kQuantity, UK::kBytes, "256MiB",
+                    "The application's own memory; a VM adds its guest OS and VMM, a container the runtime's "
+                    "share (docs/calibration.md).", 0},
+                   {"image", VT::kString, UK::kNone, "none",
+                    "Name of an entry of `images:`: its disk image (VMs keep a copy each; containers share layers)."},
                    {"os", VT::kString, UK::kNone, "the host's",
                     "The guest's OS: linux, windows or freebsd; a container always has its host's.", -1e300, false,
                     "linux|windows|freebsd"},
@@ -159,6 +173,19 @@ workloads:
                },
                R"(io: {ops: 5000, size: 64KiB, batch: 32}
 )"});
+  s.push_back({"layer", "each item of an `images:` entry",
+               "One layer of an image. Containers on the same host that use the same layer store it once; each "
+               "VM stores its whole image.",
+               {
+                   {"layer", VT::kString, UK::kNone, nullptr, "Name of the layer (shared between images by name)."},
+                   {"size", VT::kQuantity, UK::kBytes, nullptr, "Size of the layer.", 0},
+               },
+               R"(images:
+  web:
+    - {layer: debian-base, size: 120MiB}
+    - {layer: python-runtime, size: 80MiB}
+    - {layer: web-app, size: 15MiB}
+)"});
   s.push_back({"distribution", "any value marked *random*",
                "A seeded random value, drawn once per use (per guest, per step repetition). Each draw comes from a "
                "stream named after what it is for, so adding a guest never changes the draws of another; "
@@ -230,6 +257,17 @@ start: {dist: exponential, mean: 30s}
                     "Host-OS CPU per I/O request on the hosted path.", 0},
                    {"type2_host_os_share", VT::kNumber, UK::kNone, "0.05",
                     "Share of a type-2 host's CPU its host OS keeps.", 0},
+                   {"vm_os_memory", VT::kQuantity, UK::kBytes, "512MiB", "RAM of a VM's own guest OS.", 0},
+                   {"vmm_memory_overhead", VT::kQuantity, UK::kBytes, "32MiB",
+                    "Per-VM memory of the VMM process and its tables.", 0},
+                   {"container_memory_overhead", VT::kQuantity, UK::kBytes, "4MiB",
+                    "Per-container memory of the runtime and cgroup.", 0},
+                   {"vm_boot", VT::kQuantity, UK::kDuration, "20s", "Firmware, kernel and init of a VM.", 0},
+                   {"container_start", VT::kQuantity, UK::kDuration, "500ms",
+                    "Namespaces, cgroup and first process of a container.", 0},
+                   {"native_start", VT::kQuantity, UK::kDuration, "10ms", "Starting a process on the host OS.", 0},
+                   {"swap_slowdown", VT::kNumber, UK::kNone, "10",
+                    "On a swapping host, each compute step also waits this x memory overcommit x its CPU time.", 0},
                },
                R"(version: 1
 machine: "AMD EPYC, KVM guest (nested), measured by vzlab calibrate"

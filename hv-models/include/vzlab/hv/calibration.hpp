@@ -29,6 +29,13 @@ struct CalibrationProfile {
   double type2_exit_factor = 2.0;          ///< a hosted VMM's world switch costs this much more than type 1
   double type2_io_extra_cpu_s = 5.0e-6;    ///< host-OS CPU per I/O request on the hosted path
   double type2_host_os_share = 0.05;       ///< share of a type-2 host's CPU the host OS keeps for itself
+  double vm_os_memory_bytes = 512.0 * 1048576;        ///< RAM of a VM's own guest OS
+  double vmm_memory_overhead_bytes = 32.0 * 1048576;  ///< per-VM memory of the VMM process and its tables
+  double container_memory_overhead_bytes = 4.0 * 1048576;  ///< per-container runtime and cgroup memory
+  double vm_boot_s = 20.0;          ///< firmware, guest kernel and init of a VM
+  double container_start_s = 0.5;   ///< a container: namespaces, cgroup, the first process
+  double native_start_s = 0.01;     ///< a process on the host OS
+  double swap_slowdown = 10.0;      ///< on a swapping host, work also waits swap_slowdown x overcommit x its CPU time
 
   /// Effective cost of one in-kernel exit on this machine (nested applied).
   double effective_exit_s() const { return nested ? exit_s * nested_exit_factor : exit_s; }

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "vzlab/engine/engine.hpp"
 #include "vzlab/hv/host.hpp"
@@ -30,6 +32,8 @@ struct GuestSpec {
   std::string os{};                               ///< guest OS ("linux", ...); empty: the host's
   std::string workload{};                         ///< label of what it runs, to compare modes in reports
   long workload_instance = 0;                     ///< replica index of that workload (same draws, same work)
+  double memory_bytes = 256.0 * 1048576;          ///< the application's own memory
+  std::vector<std::pair<std::string, double>> image{};  ///< image layers (name, bytes)
 };
 
 class Guest;
@@ -81,6 +85,17 @@ class Guest {
 
   /// Id of its name on the event stream.
   std::uint32_t subject() const { return subject_; }
+  /// Memory the guest takes on its host: its application, plus its own OS
+  /// and VMM for a VM, or the runtime's share for a container.
+  double footprint_bytes(const CalibrationProfile& p) const;
+  /// Time from its requested start to running (boot or container start).
+  double startup_s(const CalibrationProfile& p) const;
+  /// How many such guests one host of its kind holds: limited by memory and,
+  /// for VMs, by the vCPU overcommit ratio.
+  long fit_per_host(const CalibrationProfile& p) const;
+  /// True when its host could not take it (memory or vCPU limit).
+  bool refused() const { return refused_; }
+
   /// VM exits this guest has caused so far.
   double exits() const { return exits_; }
   void add_exits(double n) { exits_ += n; }
@@ -111,6 +126,8 @@ class Guest {
   int active_ = 0;
   int running_ = 0;
   bool started_ = false;
+  bool refused_ = false;
+  bool admitted_ = false;
   double exits_ = 0.0;
   double finished_at_s_ = -1.0;
 };

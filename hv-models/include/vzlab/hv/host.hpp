@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "vzlab/engine/fluid.hpp"
@@ -23,6 +24,9 @@ struct HostSpec {
   double power_idle_W = 100.0;        ///< electrical power when idle
   double power_peak_W = 250.0;        ///< electrical power at full CPU load
   int rack_units = 1;                 ///< space it takes in a rack
+  double memory_bytes = 64.0 * 1073741824;  ///< RAM
+  bool swap_when_full = false;        ///< past its memory: swap (slow down) instead of refusing guests
+  double cpu_overcommit = 8.0;        ///< at most this many vCPUs per core (the admin's ratio)
 };
 
 /// A physical machine. Created by World::add_host.
@@ -55,6 +59,25 @@ class Host {
     return power_idle_W() * horizon_s + (power_peak_W() - power_idle_W()) * flops_done_ / capacity_flops();
   }
 
+  double memory_bytes() const { return spec_.memory_bytes; }
+  bool swap_when_full() const { return spec_.swap_when_full; }
+  double cpu_overcommit() const { return spec_.cpu_overcommit; }
+  /// Memory its running guests take now.
+  double memory_used_bytes() const { return memory_used_; }
+  /// Most memory its guests took at once.
+  double peak_memory_used_bytes() const { return peak_memory_used_; }
+  /// vCPUs of its running VMs.
+  int vcpus_placed() const { return vcpus_placed_; }
+  /// Share of memory demand above the RAM (0 when it fits).
+  double memory_overcommit() const {
+    return memory_used_ > spec_.memory_bytes ? memory_used_ / spec_.memory_bytes - 1.0 : 0.0;
+  }
+  /// Bytes of guest images stored on the host; a container layer is stored
+  /// once whatever the number of containers using it.
+  double image_bytes() const { return image_bytes_; }
+  /// Bytes that sharing container layers saved.
+  double image_bytes_saved() const { return image_saved_; }
+
   /// Work done on this host so far (completed and cut-off tasks).
   double flops_done() const { return flops_done_; }
   void add_flops_done(double flops) { flops_done_ += flops; }
@@ -65,6 +88,13 @@ class Host {
   engine::Constraint cpu_;
   engine::Constraint disk_;
   double flops_done_ = 0.0;
+  friend class World;
+  double memory_used_ = 0.0;
+  double peak_memory_used_ = 0.0;
+  int vcpus_placed_ = 0;
+  double image_bytes_ = 0.0;
+  double image_saved_ = 0.0;
+  std::map<std::string, int> layers_;  // container layer -> guests that used it
 };
 
 }  // namespace vzlab::hv

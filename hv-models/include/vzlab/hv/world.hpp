@@ -7,7 +7,8 @@
 //   world.run();   // vm0 finishes at 4 s: one task runs on one vCPU at 1e9 flop/s
 //
 // Model events on the stream (subject = guest name unless noted):
-//   guest.start, guest.end, task.start [flops, task id],
+//   guest.boot (start-up begins), guest.refused [0 memory, 1 vCPU limit],
+//   guest.start (running), guest.end, task.start [flops, task id],
 //   task.end [flops done, completed (1) or cut off (0), task id]
 #pragma once
 
@@ -26,7 +27,7 @@ namespace vzlab::hv {
 
 /// Interned ids of the model's event kinds.
 struct EventKinds {
-  std::uint32_t guest_start, guest_end, task_start, task_end;
+  std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused;
 };
 
 /// Hosts, guests and the engine that runs them.
@@ -51,8 +52,13 @@ class World {
   /// Places a new guest on `host`; throws std::invalid_argument if its mode
   /// cannot run there (see placement_problem).
   Guest& add_guest(GuestSpec spec, Host& host);
-  /// Starts a process in `guest` at spec.start_s (>= now).
+  /// Starts a process in `guest` at spec.start_s (>= now), the guest taken
+  /// as already running (no start-up, no admission).
   void start_process(Guest& guest, ProcessSpec spec);
+  /// Starts `guest` at `start_s`: its host admits it (memory, vCPU ratio) or
+  /// refuses it, it starts up (boot or container start), then runs
+  /// `processes`. It leaves its host's memory when its processes are done.
+  void start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes);
 
   const std::deque<Host>& hosts() const { return hosts_; }
   const std::deque<Guest>& guests() const { return guests_; }
@@ -71,6 +77,10 @@ class World {
 
  private:
   engine::Process run_process(Guest& guest, ProcessSpec spec);
+  engine::Process run_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes);
+  bool admit(Guest& guest);
+  void end_guest(Guest& guest);
+  void release(Guest& guest);
   engine::Task<void> run_io(Guest& guest, const Step& step);
 
   std::unique_ptr<engine::Engine> engine_;

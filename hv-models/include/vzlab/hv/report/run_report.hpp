@@ -42,6 +42,10 @@ struct GuestRow {
   std::string workload;    ///< label of what it runs ("" if none)
   long workload_instance = 0;
   double exits = 0.0;      ///< VM exits it caused
+  double memory_bytes = 0.0;  ///< memory it takes on its host (footprint)
+  double startup_s = 0.0;     ///< boot or container start
+  long fit_per_host = 0;      ///< such guests one such host holds
+  bool refused = false;       ///< its host could not take it
   /// Time from its start to its end, if it finished.
   std::optional<double> runtime_s() const {
     if (!started_at_s || !finished_at_s) return std::nullopt;
@@ -70,6 +74,10 @@ struct HostRow {
   std::string hypervisor;
   int rack_units = 1;
   double energy_kWh = 0.0;   ///< linear idle/peak power model over the simulated time
+  double memory_bytes = 0.0;
+  double peak_memory_used_bytes = 0.0;
+  double image_bytes = 0.0;        ///< guest images stored
+  double image_bytes_saved = 0.0;  ///< by sharing container layers
 };
 
 /// Hosts sharing a group label, summed up.
@@ -103,6 +111,7 @@ struct RunReport {
   double makespan_s = 0.0;   ///< time the last guest finished
   std::uint64_t events = 0;
   std::size_t unfinished_guests = 0;
+  std::size_t refused_guests = 0;
   std::vector<HostRow> hosts;
   std::vector<GuestRow> guests;
   std::vector<GroupRow> groups;  ///< empty when no host has a group

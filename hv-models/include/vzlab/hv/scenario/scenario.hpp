@@ -38,6 +38,7 @@ struct GuestPlan {
   GuestSpec spec;
   std::string host;
   std::string group;
+  double start_s = 0.0;                ///< when it is started (then it starts up)
   std::vector<ProcessSpec> processes;  ///< start_s already set
 };
 
