@@ -48,6 +48,7 @@ void Process::promise_type::FinalAwaiter::await_suspend(std::coroutine_handle<pr
   std::shared_ptr<ProcessState> state = std::move(p.state);
   engine->unlink(p);
   h.destroy();
+  state->frame = nullptr;
   state->finished = true;
   state->done.notify_all();
 }
@@ -113,6 +114,21 @@ void Engine::kill_all_processes() {
   }
 }
 
+void Engine::kill(const ProcessHandle& h) {
+  ProcessState* s = h.state();
+  if (s == nullptr || s->finished || s->frame == nullptr) return;
+  auto handle = std::coroutine_handle<Process::promise_type>::from_address(s->frame);
+  Process::promise_type& p = handle.promise();
+  std::shared_ptr<ProcessState> keep = p.state;  // the frame's copy goes with it
+  unlink(p);
+  if (p.scheduled()) queue_.cancel(p);
+  s->frame = nullptr;
+  handle.destroy();
+  s->finished = true;
+  s->killed = true;
+  s->done.notify_all();
+}
+
 void Engine::link(Process::promise_type& p) {
   p.prev = nullptr;
   p.next = live_;
@@ -135,6 +151,7 @@ ProcessHandle Engine::spawn(Process process, std::string name) {
   auto& p = h.promise();
   p.engine = this;
   p.state = std::make_shared<ProcessState>(*this, std::move(name));
+  p.state->frame = h.address();
   ProcessHandle handle(p.state);
   link(p);
   queue_.schedule(p, now_);

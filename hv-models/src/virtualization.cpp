@@ -25,6 +25,34 @@ const char* hypervisor_name(HypervisorType type) {
   return "?";
 }
 
+const char* crash_name(CrashKind kind) {
+  switch (kind) {
+    case CrashKind::kHost: return "host";
+    case CrashKind::kHypervisor: return "hypervisor";
+    case CrashKind::kHostOs: return "host-os";
+    case CrashKind::kGuest: return "guest";
+  }
+  return "?";
+}
+
+bool crash_takes_down(CrashKind kind, HypervisorType hv, GuestMode mode) {
+  switch (kind) {
+    case CrashKind::kHost: return true;
+    case CrashKind::kHypervisor: return is_vm(mode);
+    case CrashKind::kHostOs: return !is_vm(mode) || hv == HypervisorType::kType2;
+    case CrashKind::kGuest: return false;  // decided per guest, not per host
+  }
+  return false;
+}
+
+std::string crash_problem(CrashKind kind, HypervisorType hv) {
+  if (kind == CrashKind::kHypervisor && hv != HypervisorType::kType1 && hv != HypervisorType::kType2)
+    return std::string("a host with hypervisor: ") + hypervisor_name(hv) + " has no hypervisor to crash";
+  if (kind == CrashKind::kHostOs && hv == HypervisorType::kType1)
+    return "a type-1 host has no host OS under its hypervisor (crash: hypervisor or host)";
+  return "";
+}
+
 bool is_vm(GuestMode mode) {
   return mode == GuestMode::kFull || mode == GuestMode::kFullBt || mode == GuestMode::kPara;
 }

@@ -14,8 +14,9 @@ double total_flops(const ProcessSpec& p) {
 
 World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed)) {
   auto& ev = engine_->events();
-  kinds_ = {ev.kind("guest.start"), ev.kind("guest.end"), ev.kind("task.start"),
-            ev.kind("task.end"),    ev.kind("guest.boot"), ev.kind("guest.refused")};
+  kinds_ = {ev.kind("guest.start"),   ev.kind("guest.end"),  ev.kind("task.start"),
+            ev.kind("task.end"),      ev.kind("guest.boot"), ev.kind("guest.refused"),
+            ev.kind("host.crash"),    ev.kind("guest.down")};
 }
 
 World::~World() {
@@ -48,12 +49,12 @@ Guest& World::add_guest(GuestSpec spec, Host& host) {
 
 void World::start_process(Guest& guest, ProcessSpec spec) {
   ++guest.running_;
-  engine_->spawn(run_process(guest, std::move(spec)));
+  guest.processes_.push_back(engine_->spawn(run_process(guest, std::move(spec))));
 }
 
 void World::start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes) {
   ++guest.running_;  // the guest counts as running until its start-up is over
-  engine_->spawn(run_guest(guest, start_s, std::move(processes)));
+  guest.processes_.push_back(engine_->spawn(run_guest(guest, start_s, std::move(processes))));
 }
 
 bool World::admit(Guest& guest) {
@@ -106,6 +107,36 @@ engine::Process World::run_guest(Guest& guest, double start_s, std::vector<Proce
     start_process(guest, std::move(p));
   }
   if (--guest.running_ == 0) end_guest(guest);  // a guest with nothing to run
+}
+
+void World::crash(CrashKind kind, Host* host, Guest* guest) {
+  if (kind == CrashKind::kGuest) {
+    if (guest != nullptr) take_down(*guest, kind);
+    return;
+  }
+  engine_->events().emit(engine_->now(), kinds_.host_crash, engine_->events().subject(host->name()),
+                         {static_cast<double>(kind)});
+  for (Guest& g : guests_)
+    if (&g.host() == host && crash_takes_down(kind, host->hypervisor(), g.mode())) take_down(g, kind);
+}
+
+void World::take_down(Guest& guest, CrashKind cause) {
+  if (guest.down_at_s_ >= 0 || guest.refused_ || guest.finished_at_s_ >= 0) return;
+  if (guest.processes_.empty()) return;  // never started
+  guest.down_at_s_ = engine_->now();
+  for (const engine::ProcessHandle& p : guest.processes_) engine_->kill(p);
+  guest.running_ = 0;
+  if (guest.admitted_) release(guest);
+  engine_->events().emit(engine_->now(), kinds_.guest_down, guest.subject_, {static_cast<double>(cause)});
+}
+
+engine::Process World::crash_at(double at_s, CrashKind kind, Host* host, Guest* guest) {
+  if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
+  crash(kind, host, guest);
+}
+
+void World::schedule_crash(double at_s, CrashKind kind, Host* host, Guest* guest) {
+  engine_->spawn(crash_at(at_s, kind, host, guest));
 }
 
 void World::end_guest(Guest& guest) {

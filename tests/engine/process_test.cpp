@@ -234,3 +234,42 @@ TEST(Process, EventStreamReachesSubscribers) {
 
 }  // namespace
 }  // namespace vzlab::engine
+
+namespace vzlab::engine {
+namespace {
+
+TEST(Process, KillEndsOneProcessAndReleasesWhatItHeld) {
+  // Two processes share a constraint of 1; at t=1 one is killed, having done
+  // 0.5 of its 10; the other (2 units) had 0.5 done and now runs alone:
+  // 1.5 left at rate 1 -> done at 2.5. A joiner of the killed one wakes at 1.
+  Engine eng;
+  Constraint cpu(eng.fluid(), 1.0);
+  double other_end = -1, joined_at = -1;
+  auto victim = [&]() -> Process { co_await eng.execute(cpu, 10.0); };
+  auto other = [&]() -> Process {
+    co_await eng.execute(cpu, 2.0);
+    other_end = eng.now();
+  };
+  ProcessHandle v = eng.spawn(victim());
+  eng.spawn(other());
+  auto joiner = [&]() -> Process {
+    co_await eng.join(v);
+    joined_at = eng.now();
+  };
+  auto killer = [&]() -> Process {
+    co_await eng.sleep(1.0);
+    eng.kill(v);
+  };
+  eng.spawn(joiner());
+  eng.spawn(killer());
+  eng.run();
+  EXPECT_TRUE(v.finished());
+  EXPECT_TRUE(v.killed());
+  EXPECT_DOUBLE_EQ(joined_at, 1.0);
+  EXPECT_NEAR(other_end, 2.5, 1e-12);
+  EXPECT_EQ(eng.live_processes(), 0u);
+  eng.kill(v);  // killing a finished process does nothing
+}
+
+}  // namespace
+}  // namespace vzlab::engine

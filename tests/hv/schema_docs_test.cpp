@@ -208,6 +208,9 @@ TEST(SchemaDocs, RequiredKeysAreRequired) {
       {"process.steps", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g, host: h0, processes: [{}]}]\n"},
       {"distribution.dist", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
                             "guests: [{name: g, host: h0, start: {min: 1, max: 2}}]\n"},
+      {"failure.at", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nfailures: [{crash: host, target: h0}]\n"},
+      {"failure.crash", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nfailures: [{at: 1s, target: h0}]\n"},
+      {"failure.target", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nfailures: [{at: 1s, crash: host}]\n"},
       {"layer.layer", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nimages: {web: [{size: 1MiB}]}\n"},
       {"layer.size", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nimages: {web: [{layer: base}]}\n"},
       {"io.ops", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
@@ -324,6 +327,17 @@ TEST(SchemaDocs, IoExampleLoads) {
   EXPECT_DOUBLE_EQ(st.io_batch, 32);
 }
 
+TEST(SchemaDocs, FailureExampleLoads) {
+  // A host-OS crash of ct-host-0 at 60 s and a guest crash of app3-vm at 90 s.
+  const Scenario sc = load_ok(std::string("version: 1\nhosts:\n  - {name: ct-host-0, speed: 1Gf, hypervisor: container-runtime}\n"
+                                          "  - {name: h1, speed: 1Gf}\nguests: [{name: app3-vm, host: h1}]\n") +
+                              section("failure").example);
+  ASSERT_EQ(sc.failures.size(), 2u);
+  EXPECT_EQ(sc.failures[0].kind, CrashKind::kHostOs);
+  EXPECT_DOUBLE_EQ(sc.failures[1].at_s, 90.0);
+  EXPECT_EQ(sc.failures[1].target, "app3-vm");
+}
+
 TEST(SchemaDocs, LayerExampleLoads) {
   // Image web: three layers, 120 + 80 + 15 MiB.
   const Scenario sc = load_ok(kTwoHosts + section("layer").example +
@@ -378,7 +392,7 @@ TEST(SchemaDocs, EverySectionHasAnExampleTest) {
   std::set<std::string> names;
   for (const SectionSpec& s : schema()) names.insert(s.name);
   EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "layer",
-                                          "distribution", "output", "calibration"}));
+                                          "failure", "distribution", "output", "calibration"}));
 }
 
 }  // namespace

@@ -147,8 +147,10 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     GuestRow row{g.name(), g.host().name(), mode_name(g.mode()), "", started_[g.index()], finished_[g.index()],
                  tasks_completed_[g.index()], guest_flops_[g.index()], hypervisor_name(g.host().hypervisor()),
                  g.workload(), g.workload_instance(), g.exits(), g.footprint_bytes(w.calibration()),
-                 g.startup_s(w.calibration()), g.fit_per_host(w.calibration()), g.refused()};
+                 g.startup_s(w.calibration()), g.fit_per_host(w.calibration()), g.refused(), std::nullopt};
+    if (g.down_at_s() >= 0) row.down_at_s = g.down_at_s();
     if (row.refused) ++r.refused_guests;
+    else if (row.down_at_s) ++r.down_guests;
     else if (!row.finished_at_s) ++r.unfinished_guests;
     ++guests_per_host[g.host().index()];
     if (is_vm(g.mode()) && !g.refused()) ++vms_per_host[g.host().index()];
@@ -211,6 +213,13 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
   out << "all work done at " << fmt("%.6g", r.makespan_s) << " s";
   if (r.unfinished_guests > 0) out << " — " << r.unfinished_guests << " guest(s) still running when the run stopped";
   out << "\n";
+  if (r.down_guests > 0) {
+    out << r.down_guests << " guest(s) went down in crashes:";
+    std::size_t listed = 0;
+    for (const GuestRow& g : r.guests)
+      if (g.down_at_s && listed++ < 10) out << " " << g.name << fmt(" (%.6g s)", *g.down_at_s);
+    out << (r.down_guests > 10 ? " ...\n" : "\n");
+  }
   if (r.refused_guests > 0) {
     out << r.refused_guests << " guest(s) refused, their host had no memory or vCPU room left:";
     std::size_t listed = 0;
@@ -265,7 +274,10 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
   for (std::size_t i = 0; i < r.guests.size() && i < max_rows; ++i) {
     const GuestRow& g = r.guests[i];
     guests.add({g.name, g.mode, g.host, g.started_at_s ? fmt("%.6g s", *g.started_at_s) : "-",
-                g.refused ? "refused" : g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "running",
+                g.refused     ? "refused"
+                : g.down_at_s ? fmt("down at %.6g s", *g.down_at_s)
+                : g.finished_at_s ? fmt("%.6g s", *g.finished_at_s)
+                                  : "running",
                 std::to_string(g.tasks_completed),
                 si(g.flops_done, "f")});
   }
@@ -289,6 +301,7 @@ std::string to_json(const RunReport& r) {
   j["wall_s"] = r.meta.wall_s;
   j["unfinished_guests"] = r.unfinished_guests;
   j["refused_guests"] = r.refused_guests;
+  j["down_guests"] = r.down_guests;
   j["hosts"] = ordered_json::array();
   for (const HostRow& h : r.hosts)
     j["hosts"].push_back({{"name", h.name}, {"group", h.group}, {"hypervisor", h.hypervisor}, {"cores", h.cores},
@@ -302,7 +315,8 @@ std::string to_json(const RunReport& r) {
                            {"workload", g.workload}, {"started_at_s", opt(g.started_at_s)},
                            {"finished_at_s", opt(g.finished_at_s)}, {"tasks_completed", g.tasks_completed},
                            {"flops_done", g.flops_done}, {"exits", g.exits}, {"memory_bytes", g.memory_bytes},
-                           {"startup_s", g.startup_s}, {"fit_per_host", g.fit_per_host}, {"refused", g.refused}});
+                           {"startup_s", g.startup_s}, {"fit_per_host", g.fit_per_host}, {"refused", g.refused},
+                           {"down_at_s", opt(g.down_at_s)}});
   j["groups"] = ordered_json::array();
   for (const GroupRow& g : r.groups)
     j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"guests", g.guests},

@@ -380,6 +380,7 @@ class Loader {
     load_images(top);
     load_workloads(top);
     load_guests(top, sc);
+    load_failures(top, sc);
     return sc;
   }
 
@@ -484,6 +485,41 @@ class Loader {
     if (t.random() && static_cast<double>(t.repeat) * static_cast<double>(t.steps.size()) > 1e8)
       p.fail("repeat", "too many random steps to draw (repeat x steps above 100,000,000)");
     return t;
+  }
+
+  void load_failures(const Map& top, Scenario& sc) {
+    const auto items = top.list("failures");
+    std::unordered_map<std::string, std::size_t> guests;
+    for (std::size_t i = 0; i < sc.guests.size(); ++i) guests.emplace(sc.guests[i].spec.name, i);
+    for (std::size_t idx = 0; idx < items.size(); ++idx) {
+      Map f(*this, items[idx], section("failure"), "failures[" + std::to_string(idx) + "]");
+      FailurePlan plan;
+      plan.at_s = f.quantity("at");
+      const std::string crash = f.choice("crash");
+      plan.kind = crash == "host"         ? CrashKind::kHost
+                  : crash == "hypervisor" ? CrashKind::kHypervisor
+                  : crash == "host-os"    ? CrashKind::kHostOs
+                                          : CrashKind::kGuest;
+      plan.target = f.scalar("target");
+      if (plan.kind == CrashKind::kGuest) {
+        if (!guests.count(plan.target)) {
+          std::vector<std::string> names;
+          for (const GuestPlan& g : sc.guests) names.push_back(g.spec.name);
+          f.fail("target", "no guest named '" + plan.target + "'" + did_you_mean(plan.target, names));
+        }
+      } else {
+        auto it = host_index_.find(plan.target);
+        if (it == host_index_.end()) {
+          std::vector<std::string> names;
+          for (const HostSpec& h : sc.hosts) names.push_back(h.name);
+          f.fail("target", "no host named '" + plan.target + "'" + did_you_mean(plan.target, names) +
+                               (guests.count(plan.target) ? " (it is a guest: use crash: guest)" : ""));
+        }
+        if (const std::string why = crash_problem(plan.kind, sc.hosts[it->second].hypervisor); !why.empty())
+          f.fail("crash", plan.target + ": " + why);
+      }
+      sc.failures.push_back(std::move(plan));
+    }
   }
 
   void load_images(const Map& top) {
@@ -750,6 +786,14 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
   for (const GuestPlan& plan : sc.guests) {
     Guest& g = world->add_guest(plan.spec, *hosts.at(plan.host));
     world->start_guest(g, plan.start_s, plan.processes);
+  }
+  for (const FailurePlan& f : sc.failures) {
+    if (f.kind == CrashKind::kGuest) {
+      for (Guest& g : world->guests())
+        if (g.name() == f.target) world->schedule_crash(f.at_s, f.kind, &g.host(), &g);
+    } else {
+      world->schedule_crash(f.at_s, f.kind, hosts.at(f.target), nullptr);
+    }
   }
   return world;
 }

@@ -28,6 +28,7 @@ std::vector<SectionSpec> make_schema() {
                    {"workloads", VT::kNamedLists, UK::kNone, "{}",
                     "Named lists of processes that guests refer to with `workload:`.", -1e300, false, "", "process"},
                    {"output", VT::kMap, UK::kNone, "{}", "Default output settings.", -1e300, false, "", "output"},
+                   {"failures", VT::kList, UK::kNone, "[]", "Scripted crashes.", -1e300, false, "", "failure"},
                    {"images", VT::kNamedLists, UK::kNone, "{}",
                     "Named guest images, each a list of layers that guests refer to with `image:`.", -1e300, false,
                     "", "layer"},
@@ -172,6 +173,20 @@ workloads:
                     "Para guests: requests per ring notification.", 1},
                },
                R"(io: {ops: 5000, size: 64KiB, batch: 32}
+)"});
+  s.push_back({"failure", "each item of `failures:`",
+               "A crash at a given time and what it takes down: a host crash every guest on it; a hypervisor "
+               "crash its VMs; a host-OS crash its containers and processes (and a type-2 host's VMs, which "
+               "run on that OS); a guest crash that guest only. Downed guests stop and free their memory.",
+               {
+                   {"at", VT::kQuantity, UK::kDuration, nullptr, "When it happens.", 0},
+                   {"crash", VT::kChoice, UK::kNone, nullptr, "What fails.", -1e300, false,
+                    "host|hypervisor|host-os|guest"},
+                   {"target", VT::kString, UK::kNone, nullptr, "The host (or, for crash: guest, the guest) that fails."},
+               },
+               R"(failures:
+  - {at: 60s, crash: host-os, target: ct-host-0}
+  - {at: 90s, crash: guest, target: app3-vm}
 )"});
   s.push_back({"layer", "each item of an `images:` entry",
                "One layer of an image. Containers on the same host that use the same layer store it once; each "

@@ -83,6 +83,8 @@ struct ProcessState {
   Signal done;
   std::string name;
   bool finished = false;
+  bool killed = false;
+  void* frame = nullptr;  ///< the coroutine frame while it lives (for Engine::kill)
 };
 
 /// A handle to a spawned process: ask whether it finished, or join it.
@@ -91,6 +93,8 @@ class ProcessHandle {
   ProcessHandle() = default;
   explicit ProcessHandle(std::shared_ptr<ProcessState> s) : state_(std::move(s)) {}
   bool finished() const { return state_ && state_->finished; }
+  /// True if it was ended by Engine::kill.
+  bool killed() const { return state_ && state_->killed; }
   const std::string& name() const { return state_->name; }
   ProcessState* state() const { return state_.get(); }
 
@@ -299,6 +303,10 @@ class Engine {
   void stop() { stop_requested_ = true; }
   /// Destroys every live process (their awaiters release their resources).
   void kill_all_processes();
+  /// Ends one process now, wherever it is suspended; its awaiters release
+  /// what they held and joiners wake. No effect on a finished process, and a
+  /// process may not kill itself.
+  void kill(const ProcessHandle& h);
 
   /// Calls `hook` every `every_events` events during run() (progress display).
   void set_progress_hook(std::function<void()> hook, std::uint64_t every_events = 65536) {

@@ -93,6 +93,8 @@ class Guest {
   /// How many such guests one host of its kind holds: limited by memory and,
   /// for VMs, by the vCPU overcommit ratio.
   long fit_per_host(const CalibrationProfile& p) const;
+  /// Time it went down in a crash, or a negative value.
+  double down_at_s() const { return down_at_s_; }
   /// True when its host could not take it (memory or vCPU limit).
   bool refused() const { return refused_; }
 
@@ -127,6 +129,8 @@ class Guest {
   int running_ = 0;
   bool started_ = false;
   bool refused_ = false;
+  double down_at_s_ = -1.0;
+  std::vector<engine::ProcessHandle> processes_;  // its start-up and its processes
   bool admitted_ = false;
   double exits_ = 0.0;
   double finished_at_s_ = -1.0;

@@ -27,6 +27,21 @@ enum class HypervisorType {
   kContainerRuntime,  ///< a host OS with a container runtime
 };
 
+/// What fails in a crash, and so which guests it takes down.
+enum class CrashKind {
+  kHost,        ///< the machine itself: every guest on it
+  kHypervisor,  ///< the hypervisor: every VM on the host
+  kHostOs,      ///< the host OS: its containers and processes, and on a type-2 host its VMs too
+  kGuest,       ///< one guest's kernel (or a container's processes): that guest only
+};
+
+/// Name of a crash kind as written in scenarios ("host", "hypervisor", ...).
+const char* crash_name(CrashKind kind);
+/// True if a crash of `kind` on a host of type `hv` takes down a guest of `mode` there.
+bool crash_takes_down(CrashKind kind, HypervisorType hv, GuestMode mode);
+/// Why a crash of `kind` cannot happen on a host of type `hv`, or "".
+std::string crash_problem(CrashKind kind, HypervisorType hv);
+
 /// Name of a mode as written in scenarios ("native", "full", ...).
 const char* mode_name(GuestMode mode);
 /// Name of a hypervisor type as written in scenarios ("type1", ...).

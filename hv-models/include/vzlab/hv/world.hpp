@@ -9,6 +9,7 @@
 // Model events on the stream (subject = guest name unless noted):
 //   guest.boot (start-up begins), guest.refused [0 memory, 1 vCPU limit],
 //   guest.start (running), guest.end, task.start [flops, task id],
+//   host.crash [CrashKind] (subject: host), guest.down [CrashKind],
 //   task.end [flops done, completed (1) or cut off (0), task id]
 #pragma once
 
@@ -27,7 +28,7 @@ namespace vzlab::hv {
 
 /// Interned ids of the model's event kinds.
 struct EventKinds {
-  std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused;
+  std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused, host_crash, guest_down;
 };
 
 /// Hosts, guests and the engine that runs them.
@@ -65,6 +66,13 @@ class World {
   std::deque<Host>& hosts() { return hosts_; }
   std::deque<Guest>& guests() { return guests_; }
 
+  /// A crash now: on `host` (kHost, kHypervisor, kHostOs) every guest its
+  /// failure domain holds goes down; kGuest takes down `guest` only. A
+  /// downed guest's processes end and its memory is freed.
+  void crash(CrashKind kind, Host* host, Guest* guest);
+  /// Schedules crash(kind, host, guest) at time `at_s`.
+  void schedule_crash(double at_s, CrashKind kind, Host* host, Guest* guest);
+
   /// Runs until nothing is left to do or time `until`.
   engine::RunOutcome run(double until = engine::Engine::kForever);
   /// Stops every process still running, accounting the work they did.
@@ -80,6 +88,8 @@ class World {
   engine::Process run_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes);
   bool admit(Guest& guest);
   void end_guest(Guest& guest);
+  void take_down(Guest& guest, CrashKind cause);
+  engine::Process crash_at(double at_s, CrashKind kind, Host* host, Guest* guest);
   void release(Guest& guest);
   engine::Task<void> run_io(Guest& guest, const Step& step);
 

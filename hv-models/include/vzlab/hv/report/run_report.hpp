@@ -46,6 +46,7 @@ struct GuestRow {
   double startup_s = 0.0;     ///< boot or container start
   long fit_per_host = 0;      ///< such guests one such host holds
   bool refused = false;       ///< its host could not take it
+  std::optional<double> down_at_s;  ///< when a crash took it down
   /// Time from its start to its end, if it finished.
   std::optional<double> runtime_s() const {
     if (!started_at_s || !finished_at_s) return std::nullopt;
@@ -112,6 +113,7 @@ struct RunReport {
   std::uint64_t events = 0;
   std::size_t unfinished_guests = 0;
   std::size_t refused_guests = 0;
+  std::size_t down_guests = 0;
   std::vector<HostRow> hosts;
   std::vector<GuestRow> guests;
   std::vector<GroupRow> groups;  ///< empty when no host has a group

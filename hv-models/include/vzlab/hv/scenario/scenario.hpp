@@ -42,6 +42,13 @@ struct GuestPlan {
   std::vector<ProcessSpec> processes;  ///< start_s already set
 };
 
+/// A scripted crash.
+struct FailurePlan {
+  double at_s = 0.0;
+  CrashKind kind = CrashKind::kHost;
+  std::string target;  ///< a host, or a guest for kGuest
+};
+
 /// Output defaults from the file.
 struct OutputSpec {
   std::string format = "table";
@@ -58,6 +65,7 @@ struct Scenario {
   std::optional<double> until_s;
   std::vector<HostSpec> hosts;
   std::vector<GuestPlan> guests;
+  std::vector<FailurePlan> failures;
   OutputSpec output;
 };
 
