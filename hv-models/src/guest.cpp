@@ -23,16 +23,18 @@ Guest::Guest(engine::Engine& engine, GuestSpec spec, Host& host, std::uint32_t i
   vm_on_host_->drive(*vm_cpu_);
 }
 
-double Guest::footprint_bytes(const CalibrationProfile& p) const {
-  switch (spec_.mode) {
-    case GuestMode::kNative: return spec_.memory_bytes;
-    case GuestMode::kOsLevel: return spec_.memory_bytes + p.container_memory_overhead_bytes;
+double footprint_bytes(const GuestSpec& spec, const CalibrationProfile& p) {
+  switch (spec.mode) {
+    case GuestMode::kNative: return spec.memory_bytes;
+    case GuestMode::kOsLevel: return spec.memory_bytes + p.container_memory_overhead_bytes;
     case GuestMode::kFull:
     case GuestMode::kFullBt:
-    case GuestMode::kPara: return spec_.memory_bytes + p.vm_os_memory_bytes + p.vmm_memory_overhead_bytes;
+    case GuestMode::kPara: return spec.memory_bytes + p.vm_os_memory_bytes + p.vmm_memory_overhead_bytes;
   }
-  return spec_.memory_bytes;
+  return spec.memory_bytes;
 }
+
+double Guest::footprint_bytes(const CalibrationProfile& p) const { return hv::footprint_bytes(spec_, p); }
 
 double Guest::startup_s(const CalibrationProfile& p) const {
   if (is_vm(spec_.mode)) return p.vm_boot_s;

@@ -135,6 +135,14 @@ engine::Process World::crash_at(double at_s, CrashKind kind, Host* host, Guest* 
   crash(kind, host, guest);
 }
 
+engine::Process World::refuse_at(Guest& guest, double at_s) {
+  if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
+  guest.refused_ = true;
+  engine_->events().emit(engine_->now(), kinds_.guest_refused, guest.subject_, {2.0});
+}
+
+void World::refuse_guest(Guest& guest, double at_s) { engine_->spawn(refuse_at(guest, at_s)); }
+
 void World::schedule_crash(double at_s, CrashKind kind, Host* host, Guest* guest) {
   engine_->spawn(crash_at(at_s, kind, host, guest));
 }

@@ -171,7 +171,8 @@ TEST(ScenarioErrors, HostWithoutSpeed) {
 
 TEST(ScenarioErrors, GuestWithoutHost) {
   // The guest's map starts at "name" on line 6, column 5.
-  expect_error(kHead + "guests:\n  - name: g\n    vcpus: 2\n", {6, 5, "guests[0].host", "missing required key 'host'"});
+  expect_error(kHead + "guests:\n  - name: g\n    vcpus: 2\n",
+               {6, 5, "guests[0].host", "a guest needs exactly one of 'host' (a fixed host) or 'pool'"});
 }
 
 TEST(ScenarioErrors, NoHostsKey) {
@@ -477,6 +478,28 @@ TEST(ScenarioErrors, MissingCalibrationFile) {
   auto r = load_calibration_file("/nonexistent/profile.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error->message.find("cannot open the calibration profile"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vzlab::hv::scenario
+
+namespace vzlab::hv::scenario {
+namespace {
+
+TEST(ScenarioErrors, BothHostAndPool) {
+  expect_error(kHead + "guests:\n  - {name: g, host: h0, pool: web}\n",
+               {6, 31, "guests[0].pool", "exactly one of 'host'"});
+}
+
+TEST(ScenarioErrors, PoolWithoutSuchGroup) {
+  // h0 has no group; "webb" names none.
+  expect_error("version: 1\nhosts:\n  - {name: h0, speed: 1Gf, group: web}\nguests:\n  - {name: g, pool: webb}\n",
+               {5, 21, "guests[0].pool", "no host has group 'webb' (did you mean 'web'?)"});
+}
+
+TEST(ScenarioErrors, PlacementWithoutPool) {
+  expect_error(kHead + "guests:\n  - {name: g, host: h0, placement: best-fit}\n",
+               {6, 36, "guests[0].placement", "chooses a host from a 'pool'"});
 }
 
 }  // namespace

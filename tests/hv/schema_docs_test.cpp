@@ -204,7 +204,6 @@ TEST(SchemaDocs, RequiredKeysAreRequired) {
       {"host.name", "version: 1\nhosts: [{speed: 1Gf}]\n"},
       {"host.speed", "version: 1\nhosts: [{name: h0}]\n"},
       {"guest.name", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{host: h0}]\n"},
-      {"guest.host", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g}]\n"},
       {"process.steps", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g, host: h0, processes: [{}]}]\n"},
       {"distribution.dist", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
                             "guests: [{name: g, host: h0, start: {min: 1, max: 2}}]\n"},

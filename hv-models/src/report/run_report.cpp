@@ -143,6 +143,7 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   r.makespan_s = w.makespan_s();
   std::vector<std::size_t> guests_per_host(w.hosts().size(), 0);
   std::vector<std::size_t> vms_per_host(w.hosts().size(), 0);
+  std::vector<std::size_t> admitted_per_host(w.hosts().size(), 0);
   for (const Guest& g : w.guests()) {
     GuestRow row{g.name(), g.host().name(), mode_name(g.mode()), "", started_[g.index()], finished_[g.index()],
                  tasks_completed_[g.index()], guest_flops_[g.index()], hypervisor_name(g.host().hypervisor()),
@@ -154,25 +155,28 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     else if (!row.finished_at_s) ++r.unfinished_guests;
     ++guests_per_host[g.host().index()];
     if (is_vm(g.mode()) && !g.refused()) ++vms_per_host[g.host().index()];
+    if (!g.refused()) ++admitted_per_host[g.host().index()];
     r.guests.push_back(std::move(row));
   }
   const double horizon = r.simulated_s;
   std::map<std::string, GroupRow> groups;
   for (const Host& h : w.hosts()) {
     HostRow row{h.name(), h.group(), h.cores(), h.speed_flops(), guests_per_host[h.index()], h.flops_done(), 0.0,
-                hypervisor_name(h.hypervisor()), h.rack_units(), h.energy_J(horizon) / 3.6e6,
+                hypervisor_name(h.hypervisor()), h.rack_units(),
+                admitted_per_host[h.index()] > 0 ? h.energy_J(horizon) / 3.6e6 : 0.0,
                 h.memory_bytes(), h.peak_memory_used_bytes(), h.image_bytes(), h.image_bytes_saved()};
     row.utilization = horizon > 0 ? h.flops_done() / (h.capacity_flops() * horizon) : 0.0;
     if (!h.group().empty()) {
       GroupRow& gr = groups[h.group()];
       gr.name = h.group();
       ++gr.hosts;
+      if (admitted_per_host[h.index()] > 0) ++gr.hosts_in_use;
       gr.guests += row.guests;
       gr.capacity_flops += h.capacity_flops();
       gr.mean_utilization += h.flops_done();
       gr.rack_units += h.rack_units();
       gr.energy_kWh += row.energy_kWh;
-      gr.machines_to_manage += 1 + vms_per_host[h.index()];
+      gr.machines_to_manage += (admitted_per_host[h.index()] > 0 ? 1 : 0) + vms_per_host[h.index()];
     }
     r.hosts.push_back(std::move(row));
   }
@@ -230,15 +234,17 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
 
   if (!r.groups.empty()) {
     out << "\nBy group (utilization = work done / (cores x speed x " << fmt("%.6g", r.simulated_s) << " s))\n";
-    Table t({"group", "hosts", "guests", "capacity", "utilization", "", "last guest done", "rack units", "energy",
+    Table t({"group", "hosts in use", "guests", "capacity", "utilization", "", "last guest done", "rack units", "energy",
              "OS to manage"});
     for (const GroupRow& g : r.groups)
-      t.add({g.name, std::to_string(g.hosts), std::to_string(g.guests), si(g.capacity_flops, "f/s"),
+      t.add({g.name, std::to_string(g.hosts_in_use) + "/" + std::to_string(g.hosts), std::to_string(g.guests),
+             si(g.capacity_flops, "f/s"),
              fmt("%.1f %%", 100 * g.mean_utilization), bar(g.mean_utilization),
              g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "not all", std::to_string(g.rack_units),
              fmt("%.3g kWh", g.energy_kWh), std::to_string(g.machines_to_manage)});
     out << t.str();
-    out << "  energy: idle power all the time plus (peak - idle) x utilization; OS to manage: hosts plus VMs\n";
+    out << "  energy: idle power all the time plus (peak - idle) x utilization, hosts that ran nothing switched off;\n"
+           "  OS to manage: hosts in use plus VMs\n";
   }
 
   if (!r.comparison.empty()) {
@@ -319,7 +325,7 @@ std::string to_json(const RunReport& r) {
                            {"down_at_s", opt(g.down_at_s)}});
   j["groups"] = ordered_json::array();
   for (const GroupRow& g : r.groups)
-    j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"guests", g.guests},
+    j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"hosts_in_use", g.hosts_in_use}, {"guests", g.guests},
                            {"capacity_flops", g.capacity_flops}, {"utilization", g.mean_utilization},
                            {"finished_at_s", opt(g.finished_at_s)}, {"rack_units", g.rack_units},
                            {"energy_kWh", g.energy_kWh}, {"machines_to_manage", g.machines_to_manage}});

@@ -576,7 +576,25 @@ class Loader {
       if (count > kMaxCount)
         g.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
       const std::string name = g.scalar("name");
-      const std::string host = g.scalar("host");
+      if (g.has("host") == g.has("pool"))
+        g.fail(g.has("host") ? "pool" : "host",
+               "a guest needs exactly one of 'host' (a fixed host) or 'pool' (a group of hosts to place it in)");
+      if (g.has("placement") && !g.has("pool")) g.fail("placement", "'placement' chooses a host from a 'pool'");
+      const std::string host = g.has("host") ? g.scalar("host") : "";
+      const std::string pool = g.has("pool") ? g.scalar("pool") : "";
+      const std::string policy = g.choice("placement");
+      std::vector<std::size_t> pool_hosts;
+      if (!pool.empty()) {
+        std::vector<std::string> groups;
+        for (std::size_t h = 0; h < sc.hosts.size(); ++h) {
+          if (sc.hosts[h].group == pool) pool_hosts.push_back(h);
+          if (std::find(groups.begin(), groups.end(), sc.hosts[h].group) == groups.end() && !sc.hosts[h].group.empty())
+            groups.push_back(sc.hosts[h].group);
+        }
+        if (pool_hosts.empty())
+          g.fail("pool", "no host has group '" + pool + "'" + did_you_mean(pool, groups) +
+                             (groups.empty() ? "; give the candidate hosts a 'group:'" : ""));
+      }
       const std::string group = g.text("group");
       const std::string mode = g.choice("mode");
       GuestSpec base;
@@ -635,25 +653,39 @@ class Loader {
         plan.spec = base;
         plan.spec.name = expand(g, "name", name, i, count);
         plan.spec.workload_instance = i;
-        plan.host = expand(g, "host", host, i, count);
         plan.group = group.empty() ? "" : expand(g, "group", group, i, count);
         if (!names.insert(plan.spec.name).second) g.fail("name", "guest name '" + plan.spec.name + "' is used twice");
-        if (!host_index_.count(plan.host)) {
-          std::vector<std::string> hosts;
-          for (const HostSpec& h : sc.hosts) hosts.push_back(h.name);
-          std::string which = is_template(host) ? " (replica i=" + std::to_string(i) + " of \"" + host + "\")" : "";
-          g.fail("host", "no host named '" + plan.host + "'" + which + did_you_mean(plan.host, hosts));
+        std::vector<std::size_t> candidates = pool_hosts;
+        if (pool.empty()) {
+          plan.host = expand(g, "host", host, i, count);
+          if (!host_index_.count(plan.host)) {
+            std::vector<std::string> hosts;
+            for (const HostSpec& h : sc.hosts) hosts.push_back(h.name);
+            std::string which = is_template(host) ? " (replica i=" + std::to_string(i) + " of \"" + host + "\")" : "";
+            g.fail("host", "no host named '" + plan.host + "'" + which + did_you_mean(plan.host, hosts));
+          }
+          candidates = {host_index_.at(plan.host)};
+        } else {
+          plan.pool = pool;
+          plan.placement = policy == "best-fit"    ? Placement::kBestFit
+                           : policy == "worst-fit" ? Placement::kWorstFit
+                                                   : Placement::kFirstFit;
         }
-        const HostSpec& where = sc.hosts[host_index_.at(plan.host)];
-        if (const std::string why = placement_problem(base.mode, where.hypervisor); !why.empty())
-          g.fail("mode", plan.spec.name + " on " + where.name + ": " + why);
-        plan.spec.os = guest_os.empty() ? where.os : guest_os;
-        if (base.mode == GuestMode::kOsLevel && plan.spec.os != where.os)
-          g.fail("os", "a container shares its host's kernel, so it has the host's OS: " + plan.spec.name +
-                           " wants " + plan.spec.os + " but " + where.name + " runs " + where.os);
-        if (base.mode == GuestMode::kPara && plan.spec.os == "windows")
-          g.fail("os", plan.spec.name + ": a para guest needs a kernel with paravirtual drivers and hypercalls; "
-                       "windows has none in this model (use mode: full)");
+        // Every host it may land on must be able to run it.
+        for (std::size_t c : candidates) {
+          const HostSpec& where = sc.hosts[c];
+          const char* key = pool.empty() ? "mode" : "pool";
+          if (const std::string why = placement_problem(base.mode, where.hypervisor); !why.empty())
+            g.fail(key, plan.spec.name + " on " + where.name + ": " + why);
+          plan.spec.os = guest_os.empty() ? where.os : guest_os;
+          if (base.mode == GuestMode::kOsLevel && plan.spec.os != where.os)
+            g.fail(pool.empty() ? "os" : "pool", "a container shares its host's kernel, so it has the host's OS: " +
+                                                     plan.spec.name + " wants " + plan.spec.os + " but " + where.name +
+                                                     " runs " + where.os);
+          if (base.mode == GuestMode::kPara && plan.spec.os == "windows")
+            g.fail("os", plan.spec.name + ": a para guest needs a kernel with paravirtual drivers and hypercalls; "
+                         "windows has none in this model (use mode: full)");
+        }
         // A named workload draws by (workload, replica index), so the same
         // workload gives the same sizes wherever it runs; inline processes
         // draw by guest name.
@@ -778,13 +810,101 @@ CalibrationResult load_calibration_file(const std::string& path) {
   return text ? load_calibration_string(*text, path) : r;
 }
 
+namespace {
+
+// Average CPU a guest asks for on a host of this speed: each of its
+// processes alone on one core, computing and then idle.
+double cpu_demand(const GuestPlan& g, const HostSpec& h) {
+  double sum = 0.0;
+  for (const ProcessSpec& p : g.processes) {
+    double work = 0.0, idle = 0.0;
+    for (const Step& s : p.steps) {
+      if (s.kind == Step::Kind::kCompute) work += s.amount;
+      else if (s.kind == Step::Kind::kSleep) idle += s.amount;
+      else idle += s.amount * h.disk_latency_s;
+    }
+    if (work > 0) sum += work / (work / h.speed_flops + idle);
+  }
+  if (is_vm(g.spec.mode)) sum = std::min({sum, g.spec.vcpus * h.speed_flops, g.spec.cap_flops});
+  return sum;
+}
+
+// Chooses a host for every pooled guest, in file order, counting memory,
+// vCPUs (against the overcommit ratio) and average CPU demand; fixed guests
+// take their room first where they appear. Returns the host index of each
+// guest, or -1 when nothing had room.
+std::vector<long> place_guests(const Scenario& sc, const CalibrationProfile& profile) {
+  struct Room {
+    double memory, vcpus, cpu;
+  };
+  std::vector<Room> free;
+  std::unordered_map<std::string, long> index;
+  for (const HostSpec& h : sc.hosts) {
+    index.emplace(h.name, static_cast<long>(free.size()));
+    free.push_back({h.memory_bytes, h.cores * h.cpu_overcommit, h.cores * h.speed_flops});
+  }
+  std::vector<long> where;
+  for (const GuestPlan& g : sc.guests) {
+    const double mem = footprint_bytes(g.spec, profile);
+    const double vcpus = is_vm(g.spec.mode) ? g.spec.vcpus : 0.0;
+    // Smallest share of room left on h after placing g there; negative if it does not fit.
+    auto left = [&](std::size_t h) {
+      const HostSpec& hs = sc.hosts[h];
+      const Room& r = free[h];
+      const double m = (r.memory - mem) / hs.memory_bytes;
+      const double v = (r.vcpus - vcpus) / (hs.cores * hs.cpu_overcommit);
+      const double c = (r.cpu - cpu_demand(g, hs)) / (hs.cores * hs.speed_flops);
+      return std::min({m, v, c});
+    };
+    long chosen = -1;
+    if (g.placement == Placement::kFixed) {
+      chosen = index.at(g.host);
+    } else {
+      double best = 0.0;
+      for (std::size_t h = 0; h < sc.hosts.size(); ++h) {
+        if (sc.hosts[h].group != g.pool) continue;
+        const double l = left(h);
+        if (l < -1e-12) continue;
+        const bool better = chosen < 0 || (g.placement == Placement::kBestFit && l < best) ||
+                            (g.placement == Placement::kWorstFit && l > best);
+        if (better) {
+          chosen = static_cast<long>(h);
+          best = l;
+        }
+        if (g.placement == Placement::kFirstFit) break;
+      }
+    }
+    if (chosen >= 0) {
+      Room& r = free[static_cast<std::size_t>(chosen)];
+      r.memory -= mem;
+      r.vcpus -= vcpus;
+      r.cpu -= cpu_demand(g, sc.hosts[static_cast<std::size_t>(chosen)]);
+    }
+    where.push_back(chosen);
+  }
+  return where;
+}
+
+}  // namespace
+
 std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile& profile) {
   auto world = std::make_unique<World>(sc.seed);
   world->set_calibration(profile);
   std::unordered_map<std::string, Host*> hosts;
   for (const HostSpec& h : sc.hosts) hosts.emplace(h.name, &world->add_host(h));
-  for (const GuestPlan& plan : sc.guests) {
-    Guest& g = world->add_guest(plan.spec, *hosts.at(plan.host));
+  const std::vector<long> placed = place_guests(sc, profile);
+  for (std::size_t i = 0; i < sc.guests.size(); ++i) {
+    const GuestPlan& plan = sc.guests[i];
+    if (placed[i] < 0) {
+      // No host of its pool had room: it stays unplaced, shown on the pool's first host.
+      for (Host& h : world->hosts())
+        if (h.group() == plan.pool) {
+          world->refuse_guest(world->add_guest(plan.spec, h), plan.start_s);
+          break;
+        }
+      continue;
+    }
+    Guest& g = world->add_guest(plan.spec, world->hosts()[static_cast<std::size_t>(placed[i])]);
     world->start_guest(g, plan.start_s, plan.processes);
   }
   for (const FailurePlan& f : sc.failures) {

@@ -87,7 +87,14 @@ workloads:
                {
                    {"name", VT::kTemplate, UK::kNone, nullptr, "Guest name; with count > 1 it must contain {i}."},
                    {"count", VT::kInteger, UK::kNone, "1", "Number of guests this item makes (i = 0 .. count-1), at most 10,000,000.", 1},
-                   {"host", VT::kTemplate, UK::kNone, nullptr, "Name of the host it runs on; may use {i}, e.g. h{i/8}."},
+                   {"host", VT::kTemplate, UK::kNone, "-", "Name of the host it runs on; may use {i}, e.g. h{i/8}.",
+                    -1e300, false, "", "", "either `host` or `pool`"},
+                   {"pool", VT::kString, UK::kNone, "-",
+                    "A group of hosts to place it in by `placement`, counting memory, vCPUs and its average CPU "
+                    "demand.", -1e300, false, "", "", "either `host` or `pool`"},
+                   {"placement", VT::kChoice, UK::kNone, "first-fit",
+                    "With `pool`: the first host with room, the one left fullest (best-fit), or the emptiest "
+                    "(worst-fit, spreads the load).", -1e300, false, "first-fit|best-fit|worst-fit"},
                    {"mode", VT::kChoice, UK::kNone, "full",
                     "How its work reaches the hardware: full virtualization (hardware-assisted trap and emulate), "
                     "full-bt (binary translation), para (hypercalls, paravirtual drivers), os-level (a container), "

@@ -39,6 +39,10 @@ struct GuestSpec {
 class Guest;
 class World;
 
+/// Memory a guest of this spec takes on its host: its application, plus its
+/// own OS and VMM for a VM, or the runtime's share for a container.
+double footprint_bytes(const GuestSpec& spec, const CalibrationProfile& p);
+
 /// Awaitable CPU work inside a guest: `co_await guest.execute(flops)`.
 class Execution {
  public:

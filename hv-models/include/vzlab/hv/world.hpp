@@ -7,7 +7,7 @@
 //   world.run();   // vm0 finishes at 4 s: one task runs on one vCPU at 1e9 flop/s
 //
 // Model events on the stream (subject = guest name unless noted):
-//   guest.boot (start-up begins), guest.refused [0 memory, 1 vCPU limit],
+//   guest.boot (start-up begins), guest.refused [0 memory, 1 vCPU limit, 2 not placed],
 //   guest.start (running), guest.end, task.start [flops, task id],
 //   host.crash [CrashKind] (subject: host), guest.down [CrashKind],
 //   task.end [flops done, completed (1) or cut off (0), task id]
@@ -66,6 +66,10 @@ class World {
   std::deque<Host>& hosts() { return hosts_; }
   std::deque<Guest>& guests() { return guests_; }
 
+  /// Marks `guest` refused at `at_s` without trying its host (a placement
+  /// found no room for it).
+  void refuse_guest(Guest& guest, double at_s);
+
   /// A crash now: on `host` (kHost, kHypervisor, kHostOs) every guest its
   /// failure domain holds goes down; kGuest takes down `guest` only. A
   /// downed guest's processes end and its memory is freed.
@@ -90,6 +94,7 @@ class World {
   void end_guest(Guest& guest);
   void take_down(Guest& guest, CrashKind cause);
   engine::Process crash_at(double at_s, CrashKind kind, Host* host, Guest* guest);
+  engine::Process refuse_at(Guest& guest, double at_s);
   void release(Guest& guest);
   engine::Task<void> run_io(Guest& guest, const Step& step);
 

@@ -74,7 +74,7 @@ struct HostRow {
   double utilization = 0.0;  ///< flops done / (cores x speed x simulated time)
   std::string hypervisor;
   int rack_units = 1;
-  double energy_kWh = 0.0;   ///< linear idle/peak power model over the simulated time
+  double energy_kWh = 0.0;   ///< linear idle/peak power model over the simulated time (0 if it ran no guest: off)
   double memory_bytes = 0.0;
   double peak_memory_used_bytes = 0.0;
   double image_bytes = 0.0;        ///< guest images stored
@@ -85,13 +85,14 @@ struct HostRow {
 struct GroupRow {
   std::string name;
   std::size_t hosts = 0;
+  std::size_t hosts_in_use = 0;  ///< hosts that ran at least one guest
   std::size_t guests = 0;
   double capacity_flops = 0.0;
   double mean_utilization = 0.0;  ///< capacity-weighted
   std::optional<double> finished_at_s;  ///< when its last guest finished, if all did
   int rack_units = 0;
   double energy_kWh = 0.0;
-  std::size_t machines_to_manage = 0;  ///< OS instances to install and patch: hosts plus VMs
+  std::size_t machines_to_manage = 0;  ///< OS instances to install and patch: hosts in use plus VMs
 };
 
 /// Facts about the run that are not in the world.

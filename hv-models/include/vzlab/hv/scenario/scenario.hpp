@@ -33,10 +33,20 @@ struct LoadError {
   std::string format() const;
 };
 
+/// How a guest without a fixed host is given one from its pool.
+enum class Placement {
+  kFixed,     ///< `host:` names it
+  kFirstFit,  ///< the first host of the pool with room
+  kBestFit,   ///< the host left with the least room (packs tightly)
+  kWorstFit,  ///< the host left with the most room (spreads the load)
+};
+
 /// A guest as loaded, with its host still a name.
 struct GuestPlan {
   GuestSpec spec;
-  std::string host;
+  std::string host;  ///< empty until placed when placement != kFixed
+  Placement placement = Placement::kFixed;
+  std::string pool;  ///< group of hosts to place it in
   std::string group;
   double start_s = 0.0;                ///< when it is started (then it starts up)
   std::vector<ProcessSpec> processes;  ///< start_s already set
