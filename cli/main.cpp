@@ -135,6 +135,7 @@ int cmd_run(const RunOptions& o) {
     batch.add(out_dir + "/summary.csv", rp::summary_csv(report));
     batch.add(out_dir + "/hosts.csv", rp::hosts_csv(report));
     batch.add(out_dir + "/guests.csv", rp::guests_csv(report));
+    batch.add(out_dir + "/comparison.csv", rp::comparison_csv(report));
   }
   if (!trace.empty()) batch.add(trace, rp::chrome_trace(report));
   std::string error;
@@ -146,7 +147,7 @@ int cmd_run(const RunOptions& o) {
     std::cout << rp::guests_csv(report);
   } else {
     std::cout << rp::format_table(report);
-    if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests}.csv\n";
+    if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests,comparison}.csv\n";
     if (!trace.empty()) std::cout << "wrote " << trace << " (open it in ui.perfetto.dev or chrome://tracing)\n";
   }
   return kOk;
@@ -190,7 +191,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("FILE", run.file, "Scenario file (YAML)")->required();
   run_cmd->add_option("--seed", run.seed, "Base seed of the random streams (default: the file's seed)");
   run_cmd->add_option("--until", run.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)");
-  run_cmd->add_option("--out", run.out_dir, "Also write summary.csv, hosts.csv and guests.csv into DIR");
+  run_cmd->add_option("--out", run.out_dir,
+                      "Also write summary.csv, hosts.csv, guests.csv and comparison.csv into DIR");
   run_cmd->add_option("--format", run.format, "What to print: table (default), csv (guests) or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   run_cmd->add_option("--trace", run.trace, "Write a Chrome/Perfetto trace (one track per host, a slice per task)");

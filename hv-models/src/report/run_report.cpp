@@ -248,13 +248,16 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
   }
 
   if (!r.comparison.empty()) {
-    out << "\nSame workload, each kind of virtualization (vs native = run time / native run time - 1, on the same work)\n";
-    Table t({"guest", "workload", "mode", "hypervisor", "run time", "native", "vs native", "exits/s", "memory",
-             "start-up", "fit per host"});
+    out << "\nSame workload, each kind of virtualization (vs native = run time / native run time - 1, on the same\n"
+           "work; throughput = the work done per second, as a share of the native run's)\n";
+    Table t({"guest", "workload", "mode", "hypervisor", "run time", "native", "vs native", "throughput", "exits/s",
+             "memory", "start-up", "fit per host"});
     for (const ComparisonRow& c : r.comparison) {
       const GuestRow& g = r.guests[c.guest];
       t.add({g.name, g.workload, g.mode, g.hypervisor, fmt("%.4g s", c.runtime_s), fmt("%.4g s", c.native_runtime_s),
-             fmt("%+.1f %%", 100 * c.overhead), fmt("%.3g", c.exits_per_s), si_bytes(g.memory_bytes),
+             fmt("%+.1f %%", 100 * c.overhead), fmt("%.1f %% of native", 100 * c.native_runtime_s / c.runtime_s),
+             fmt("%.3g", c.exits_per_s),
+             si_bytes(g.memory_bytes),
              fmt("%.3g s", g.startup_s), std::to_string(g.fit_per_host)});
     }
     out << t.str();
@@ -355,6 +358,20 @@ std::string guests_csv(const RunReport& r) {
     out += csv_field(g.name) + "," + csv_field(g.host) + "," + g.mode + "," + g.hypervisor + "," +
            csv_field(g.workload) + "," + opt_num(g.started_at_s) + "," + opt_num(g.finished_at_s) + "," +
            std::to_string(g.tasks_completed) + "," + fmt("%.17g", g.flops_done) + "," + fmt("%.17g", g.exits) + "\n";
+  return out;
+}
+
+std::string comparison_csv(const RunReport& r) {
+  std::string out =
+      "guest,workload,mode,hypervisor,runtime_s,native_runtime_s,overhead,throughput_vs_native,exits_per_s,memory_bytes,"
+      "startup_s,fit_per_host\n";
+  for (const ComparisonRow& c : r.comparison) {
+    const GuestRow& g = r.guests[c.guest];
+    out += csv_field(g.name) + "," + csv_field(g.workload) + "," + g.mode + "," + g.hypervisor + "," +
+           fmt("%.17g", c.runtime_s) + "," + fmt("%.17g", c.native_runtime_s) + "," + fmt("%.17g", c.overhead) + "," +
+           fmt("%.17g", c.native_runtime_s / c.runtime_s) + "," + fmt("%.17g", c.exits_per_s) + "," +
+           fmt("%.17g", g.memory_bytes) + "," + fmt("%.17g", g.startup_s) + "," + std::to_string(g.fit_per_host) + "\n";
+  }
   return out;
 }
 

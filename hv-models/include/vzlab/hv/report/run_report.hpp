@@ -163,6 +163,8 @@ std::string to_json(const RunReport& r);
 std::string hosts_csv(const RunReport& r);
 /// CSV of the guests, one row each.
 std::string guests_csv(const RunReport& r);
+/// CSV of the comparison with native runs, one row per compared guest.
+std::string comparison_csv(const RunReport& r);
 /// CSV of the run summary (key,value).
 std::string summary_csv(const RunReport& r);
 /// Chrome/Perfetto trace JSON: one process per host, one slice per task.
