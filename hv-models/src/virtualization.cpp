@@ -67,29 +67,36 @@ double exit_cost(HypervisorType hv, const CalibrationProfile& p) {
 }  // namespace
 
 StepCost compute_cost(GuestMode mode, HypervisorType hv, const CalibrationProfile& p, double syscalls,
-                      double privileged) {
+                      double privileged, double page_faults) {
   StepCost c;
   switch (mode) {
     case GuestMode::kNative:
     case GuestMode::kOsLevel:
-      // The host kernel serves the calls; privileged work is ordinary kernel code.
-      c.guest_cpu_s = syscalls * p.syscall_s;
+      // The host kernel serves the calls and faults; privileged work is
+      // ordinary kernel code.
+      c.guest_cpu_s = syscalls * p.syscall_s + page_faults * p.page_fault_s;
       break;
     case GuestMode::kFull:
-      // System calls stay inside the guest; every privileged operation traps.
-      c.exits = privileged;
-      c.guest_cpu_s = syscalls * p.syscall_s + privileged * exit_cost(hv, p);
+      // System calls stay inside the guest; every privileged operation traps,
+      // and so does the first touch of a page not yet backed by host memory
+      // (a nested-paging violation) on top of the guest's own fault.
+      c.exits = privileged + page_faults;
+      c.guest_cpu_s = syscalls * p.syscall_s + page_faults * p.page_fault_s + (privileged + page_faults) * exit_cost(hv, p);
       break;
     case GuestMode::kFullBt:
       // Kernel code is translated: no exits, but each call and privileged
-      // instruction takes the translated path.
-      c.guest_cpu_s = syscalls * p.bt_syscall_s + privileged * p.bt_privileged_s;
+      // instruction takes the translated path, and shadow page tables make
+      // every fault a hidden fault the VMM must also handle.
+      c.guest_cpu_s = syscalls * p.bt_syscall_s + privileged * p.bt_privileged_s +
+                      page_faults * (p.page_fault_s + p.shadow_fault_s);
       break;
     case GuestMode::kPara: {
-      // The guest asks the hypervisor directly, batching privileged updates.
-      const double hypercalls = std::ceil(privileged / p.pv_privileged_batch);
+      // The guest asks the hypervisor directly, batching privileged updates
+      // (its page-table updates for faults among them).
+      const double hypercalls = std::ceil((privileged + page_faults) / p.pv_privileged_batch);
+      c.guest_cpu_s += page_faults * p.page_fault_s;
       c.exits = hypercalls;
-      c.guest_cpu_s = syscalls * p.syscall_s +
+      c.guest_cpu_s += syscalls * p.syscall_s +
                       hypercalls * p.hypercall_s * (p.nested ? p.nested_exit_factor : 1.0) *
                           (hv == HypervisorType::kType2 ? p.type2_exit_factor : 1.0);
       break;

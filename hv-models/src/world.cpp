@@ -167,7 +167,7 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec) {
           // The work itself plus what the mode adds for its calls and traps,
           // all on the guest's own vCPU.
           const StepCost c = compute_cost(guest.mode(), guest.host().hypervisor(), calibration_, step.syscalls,
-                                          step.privileged);
+                                          step.privileged, step.page_faults);
           guest.add_exits(c.exits);
           const double flops = step.amount + c.guest_cpu_s * guest.host().speed_flops();
           // On a host short of memory, work also waits for pages to come back

@@ -36,6 +36,21 @@ TEST(VirtualizationCost, BinaryTranslationPaysOnSystemCallsNotExits) {
   EXPECT_EQ(c.exits, 0);
 }
 
+TEST(VirtualizationCost, PageFaultsByMode) {
+  // 1000 first-touch faults: native 1000 x 1 us; full (nested paging) also
+  // exits once each: 1000 x (1 + 1.5) us; binary translation (shadow page
+  // tables) 1000 x (1 + 4) us; para 1000 x 1 us + 125 hypercalls x 1.5 us.
+  const double n = 1000;
+  EXPECT_NEAR(compute_cost(GuestMode::kNative, HypervisorType::kNone, kDefaults, 0, 0, n).guest_cpu_s, 1e-3, 1e-15);
+  const StepCost full = compute_cost(GuestMode::kFull, HypervisorType::kType1, kDefaults, 0, 0, n);
+  EXPECT_NEAR(full.guest_cpu_s, n * 2.5e-6, 1e-15);
+  EXPECT_EQ(full.exits, n);
+  EXPECT_NEAR(compute_cost(GuestMode::kFullBt, HypervisorType::kType1, kDefaults, 0, 0, n).guest_cpu_s, n * 5e-6, 1e-15);
+  const StepCost para = compute_cost(GuestMode::kPara, HypervisorType::kType1, kDefaults, 0, 0, n);
+  EXPECT_NEAR(para.guest_cpu_s, n * 1e-6 + 125 * 1.5e-6, 1e-15);
+  EXPECT_EQ(para.exits, 125);
+}
+
 TEST(VirtualizationCost, ContainersPayNativeSystemCalls) {
   const StepCost native = compute_cost(GuestMode::kNative, HypervisorType::kNone, kDefaults, 500, 1000);
   const StepCost ct = compute_cost(GuestMode::kOsLevel, HypervisorType::kContainerRuntime, kDefaults, 500, 1000);
@@ -119,16 +134,16 @@ TEST_P(OrderingFacts, HoldForAnyReasonableProfile) {
   }
   for (GuestMode m : {GuestMode::kFull, GuestMode::kFullBt, GuestMode::kPara}) {
     // Type 2 is never cheaper than type 1 for the same guest.
-    EXPECT_GE(compute_cost(m, HypervisorType::kType2, p, 1000, 1000).guest_cpu_s,
-              compute_cost(m, HypervisorType::kType1, p, 1000, 1000).guest_cpu_s);
+    EXPECT_GE(compute_cost(m, HypervisorType::kType2, p, 1000, 1000, 1000).guest_cpu_s,
+              compute_cost(m, HypervisorType::kType1, p, 1000, 1000, 1000).guest_cpu_s);
     const StepCost io1 = io_cost(m, HypervisorType::kType1, p, 1000, 0), io2 = io_cost(m, HypervisorType::kType2, p, 1000, 0);
     EXPECT_GE(io2.guest_cpu_s + io2.host_cpu_s, io1.guest_cpu_s + io1.host_cpu_s);
     // No VM is cheaper than a container, which costs what native costs.
-    EXPECT_GE(compute_cost(m, HypervisorType::kType1, p, 1000, 1000).guest_cpu_s,
-              compute_cost(GuestMode::kOsLevel, HypervisorType::kContainerRuntime, p, 1000, 1000).guest_cpu_s);
+    EXPECT_GE(compute_cost(m, HypervisorType::kType1, p, 1000, 1000, 1000).guest_cpu_s,
+              compute_cost(GuestMode::kOsLevel, HypervisorType::kContainerRuntime, p, 1000, 1000, 1000).guest_cpu_s);
   }
-  EXPECT_EQ(compute_cost(GuestMode::kOsLevel, HypervisorType::kContainerRuntime, p, 1000, 1000).guest_cpu_s,
-            compute_cost(GuestMode::kNative, HypervisorType::kNone, p, 1000, 1000).guest_cpu_s);
+  EXPECT_EQ(compute_cost(GuestMode::kOsLevel, HypervisorType::kContainerRuntime, p, 1000, 1000, 1000).guest_cpu_s,
+            compute_cost(GuestMode::kNative, HypervisorType::kNone, p, 1000, 1000, 1000).guest_cpu_s);
 }
 
 INSTANTIATE_TEST_SUITE_P(RandomProfiles, OrderingFacts, ::testing::Range(1, 101));

@@ -25,7 +25,7 @@ std::map<std::string, report::ComparisonRow> run_vz_types(const CalibrationProfi
 
 TEST(VzTypes, OverheadsMatchTheFormulas) {
   const auto rows = run_vz_types({});
-  ASSERT_EQ(rows.size(), 18u);  // 21 guests, 3 of them the native baselines
+  ASSERT_EQ(rows.size(), 24u);  // 28 guests, 4 of them the native baselines
   // syscall workload, per iteration on 2 Gf/s: native 50 Mf / 2 Gf/s = 25 ms
   // + 20000 x 0.1 us = 2 ms -> 27 ms. Full VM: + 2000 x 1.5 us = 3 ms -> 30 ms
   // (+1/9). Binary translation: 25 + 20000 x 1 us + 2000 x 0.5 us = 46 ms.
@@ -34,10 +34,17 @@ TEST(VzTypes, OverheadsMatchTheFormulas) {
   EXPECT_NEAR(rows.at("syscall-full-bt").overhead, 46.0 / 27.0 - 1, 1e-9);
   EXPECT_NEAR(rows.at("syscall-para").overhead, 27.375 / 27.0 - 1, 1e-9);
   EXPECT_NEAR(rows.at("syscall-full-t2").overhead, 33.0 / 27.0 - 1, 1e-9);
+  // memory workload, per iteration: native 100 Mf / 2 Gf/s = 50 ms + 10000
+  // faults x 1 us = 60 ms; full VM: + 10000 nested-paging exits x 1.5 us =
+  // 75 ms; shadow page tables: + 10000 x 4 us = 100 ms; para: + 1250
+  // hypercalls x 1.5 us = 61.875 ms.
+  EXPECT_NEAR(rows.at("memory-full").overhead, 75.0 / 60.0 - 1, 1e-9);
+  EXPECT_NEAR(rows.at("memory-full-bt").overhead, 100.0 / 60.0 - 1, 1e-9);
+  EXPECT_NEAR(rows.at("memory-para").overhead, 61.875 / 60.0 - 1, 1e-9);
   // Exits per second of the full VM: 2000 per 30 ms iteration.
   EXPECT_NEAR(rows.at("syscall-full").exits_per_s, 2000 / 0.030, 1e-6);
   // Containers cost nothing over native.
-  for (const char* g : {"cpu-container", "syscall-container", "io-container"})
+  for (const char* g : {"cpu-container", "syscall-container", "io-container", "memory-container"})
     EXPECT_NEAR(rows.at(g).overhead, 0.0, 1e-12) << g;
 }
 
@@ -47,7 +54,7 @@ TEST(VzTypes, OrderingALectureCanExplain) {
   EXPECT_LT(o("io-para"), o("io-full"));            // paravirtual I/O beats emulated devices
   EXPECT_LT(o("syscall-para"), o("syscall-full"));  // batched hypercalls beat trapping each operation
   EXPECT_GT(o("syscall-full-bt"), o("syscall-full"));  // BT loses the native system-call path
-  for (const char* w : {"cpu", "syscall", "io"})
+  for (const char* w : {"cpu", "syscall", "memory", "io"})
     for (const char* m : {"full", "para"})
       EXPECT_GE(o((std::string(w) + "-" + m + "-t2").c_str()), o((std::string(w) + "-" + m).c_str()))
           << w << " " << m << ": type 2 must not beat type 1";

@@ -339,6 +339,8 @@ class Loader {
         {"pv_backend_cpu_per_io", &CalibrationProfile::pv_backend_cpu_per_io_s},
         {"pv_batch", &CalibrationProfile::pv_batch},
         {"native_io_cpu", &CalibrationProfile::native_io_cpu_s},
+        {"page_fault", &CalibrationProfile::page_fault_s},
+        {"shadow_fault", &CalibrationProfile::shadow_fault_s},
         {"type2_exit_factor", &CalibrationProfile::type2_exit_factor},
         {"type2_io_extra_cpu", &CalibrationProfile::type2_io_extra_cpu_s},
         {"type2_host_os_share", &CalibrationProfile::type2_host_os_share},
@@ -462,7 +464,7 @@ class Loader {
         st.fail(kinds == 0 ? "compute" : (st.has("io") ? "io" : "sleep"),
                 "each step needs exactly one of 'compute', 'sleep' or 'io'");
       if (!st.has("compute"))
-        for (const char* k : {"syscalls", "privileged"})
+        for (const char* k : {"syscalls", "privileged", "page_faults"})
           if (st.has(k)) st.fail(k, std::string("'") + k + "' belongs to a compute step");
       StepTemplate tpl;
       if (st.has("compute")) {
@@ -470,6 +472,7 @@ class Loader {
         tpl.amount = st.draw("compute");
         tpl.step.syscalls = st.number("syscalls");
         tpl.step.privileged = st.number("privileged");
+        tpl.step.page_faults = st.number("page_faults");
       } else if (st.has("sleep")) {
         tpl.step.kind = Step::Kind::kSleep;
         tpl.amount = st.draw("sleep");

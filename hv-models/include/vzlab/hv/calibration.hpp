@@ -26,6 +26,8 @@ struct CalibrationProfile {
   double pv_backend_cpu_per_io_s = 2.0e-6; ///< host CPU of the paravirtual back end per request
   double pv_batch = 16.0;                  ///< requests per ring notification (one exit each)
   double native_io_cpu_s = 2.0e-6;         ///< kernel CPU to submit one I/O request natively
+  double page_fault_s = 1.0e-6;            ///< a minor page fault handled by the (guest or host) kernel
+  double shadow_fault_s = 4.0e-6;          ///< extra for a fault under shadow page tables (binary translation)
   double type2_exit_factor = 2.0;          ///< a hosted VMM's world switch costs this much more than type 1
   double type2_io_extra_cpu_s = 5.0e-6;    ///< host-OS CPU per I/O request on the hosted path
   double type2_host_os_share = 0.05;       ///< share of a type-2 host's CPU the host OS keeps for itself

@@ -56,9 +56,10 @@ struct StepCost {
   double exits = 0.0;        ///< VM exits caused
 };
 
-/// Cost of `syscalls` system calls and `privileged` privileged operations.
+/// Cost of `syscalls` system calls, `privileged` privileged operations and
+/// `page_faults` first-touch page faults.
 StepCost compute_cost(GuestMode mode, HypervisorType hv, const CalibrationProfile& p, double syscalls,
-                      double privileged);
+                      double privileged, double page_faults = 0.0);
 
 /// Cost (CPU side) of `ops` I/O requests; para guests notify once per `batch`.
 StepCost io_cost(GuestMode mode, HypervisorType hv, const CalibrationProfile& p, double ops, double batch);

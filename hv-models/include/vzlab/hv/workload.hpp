@@ -13,6 +13,7 @@ struct Step {
   double amount = 0.0;      ///< flops for kCompute, seconds for kSleep, requests for kIo
   double syscalls = 0.0;    ///< kCompute: system calls made while computing
   double privileged = 0.0;  ///< kCompute: privileged operations (page-table updates, ...)
+  double page_faults = 0.0; ///< kCompute: first-touch page faults (memory the step newly touches)
   double io_size_bytes = 4096.0;  ///< kIo: size of one request
   double io_batch = 0.0;          ///< kIo: requests per notification for para guests (0: profile's)
 };
