@@ -1,0 +1,95 @@
+// Our VMM on the machine's /dev/kvm: workloads against their native runs,
+// hostile guests, and resource leaks. Skipped with the reason when KVM is
+// not available.
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include "../../real-backend/guest/workloads.h"
+#include "vzlab/real/kvm.hpp"
+
+namespace vzlab::real {
+namespace {
+
+class KvmTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    kvm_ = Kvm::open(&why);
+    if (!kvm_) GTEST_SKIP() << why;
+  }
+  RunResult run(std::uint64_t workload, std::uint64_t n, double timeout_s = 10.0) {
+    Vm vm(*kvm_, 4u << 20);
+    vm.load(guest_program(), kProgramAddress);
+    vm.set_params(workload, n);
+    return vm.run(timeout_s);
+  }
+  std::optional<Kvm> kvm_;
+};
+
+int open_fds() {
+  int n = 0;
+  DIR* d = opendir("/proc/self/fd");
+  while (d != nullptr && readdir(d) != nullptr) ++n;
+  if (d != nullptr) closedir(d);
+  return n;
+}
+
+TEST_F(KvmTest, CpuKernelGivesTheNativeChecksumWithoutExits) {
+  // The same source compiled for the host gives the expected value.
+  const RunResult r = run(VZ_CPU, 1000000);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.result, vz_cpu_kernel(1000000));
+  EXPECT_EQ(r.exits.io, 2u);  // only the two result words
+}
+
+TEST_F(KvmTest, EveryDeviceWriteIsAnExit) {
+  const RunResult r = run(VZ_PORT_IO, 2000);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.result, 2000u);
+  EXPECT_EQ(r.device_writes, 2000u);
+  EXPECT_EQ(r.exits.io, 2002u);
+}
+
+TEST_F(KvmTest, CpuidExitsStayInsideKvm) {
+  // cpuid traps to KVM, which answers it without coming back to us.
+  const RunResult r = run(VZ_CPUID, 2000);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.result, 2000u);
+  EXPECT_EQ(r.exits.total, 2u);
+}
+
+TEST_F(KvmTest, HostileGuestsAreStoppedWithAClearError) {
+  struct Case {
+    std::uint64_t workload;
+    const char* expected;
+  };
+  for (const Case& c : {Case{VZ_HOSTILE_OUT_OF_BOUNDS, "outside its memory"}, Case{VZ_HOSTILE_LOOP, "time limit"},
+                        Case{VZ_HOSTILE_FAULT, "triple-faulted"}, Case{VZ_HOSTILE_PORT, "port 128"},
+                        Case{VZ_HOSTILE_CONSOLE_FLOOD, "flooded its console"}}) {
+    // The flood needs 65,536 console exits: give it time to reach the limit.
+    const RunResult r = run(c.workload, 0, c.workload == VZ_HOSTILE_CONSOLE_FLOOD ? 20.0 : 1.0);
+    EXPECT_FALSE(r.ok) << c.workload;
+    EXPECT_NE(r.error.find(c.expected), std::string::npos) << c.workload << ": " << r.error;
+  }
+}
+
+TEST_F(KvmTest, AnUnknownWorkloadIsReportedByTheGuest) {
+  // The guest prints a message and reports all ones.
+  const RunResult r = run(999, 0);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.result, ~0ull);
+  EXPECT_EQ(r.console, "unknown workload\n");
+}
+
+TEST_F(KvmTest, ManyVmsLeakNoFileDescriptors) {
+  // 300 create / run / destroy cycles; the open descriptors are the same after.
+  const int before = open_fds();
+  for (int i = 0; i < 300; ++i) {
+    const RunResult r = run(VZ_CPU, 100);
+    ASSERT_TRUE(r.ok) << r.error;
+  }
+  EXPECT_EQ(open_fds(), before);
+}
+
+}  // namespace
+}  // namespace vzlab::real
