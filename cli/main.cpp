@@ -11,7 +11,10 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "atomic_file.hpp"
+#include "vzlab/real/measure.hpp"
 #include "vzlab/hv/report/run_report.hpp"
 #include "vzlab/hv/scenario/scenario.hpp"
 #include "vzlab/hv/scenario/schema.hpp"
@@ -153,6 +156,97 @@ int cmd_run(const RunOptions& o) {
   return kOk;
 }
 
+// The KVM handle, or one clear sentence and nullopt.
+std::optional<vzlab::real::Kvm> open_kvm(const char* command) {
+  std::string why;
+  auto kvm = vzlab::real::Kvm::open(&why);
+  if (!kvm) std::cerr << "vzlab " << command << ": " << why << "\n";
+  return kvm;
+}
+
+std::optional<vzlab::real::Measurements> measure(const vzlab::real::Kvm& kvm, int repeats) {
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  auto progress = [&](const std::string& what, int done, int total) {
+    if (!tty) return;
+    std::cerr << "\r  measuring (" << done << "/" << total << "): " << what << std::string(30, ' ') << std::flush;
+    if (done == total) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
+  };
+  try {
+    return vzlab::real::measure_all(kvm, repeats, progress);
+  } catch (const vzlab::real::KvmError& e) {
+    std::cerr << "vzlab: " << e.what() << "\n";
+    return std::nullopt;
+  }
+}
+
+int cmd_real(int repeats, const std::string& format) {
+  auto kvm = open_kvm("real");
+  if (!kvm) return kInputError;
+  auto m = measure(*kvm, repeats);
+  if (!m) return kInputError;
+  struct Row {
+    const char* what;
+    const vzlab::real::Stat* stat;
+  };
+  const Row rows[] = {{"user-space exit (port I/O to our VMM)", &m->user_exit_s},
+                      {"in-kernel exit (cpuid answered by KVM)", &m->kernel_exit_s},
+                      {"system call on the host", &m->syscall_s},
+                      {"page fault, first touch of 4 KiB", &m->page_fault_s},
+                      {"CPU kernel, native", &m->cpu_native_s},
+                      {"CPU kernel, in our VM", &m->cpu_vm_s},
+                      {"VM create, load, run to its result", &m->vm_start_s},
+                      {"VM teardown", &m->vm_teardown_s}};
+  if (format == "json") {
+    nlohmann::ordered_json j;
+    j["machine"] = {{"cpu", m->machine.cpu}, {"kernel", m->machine.kernel}, {"kvm", m->machine.kvm},
+                    {"nested", m->machine.nested}, {"cores", m->machine.cores}};
+    j["repeats"] = m->repeats;
+    for (const Row& r : rows)
+      j["seconds"][r.what] = {{"median", r.stat->median}, {"min", r.stat->min}, {"max", r.stat->max}};
+    j["cpu_overhead"] = m->cpu_overhead;
+    std::cout << j.dump(2) << "\n";
+    return kOk;
+  }
+  auto t = [](double s) {
+    char buf[32];
+    if (s < 1e-3) std::snprintf(buf, sizeof buf, "%.3g us", s * 1e6);
+    else if (s < 1) std::snprintf(buf, sizeof buf, "%.3g ms", s * 1e3);
+    else std::snprintf(buf, sizeof buf, "%.3g s", s);
+    return std::string(buf);
+  };
+  std::cout << "Measured on " << m->machine.cpu << " (" << m->machine.cores << " cores), kernel " << m->machine.kernel
+            << (m->machine.nested ? ", itself a virtual machine" : "") << "\nKVM: " << m->machine.kvm << "\n"
+            << m->repeats << " runs each: median [min .. max]\n\n";
+  for (const Row& r : rows) {
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-40s %10s  [%s .. %s]", r.what, t(r.stat->median).c_str(),
+                  t(r.stat->min).c_str(), t(r.stat->max).c_str());
+    std::cout << line << "\n";
+  }
+  char overhead[64];
+  std::snprintf(overhead, sizeof overhead, "%+.1f %%", 100 * m->cpu_overhead);
+  std::cout << "\n  CPU-bound work in a VM vs native: " << overhead << "\n"
+            << "  a user-space exit costs " << t(m->user_exit_s.median) << ", "
+            << static_cast<long>(m->user_exit_s.median / m->syscall_s.median) << " system calls' worth\n";
+  return kOk;
+}
+
+int cmd_calibrate(int repeats, const std::string& out) {
+  auto kvm = open_kvm("calibrate");
+  if (!kvm) return kInputError;
+  auto m = measure(*kvm, repeats);
+  if (!m) return kInputError;
+  const std::string yaml = vzlab::real::to_profile_yaml(*m);
+  auto check = sc::load_calibration_string(yaml, out);
+  if (!check.ok()) return input_error("the measured profile does not load: " + check.error->format());
+  vzlab::cli::AtomicBatch batch;
+  batch.add(out, yaml);
+  std::string error;
+  if (!batch.commit(&error)) return input_error(error);
+  std::cout << yaml << "\nwrote " << out << "; use it with: vzlab run SCENARIO --calibration " << out << "\n";
+  return kOk;
+}
+
 int cmd_validate(const std::string& file) {
   auto scenario = load(file, std::nullopt);
   if (!scenario) return kInputError;
@@ -206,6 +300,18 @@ int main(int argc, char** argv) {
 
   auto* schema_cmd = app.add_subcommand("schema", "Print the scenario file format (Markdown).");
 
+  int repeats = 5;
+  std::string real_format = "table";
+  auto* real_cmd = app.add_subcommand("real", "Measure exits, system calls, page faults and VM start-up on this machine (needs /dev/kvm).");
+  real_cmd->add_option("--repeat", repeats, "Runs of each measurement (median, min, max)")->check(CLI::Range(1, 1000));
+  real_cmd->add_option("--format", real_format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+
+  std::string calibrate_out;
+  auto* calibrate_cmd =
+      app.add_subcommand("calibrate", "Measure this machine and write a calibration profile for --calibration.");
+  calibrate_cmd->add_option("--out", calibrate_out, "Profile file to write (YAML)")->required();
+  calibrate_cmd->add_option("--repeat", repeats, "Runs of each measurement (median)")->check(CLI::Range(1, 1000));
+
   if (argc < 2) {
     std::cerr << app.help() << "\n";
     return kUsageError;
@@ -236,6 +342,8 @@ int main(int argc, char** argv) {
   try {
     if (run_cmd->parsed()) return cmd_run(run);
     if (validate_cmd->parsed()) return cmd_validate(validate_file);
+    if (real_cmd->parsed()) return cmd_real(repeats, real_format);
+    if (calibrate_cmd->parsed()) return cmd_calibrate(repeats, calibrate_out);
     if (schema_cmd->parsed()) {
       std::cout << sc::schema_markdown();
       return kOk;

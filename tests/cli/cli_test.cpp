@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "vzlab/hv/scenario/scenario.hpp"
 #include "vzlab/hv/scenario/schema.hpp"
 
 namespace vzlab::cli {
@@ -414,6 +415,46 @@ TEST_F(Cli, FailedTraceLeavesNoCsvBehind) {
   if (fs::exists(out)) {
     EXPECT_TRUE(fs::is_empty(out)) << "files left in " << out;
   }
+}
+
+}  // namespace
+}  // namespace vzlab::cli
+
+namespace vzlab::cli {
+namespace {
+
+bool kvm_usable() {
+  FILE* f = std::fopen("/dev/kvm", "r+");
+  if (f != nullptr) std::fclose(f);
+  return f != nullptr;
+}
+
+TEST_F(Cli, RealMeasuresThisMachine) {
+  if (!kvm_usable()) GTEST_SKIP() << "/dev/kvm is not usable here";
+  Outcome r = vzlab("real --repeat 1 --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json j = json::parse(r.out);
+  // Every measured time is positive; a user-space exit costs more than a
+  // system call (it is a round trip through the hypervisor and back).
+  for (const auto& [what, s] : j["seconds"].items()) EXPECT_GT(s["median"].get<double>(), 0.0) << what;
+  EXPECT_GT(j["seconds"]["user-space exit (port I/O to our VMM)"]["median"].get<double>(),
+            j["seconds"]["system call on the host"]["median"].get<double>());
+  EXPECT_FALSE(j["machine"]["cpu"].get<std::string>().empty());
+}
+
+TEST_F(Cli, CalibrateWritesAProfileTheModelsRead) {
+  if (!kvm_usable()) GTEST_SKIP() << "/dev/kvm is not usable here";
+  const fs::path out = dir_ / "profile.yaml";
+  Outcome r = vzlab("calibrate --repeat 1 --out " + quote(out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto p = hv::scenario::load_calibration_file(out.string());
+  ASSERT_TRUE(p.ok()) << p.error->format();
+  EXPECT_GT(p.profile->exit_s, 0.0);
+  EXPECT_GT(p.profile->syscall_s, 0.0);
+  // And a scenario runs with it.
+  Outcome run = vzlab("run " + quote(std::string(VZLAB_SOURCE_DIR) + "/scenarios/vz-types.yaml") +
+                      " --format json --calibration " + quote(out.string()));
+  EXPECT_EQ(run.code, 0) << run.err;
 }
 
 }  // namespace

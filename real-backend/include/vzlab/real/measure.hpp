@@ -1,0 +1,57 @@
+// Measurements on this machine: what an exit, a system call, a page fault
+// and a VM's life cost for real, each repeated and summarized.
+#pragma once
+
+#include <functional>
+#include <vector>
+#include <string>
+
+#include "vzlab/real/kvm.hpp"
+
+namespace vzlab::real {
+
+/// Median, minimum and maximum of repeated measurements.
+struct Stat {
+  double median = 0.0, min = 0.0, max = 0.0;
+};
+
+/// Summarizes samples (which it sorts).
+Stat summarize(std::vector<double>& samples);
+
+/// The machine a measurement was made on.
+struct Machine {
+  std::string cpu;          ///< CPU model name
+  std::string kernel;       ///< kernel release
+  std::string kvm;          ///< which KVM: hardware (VT-x / AMD-V) or PVM (software)
+  bool nested = false;      ///< this machine is itself a virtual machine
+  int cores = 0;
+};
+
+/// Describes this machine.
+Machine this_machine();
+
+/// Everything `vzlab real` measures; times in seconds.
+struct Measurements {
+  Machine machine;
+  int repeats = 0;
+  Stat user_exit_s;     ///< a port write handled by our user-space device (guest to us and back)
+  Stat kernel_exit_s;   ///< a cpuid, answered inside KVM
+  Stat cpu_native_s;    ///< the CPU kernel as a host process
+  Stat cpu_vm_s;        ///< the same kernel in our VM
+  Stat vm_start_s;      ///< create a VM, load it, run to its first result (2 exits)
+  Stat vm_teardown_s;   ///< destroy it
+  Stat syscall_s;       ///< a system call on the host
+  Stat page_fault_s;    ///< first touch of a 4 KiB page on the host
+  double cpu_overhead = 0.0;  ///< median in VM / median native - 1
+};
+
+/// Reports progress: what is measured, and how far (done of total).
+using Progress = std::function<void(const std::string& what, int done, int total)>;
+
+/// Runs every measurement `repeats` times. Throws KvmError if a VM fails.
+Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress);
+
+/// The measurements as a calibration profile (YAML) the models read.
+std::string to_profile_yaml(const Measurements& m);
+
+}  // namespace vzlab::real

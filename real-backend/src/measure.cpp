@@ -1,0 +1,170 @@
+#include "vzlab/real/measure.hpp"
+
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "../guest/workloads.h"
+
+namespace vzlab::real {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+RunResult run_guest(const Kvm& kvm, std::uint64_t workload, std::uint64_t n) {
+  Vm vm(kvm, 4u << 20);
+  vm.load(guest_program(), kProgramAddress);
+  vm.set_params(workload, n);
+  RunResult r = vm.run(60.0);
+  if (!r.ok) throw KvmError("measurement guest failed: " + r.error);
+  return r;
+}
+
+}  // namespace
+
+Stat summarize(std::vector<double>& s) {
+  Stat st;
+  if (s.empty()) return st;
+  std::sort(s.begin(), s.end());
+  st.min = s.front();
+  st.max = s.back();
+  const std::size_t n = s.size();
+  st.median = n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+  return st;
+}
+
+Machine this_machine() {
+  Machine m;
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (m.cpu.empty() && line.rfind("model name", 0) == 0) m.cpu = line.substr(line.find(':') + 2);
+    if (line.rfind("flags", 0) == 0 && line.find(" hypervisor") != std::string::npos) m.nested = true;
+  }
+  utsname u{};
+  if (uname(&u) == 0) m.kernel = u.release;
+  auto loaded = [](const char* module) { return access((std::string("/sys/module/") + module).c_str(), F_OK) == 0; };
+  m.kvm = loaded("kvm_pvm")     ? "PVM (pagetable-based, software; guest kernel mode is emulated)"
+          : loaded("kvm_intel") ? "hardware (Intel VT-x)"
+          : loaded("kvm_amd")   ? "hardware (AMD-V)"
+                                : "unknown";
+  m.cores = static_cast<int>(std::thread::hardware_concurrency());
+  return m;
+}
+
+Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) {
+  Measurements m;
+  m.machine = this_machine();
+  m.repeats = repeats;
+  const int steps = 7;
+  int step = 0;
+  auto tell = [&](const char* what) {
+    if (progress) progress(what, step++, steps);
+  };
+  std::vector<double> s;
+  auto series = [&](auto&& once) {
+    s.clear();
+    for (int i = 0; i < repeats; ++i) s.push_back(once());
+    return summarize(s);
+  };
+
+  // Exits: the time of n exits less the same guest's fixed cost (n = 0).
+  constexpr std::uint64_t kExits = 20000;
+  tell("user-space exits (port I/O)");
+  m.user_exit_s = series([&] {
+    const double base = run_guest(kvm, VZ_PORT_IO, 0).run_s;
+    return (run_guest(kvm, VZ_PORT_IO, kExits).run_s - base) / kExits;
+  });
+  tell("in-kernel exits (cpuid)");
+  m.kernel_exit_s = series([&] {
+    const double base = run_guest(kvm, VZ_CPUID, 0).run_s;
+    return (run_guest(kvm, VZ_CPUID, kExits).run_s - base) / kExits;
+  });
+
+  constexpr std::uint64_t kIterations = 50'000'000;
+  tell("CPU kernel, native");
+  m.cpu_native_s = series([&] {
+    volatile std::uint64_t n = kIterations;
+    const auto t0 = Clock::now();
+    volatile std::uint64_t r = vz_cpu_kernel(n);
+    (void)r;
+    return seconds_since(t0);
+  });
+  tell("CPU kernel, in a VM");
+  m.cpu_vm_s = series([&] { return run_guest(kvm, VZ_CPU, kIterations).run_s; });
+  m.cpu_overhead = m.cpu_vm_s.median / m.cpu_native_s.median - 1.0;
+
+  tell("VM start and teardown");
+  std::vector<double> teardown;
+  m.vm_start_s = series([&] {
+    const auto t0 = Clock::now();
+    auto vm = std::make_unique<Vm>(kvm, 4u << 20);
+    vm->load(guest_program(), kProgramAddress);
+    vm->set_params(VZ_CPU, 0);
+    const RunResult r = vm->run(10.0);
+    const double start = seconds_since(t0);
+    if (!r.ok) throw KvmError("measurement guest failed: " + r.error);
+    const auto t1 = Clock::now();
+    vm.reset();
+    teardown.push_back(seconds_since(t1));
+    return start;
+  });
+  m.vm_teardown_s = summarize(teardown);
+
+  tell("system calls");
+  m.syscall_s = series([] {
+    constexpr int kCalls = 200000;
+    const auto t0 = Clock::now();
+    for (int i = 0; i < kCalls; ++i) syscall(SYS_getppid);
+    return seconds_since(t0) / kCalls;
+  });
+  tell("page faults");
+  m.page_fault_s = series([] {
+    constexpr std::size_t kBytes = 64u << 20;
+    void* p = mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw KvmError("mmap for the page-fault measurement failed");
+    auto* bytes = static_cast<volatile std::uint8_t*>(p);
+    const auto t0 = Clock::now();
+    for (std::size_t off = 0; off < kBytes; off += 4096) bytes[off] = 1;
+    const double t = seconds_since(t0) / (kBytes / 4096);
+    munmap(p, kBytes);
+    return t;
+  });
+  if (progress) progress("done", steps, steps);
+  return m;
+}
+
+std::string to_profile_yaml(const Measurements& m) {
+  std::ostringstream y;
+  y.precision(6);
+  auto us = [](double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4gus", s * 1e6);
+    return std::string(buf);
+  };
+  y << "# Calibration profile measured by `vzlab calibrate` (median of " << m.repeats << " runs).\n"
+    << "# Keys not written here keep their published defaults (docs/calibration.md).\n"
+    << "version: 1\n"
+    << "machine: \"" << m.machine.cpu << ", kernel " << m.machine.kernel << ", KVM: " << m.machine.kvm
+    << (m.machine.nested ? ", nested" : "") << "\"\n"
+    << "# Exits are measured as they are on this machine, nesting included.\n"
+    << "nested: false\n"
+    << "exit: " << us(m.kernel_exit_s.median) << "\n"
+    << "hypercall: " << us(m.kernel_exit_s.median) << "\n"
+    << "user_exit_extra: " << us(std::max(0.0, m.user_exit_s.median - m.kernel_exit_s.median)) << "\n"
+    << "syscall: " << us(m.syscall_s.median) << "\n"
+    << "page_fault: " << us(m.page_fault_s.median) << "\n";
+  return y.str();
+}
+
+}  // namespace vzlab::real
