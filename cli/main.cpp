@@ -195,7 +195,10 @@ int cmd_real(int repeats, const std::string& format) {
                       {"CPU kernel, native", &m->cpu_native_s},
                       {"CPU kernel, in our VM", &m->cpu_vm_s},
                       {"VM create, load, run to its result", &m->vm_start_s},
-                      {"VM teardown", &m->vm_teardown_s}};
+                      {"VM teardown", &m->vm_teardown_s},
+                      {"container start (cgroup, namespaces)", &m->container_start_s},
+                      {"container teardown", &m->container_teardown_s},
+                      {"CPU kernel, in a container", &m->cpu_container_s}};
   if (format == "json") {
     nlohmann::ordered_json j;
     j["machine"] = {{"cpu", m->machine.cpu}, {"kernel", m->machine.kernel}, {"kvm", m->machine.kvm},
@@ -204,6 +207,8 @@ int cmd_real(int repeats, const std::string& format) {
     for (const Row& r : rows)
       j["seconds"][r.what] = {{"median", r.stat->median}, {"min", r.stat->min}, {"max", r.stat->max}};
     j["cpu_overhead"] = m->cpu_overhead;
+    j["containers_measured"] = m->containers;
+    j["cgroups"] = m->cgroups;
     std::cout << j.dump(2) << "\n";
     return kOk;
   }
@@ -218,6 +223,10 @@ int cmd_real(int repeats, const std::string& format) {
             << (m->machine.nested ? ", itself a virtual machine" : "") << "\nKVM: " << m->machine.kvm << "\n"
             << m->repeats << " runs each: median [min .. max]\n\n";
   for (const Row& r : rows) {
+    if (!m->containers && r.stat == &m->container_start_s) {
+      std::cout << "  containers: not measured (they need root and cgroups with cpu and memory)\n";
+      break;
+    }
     char line[160];
     std::snprintf(line, sizeof line, "  %-40s %10s  [%s .. %s]", r.what, t(r.stat->median).c_str(),
                   t(r.stat->min).c_str(), t(r.stat->max).c_str());

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "../guest/workloads.h"
+#include "vzlab/real/container.hpp"
 
 namespace vzlab::real {
 
@@ -66,7 +67,7 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
   Measurements m;
   m.machine = this_machine();
   m.repeats = repeats;
-  const int steps = 7;
+  const int steps = 8;
   int step = 0;
   auto tell = [&](const char* what) {
     if (progress) progress(what, step++, steps);
@@ -140,6 +141,23 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
     munmap(p, kBytes);
     return t;
   });
+  tell("containers");
+  m.cgroups = cgroup_layout_name(detect_cgroups());
+  if (geteuid() == 0 && detect_cgroups() != CgroupLayout::kNone) {
+    std::vector<double> start, teardown, cpu;
+    for (int i = 0; i < repeats; ++i) {
+      const ContainerResult r =
+          run_container("measure", {}, [] { return vz_cpu_kernel(kIterations); });
+      if (!r.ok) throw KvmError("measurement container failed: " + r.error);
+      start.push_back(r.start_s);
+      teardown.push_back(r.teardown_s);
+      cpu.push_back(r.run_s);
+    }
+    m.containers = true;
+    m.container_start_s = summarize(start);
+    m.container_teardown_s = summarize(teardown);
+    m.cpu_container_s = summarize(cpu);
+  }
   if (progress) progress("done", steps, steps);
   return m;
 }
@@ -164,6 +182,7 @@ std::string to_profile_yaml(const Measurements& m) {
     << "user_exit_extra: " << us(std::max(0.0, m.user_exit_s.median - m.kernel_exit_s.median)) << "\n"
     << "syscall: " << us(m.syscall_s.median) << "\n"
     << "page_fault: " << us(m.page_fault_s.median) << "\n";
+  if (m.containers) y << "container_start: " << us(m.container_start_s.median) << "\n";
   return y.str();
 }
 

@@ -42,6 +42,11 @@ struct Measurements {
   Stat vm_teardown_s;   ///< destroy it
   Stat syscall_s;       ///< a system call on the host
   Stat page_fault_s;    ///< first touch of a 4 KiB page on the host
+  bool containers = false;      ///< containers could be measured (root, cgroups)
+  std::string cgroups;          ///< cgroup layout used ("v1", "v2")
+  Stat container_start_s;       ///< cgroup, clone into new namespaces, to its first instruction of work
+  Stat container_teardown_s;    ///< reap it and remove its cgroup
+  Stat cpu_container_s;         ///< the CPU kernel in a container
   double cpu_overhead = 0.0;  ///< median in VM / median native - 1
 };
 
