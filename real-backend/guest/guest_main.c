@@ -29,6 +29,27 @@ __attribute__((section(".text.start"), noreturn)) void _start(void) {
       for (uint64_t i = 0; i < n; ++i) cpuid0();
       result = n;
       break;
+    case VZ_PV_IO: {
+      volatile struct vz_ring* ring = (volatile struct vz_ring*)(uintptr_t)VZ_RING_ADDR;
+      const uint64_t batch = p->batch ? p->batch : 1;
+      for (uint64_t i = 0; i < n; ++i) {
+        ring->slots[i % VZ_RING_SIZE] = i;
+        ring->produced = i + 1;
+        if ((i + 1) % batch == 0 || i + 1 == n) out32(VZ_PORT_DOORBELL, (uint32_t)(i + 1));
+      }
+      result = n;
+      break;
+    }
+    case VZ_MEMORY: {
+      uint64_t sum = 0;
+      for (uint64_t i = 0; i < n; ++i) {
+        volatile uint64_t* page = (volatile uint64_t*)(uintptr_t)(VZ_TOUCH_BASE + i * 4096u);
+        *page = i;
+        sum += *page;
+      }
+      result = sum;
+      break;
+    }
     case VZ_HOSTILE_OUT_OF_BOUNDS:
       *(volatile uint64_t*)(uintptr_t)0x20000000u = 42; /* 512 MiB: far past its RAM */
       break;

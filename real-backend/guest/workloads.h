@@ -14,6 +14,13 @@
 #define VZ_PORT_CONSOLE 0xE9u /* one byte of text per write */
 #define VZ_PORT_RESULT 0xF0u  /* 32-bit writes: low word, then high word of the result */
 #define VZ_PORT_DEVICE 0xF8u  /* the emulated device: one user-space exit per write */
+#define VZ_PORT_DOORBELL 0xFCu /* the paravirtual device's doorbell: one notification per batch */
+
+/* The paravirtual ring: requests the guest places for the host to consume. */
+#define VZ_RING_ADDR 0x9000u
+#define VZ_RING_SIZE 256u
+/* Memory the memory-touching workload walks, page by page, from here. */
+#define VZ_TOUCH_BASE 0x200000u
 
 /* Which workload a guest runs: the host writes it at this guest address. */
 #define VZ_PARAM_ADDR 0x8000u
@@ -22,6 +29,8 @@ enum vz_workload {
   VZ_CPU = 1,     /* integer mixing, no exits */
   VZ_PORT_IO = 2, /* one port write per operation: a user-space exit each */
   VZ_CPUID = 3,   /* one cpuid per operation: an exit handled inside KVM */
+  VZ_PV_IO = 4,   /* requests on a shared ring, one doorbell write per batch */
+  VZ_MEMORY = 5,  /* first touch of `iterations` pages from VZ_TOUCH_BASE */
   /* Hostile guests, for the VMM's tests: each must be stopped cleanly. */
   VZ_HOSTILE_OUT_OF_BOUNDS = 100, /* writes past the end of its memory */
   VZ_HOSTILE_LOOP = 101,          /* never ends */
@@ -33,6 +42,12 @@ enum vz_workload {
 struct vz_params {
   uint64_t workload;
   uint64_t iterations;
+  uint64_t batch; /* VZ_PV_IO: requests per doorbell */
+};
+
+struct vz_ring {
+  volatile uint64_t produced; /* requests placed so far */
+  volatile uint64_t slots[VZ_RING_SIZE];
 };
 
 /* The CPU-bound kernel: a xorshift-multiply chain the compiler cannot fold. */

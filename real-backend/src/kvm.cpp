@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <sys/eventfd.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -184,8 +185,33 @@ void Vm::load(std::span<const std::uint8_t> program, std::uint64_t address) {
   std::memcpy(memory_.data() + address, program.data(), program.size());
 }
 
-void Vm::set_params(std::uint64_t workload, std::uint64_t iterations) {
-  const vz_params p{workload, iterations};
+bool Vm::use_ioeventfd(std::string* why) {
+  Fd efd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (efd.get() < 0) {
+    if (why != nullptr) *why = errno_text("eventfd");
+    return false;
+  }
+  kvm_ioeventfd io{};
+  io.addr = VZ_PORT_DOORBELL;
+  io.len = 4;
+  io.fd = efd.get();
+  io.flags = KVM_IOEVENTFD_FLAG_PIO;
+  if (ioctl(vm_.get(), KVM_IOEVENTFD, &io) < 0) {
+    if (why != nullptr) *why = errno_text("KVM_IOEVENTFD");
+    return false;
+  }
+  doorbell_ = std::move(efd);
+  return true;
+}
+
+std::uint64_t Vm::absorbed_doorbells() {
+  std::uint64_t n = 0;
+  if (doorbell_.get() < 0 || read(doorbell_.get(), &n, sizeof n) != static_cast<ssize_t>(sizeof n)) return 0;
+  return n;
+}
+
+void Vm::set_params(std::uint64_t workload, std::uint64_t iterations, std::uint64_t batch) {
+  const vz_params p{workload, iterations, batch};
   std::memcpy(memory_.data() + VZ_PARAM_ADDR, &p, sizeof p);
 }
 
@@ -271,6 +297,8 @@ RunResult Vm::run(double timeout_s) {
           }
         } else if (io.port == VZ_PORT_DEVICE) {
           r.device_writes += io.count;
+        } else if (io.port == VZ_PORT_DOORBELL && io.size == 4) {
+          r.doorbells += io.count;
         } else {
           stop("the guest wrote to port " + std::to_string(io.port) + ", which has no device");
           running = false;
@@ -306,6 +334,9 @@ RunResult Vm::run(double timeout_s) {
     }
   }
   r.run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  vz_ring ring{};
+  std::memcpy(&ring, memory_.data() + VZ_RING_ADDR, sizeof ring);
+  r.ring_consumed = ring.produced;
   {
     std::lock_guard lock(m);
     finished = true;

@@ -23,10 +23,14 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-RunResult run_guest(const Kvm& kvm, std::uint64_t workload, std::uint64_t n) {
-  Vm vm(kvm, 4u << 20);
+RunResult run_guest(const Kvm& kvm, std::uint64_t workload, std::uint64_t n, std::uint64_t batch = 0,
+                    bool ioeventfd = false) {
+  const std::size_t memory = workload == VZ_MEMORY ? VZ_TOUCH_BASE + n * 4096 + (1u << 20) : 4u << 20;
+  Vm vm(kvm, memory);
   vm.load(guest_program(), kProgramAddress);
-  vm.set_params(workload, n);
+  vm.set_params(workload, n, batch);
+  std::string why;
+  if (ioeventfd && !vm.use_ioeventfd(&why)) throw KvmError(why);
   RunResult r = vm.run(60.0);
   if (!r.ok) throw KvmError("measurement guest failed: " + r.error);
   return r;
@@ -67,7 +71,7 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
   Measurements m;
   m.machine = this_machine();
   m.repeats = repeats;
-  const int steps = 8;
+  const int steps = 10;
   int step = 0;
   auto tell = [&](const char* what) {
     if (progress) progress(what, step++, steps);
@@ -90,6 +94,22 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
   m.kernel_exit_s = series([&] {
     const double base = run_guest(kvm, VZ_CPUID, 0).run_s;
     return (run_guest(kvm, VZ_CPUID, kExits).run_s - base) / kExits;
+  });
+
+  tell("paravirtual I/O (ring, batches of 16)");
+  m.pv_request_s = series([&] {
+    const double base = run_guest(kvm, VZ_PV_IO, 0, 16).run_s;
+    return (run_guest(kvm, VZ_PV_IO, kExits, 16).run_s - base) / kExits;
+  });
+  m.pv_ioeventfd_request_s = series([&] {
+    const double base = run_guest(kvm, VZ_PV_IO, 0, 16, true).run_s;
+    return (run_guest(kvm, VZ_PV_IO, kExits, 16, true).run_s - base) / kExits;
+  });
+  tell("page faults in a VM");
+  constexpr std::uint64_t kPages = 16384;  // 64 MiB
+  m.vm_page_fault_s = series([&] {
+    const double base = run_guest(kvm, VZ_MEMORY, 0).run_s;
+    return (run_guest(kvm, VZ_MEMORY, kPages).run_s - base) / kPages;
   });
 
   constexpr std::uint64_t kIterations = 50'000'000;

@@ -100,6 +100,8 @@ struct RunResult {
   std::string console;  ///< what it wrote to the debug console
   ExitCounts exits;
   std::uint64_t device_writes = 0;  ///< writes to the emulated device port
+  std::uint64_t doorbells = 0;      ///< paravirtual doorbells that reached us (not via an ioeventfd)
+  std::uint64_t ring_consumed = 0;  ///< paravirtual requests found on the ring at the end
   double run_s = 0.0;   ///< wall time inside the run loop
 };
 
@@ -117,7 +119,12 @@ class Vm {
   /// Copies a flat program into guest memory at `address`.
   void load(std::span<const std::uint8_t> program, std::uint64_t address);
   /// Writes the workload parameters the guest reads at VZ_PARAM_ADDR.
-  void set_params(std::uint64_t workload, std::uint64_t iterations);
+  void set_params(std::uint64_t workload, std::uint64_t iterations, std::uint64_t batch = 0);
+  /// Lets KVM absorb paravirtual doorbells through an eventfd, so they never
+  /// reach user space; returns false (with `why`) if KVM refuses.
+  bool use_ioeventfd(std::string* why);
+  /// Doorbells KVM absorbed through the eventfd so far.
+  std::uint64_t absorbed_doorbells();
   /// Runs the vCPU from kProgramAddress until the guest halts, misbehaves or
   /// `timeout_s` of wall time pass.
   RunResult run(double timeout_s);
@@ -129,6 +136,7 @@ class Vm {
 
   Fd vm_;
   Fd vcpu_;
+  Fd doorbell_;
   Mapping memory_;
   Mapping run_area_;
 };
