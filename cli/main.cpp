@@ -189,6 +189,7 @@ int cmd_real(int repeats, const std::string& format) {
     const vzlab::real::Stat* stat;
   };
   const Row rows[] = {{"user-space exit (port I/O to our VMM)", &m->user_exit_s},
+                      {"the same exit, bare KVM_RUN loop", &m->bare_exit_s},
                       {"in-kernel exit (cpuid answered by KVM)", &m->kernel_exit_s},
                       {"system call on the host", &m->syscall_s},
                       {"page fault, first touch of 4 KiB", &m->page_fault_s},
@@ -210,6 +211,7 @@ int cmd_real(int repeats, const std::string& format) {
     for (const Row& r : rows)
       j["seconds"][r.what] = {{"median", r.stat->median}, {"min", r.stat->min}, {"max", r.stat->max}};
     j["cpu_overhead"] = m->cpu_overhead;
+    j["density"] = {{"vms", m->density_vms}, {"rss_per_vm_bytes", m->density_rss_per_vm_bytes}};
     j["containers_measured"] = m->containers;
     j["cgroups"] = m->cgroups;
     std::cout << j.dump(2) << "\n";
@@ -237,6 +239,14 @@ int cmd_real(int repeats, const std::string& format) {
   }
   char overhead[64];
   std::snprintf(overhead, sizeof overhead, "%+.1f %%", 100 * m->cpu_overhead);
+  if (m->density_rss_per_vm_bytes >= 0)
+    std::cout << "\n  " << m->density_vms << " tiny VMs ran at once; resident memory per VM: "
+              << static_cast<long>(m->density_rss_per_vm_bytes / 1024) << " KiB";
+  else
+    std::cout << "\n  " << m->density_vms << " tiny VMs could not all run at once";
+  char vmm[64];
+  std::snprintf(vmm, sizeof vmm, "%+.1f %%", 100 * (m->user_exit_s.median / m->bare_exit_s.median - 1));
+  std::cout << "\n  our VMM's user-space exit vs a bare KVM_RUN loop: " << vmm;
   std::cout << "\n  CPU-bound work in a VM vs native: " << overhead << "\n"
             << "  a user-space exit costs " << t(m->user_exit_s.median) << ", "
             << static_cast<long>(m->user_exit_s.median / m->syscall_s.median) << " system calls' worth\n";

@@ -185,6 +185,18 @@ void Vm::load(std::span<const std::uint8_t> program, std::uint64_t address) {
   std::memcpy(memory_.data() + address, program.data(), program.size());
 }
 
+double Vm::run_bare() {
+  auto* run = reinterpret_cast<kvm_run*>(run_area_.data());
+  run->immediate_exit = 0;
+  int results = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  while (ioctl(vcpu_.get(), KVM_RUN, 0) == 0 && run->exit_reason == KVM_EXIT_IO) {
+    if (run->io.port == VZ_PORT_RESULT && ++results == 2)
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  return -1.0;
+}
+
 bool Vm::use_ioeventfd(std::string* why) {
   Fd efd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (efd.get() < 0) {

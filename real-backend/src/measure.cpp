@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <atomic>
+#include <memory>
 #include <thread>
 
 #include "../guest/workloads.h"
@@ -37,6 +39,40 @@ RunResult run_guest(const Kvm& kvm, std::uint64_t workload, std::uint64_t n, std
 }
 
 }  // namespace
+
+double resident_bytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) * 1024.0;
+  return 0.0;
+}
+
+double density_rss_per_vm(const Kvm& kvm, int n, double seconds) {
+  const double before = resident_bytes();
+  std::vector<std::unique_ptr<Vm>> vms;
+  try {
+    for (int i = 0; i < n; ++i) {
+      vms.push_back(std::make_unique<Vm>(kvm, 1u << 20));
+      vms.back()->load(guest_program(), kProgramAddress);
+      vms.back()->set_params(VZ_HOSTILE_LOOP, 0);
+    }
+  } catch (const KvmError&) {
+    return -1.0;
+  }
+  std::atomic<int> stopped_by_watchdog{0};
+  std::vector<std::thread> threads;
+  for (auto& vm : vms)
+    threads.emplace_back([&, v = vm.get()] {
+      const RunResult r = v->run(seconds);
+      if (r.error.find("time limit") != std::string::npos) ++stopped_by_watchdog;
+    });
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds / 2));
+  const double during = resident_bytes();
+  for (auto& t : threads) t.join();
+  // Every VM must have been running until its watchdog stopped it.
+  if (stopped_by_watchdog != n) return -1.0;
+  return (during - before) / n;
+}
 
 Stat summarize(std::vector<double>& s) {
   Stat st;
@@ -71,7 +107,7 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
   Measurements m;
   m.machine = this_machine();
   m.repeats = repeats;
-  const int steps = 10;
+  const int steps = 11;
   int step = 0;
   auto tell = [&](const char* what) {
     if (progress) progress(what, step++, steps);
@@ -89,6 +125,18 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
   m.user_exit_s = series([&] {
     const double base = run_guest(kvm, VZ_PORT_IO, 0).run_s;
     return (run_guest(kvm, VZ_PORT_IO, kExits).run_s - base) / kExits;
+  });
+  m.bare_exit_s = series([&] {
+    auto bare = [&](std::uint64_t n) {
+      Vm vm(kvm, 4u << 20);
+      vm.load(guest_program(), kProgramAddress);
+      vm.set_params(VZ_PORT_IO, n);
+      const double t = vm.run_bare();
+      if (t < 0) throw KvmError("the bare KVM_RUN loop saw an unexpected exit");
+      return t;
+    };
+    const double base = bare(0);
+    return (bare(kExits) - base) / kExits;
   });
   tell("in-kernel exits (cpuid)");
   m.kernel_exit_s = series([&] {
@@ -178,6 +226,9 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
     m.container_teardown_s = summarize(teardown);
     m.cpu_container_s = summarize(cpu);
   }
+  tell("density: 500 tiny VMs at once");
+  m.density_vms = 500;
+  m.density_rss_per_vm_bytes = density_rss_per_vm(kvm, m.density_vms, 2.0);
   if (progress) progress("done", steps, steps);
   return m;
 }

@@ -128,6 +128,10 @@ class Vm {
   /// Runs the vCPU from kProgramAddress until the guest halts, misbehaves or
   /// `timeout_s` of wall time pass.
   RunResult run(double timeout_s);
+  /// The baseline of a user-space exit: the guest's port writes served by
+  /// the barest possible loop (KVM_RUN, count, again), no checks, no
+  /// watchdog. Returns the seconds it took until the result, or -1.
+  double run_bare();
   /// Guest RAM as the host sees it.
   std::span<std::uint8_t> memory() { return {memory_.data(), memory_.size()}; }
 

@@ -35,6 +35,7 @@ struct Measurements {
   Machine machine;
   int repeats = 0;
   Stat user_exit_s;     ///< a port write handled by our user-space device (guest to us and back)
+  Stat bare_exit_s;     ///< the same served by a bare KVM_RUN loop (the floor for any VMM)
   Stat kernel_exit_s;   ///< a cpuid, answered inside KVM
   Stat cpu_native_s;    ///< the CPU kernel as a host process
   Stat cpu_vm_s;        ///< the same kernel in our VM
@@ -50,6 +51,8 @@ struct Measurements {
   Stat container_start_s;       ///< cgroup, clone into new namespaces, to its first instruction of work
   Stat container_teardown_s;    ///< reap it and remove its cgroup
   Stat cpu_container_s;         ///< the CPU kernel in a container
+  int density_vms = 0;          ///< tiny VMs run at once in the density test
+  double density_rss_per_vm_bytes = 0.0;  ///< our process's resident memory per running VM
   double cpu_overhead = 0.0;  ///< median in VM / median native - 1
 };
 
@@ -58,6 +61,14 @@ using Progress = std::function<void(const std::string& what, int done, int total
 
 /// Runs every measurement `repeats` times. Throws KvmError if a VM fails.
 Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress);
+
+/// Resident memory of this process (VmRSS), in bytes.
+double resident_bytes();
+
+/// Runs `n` tiny VMs at once (each a vCPU thread spinning in its guest for
+/// `seconds`) and returns this process's resident memory per VM while all
+/// run, or a negative value if a VM could not be created or run.
+double density_rss_per_vm(const Kvm& kvm, int n, double seconds);
 
 /// The measurements as a calibration profile (YAML) the models read.
 std::string to_profile_yaml(const Measurements& m);
