@@ -45,6 +45,7 @@ class SmallVector {
   std::uint32_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void clear() { size_ = 0; }
+  void pop_back() { --size_; }
   void push_back(const T& v) {
     if (size_ == capacity_) grow();
     data()[size_++] = v;
@@ -161,7 +162,7 @@ class Constraint {
   void mark_dirty();
 
   FluidSystem* system_;
-  std::vector<Entry> vars_;
+  SmallVector<Entry, 2> vars_;  // inline for the common one- or two-consumer case
   Variable* driver_ = nullptr;  // the variable whose value is this capacity
   double capacity_;
   int level_ = 0;
