@@ -324,7 +324,7 @@ int main(int argc, char** argv) {
 
   int repeats = 5;
   std::string real_format = "table";
-  auto* real_cmd = app.add_subcommand("real", "Measure exits, system calls, page faults and VM start-up on this machine (needs /dev/kvm).");
+  auto* real_cmd = app.add_subcommand("real", "Measure this machine for real: exits, paravirtual I/O, page faults, VM and container start-up, density (needs /dev/kvm; containers need root).");
   real_cmd->add_option("--repeat", repeats, "Runs of each measurement (median, min, max)")->check(CLI::Range(1, 1000));
   real_cmd->add_option("--format", real_format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
 
