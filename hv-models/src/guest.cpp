@@ -42,7 +42,9 @@ double Guest::startup_s(const CalibrationProfile& p) const {
 }
 
 long Guest::fit_per_host(const CalibrationProfile& p) const {
-  long fit = static_cast<long>(host_->memory_bytes() / footprint_bytes(p));
+  constexpr double kMany = 1e15;  // no limit worth printing
+  const double footprint = footprint_bytes(p);
+  long fit = static_cast<long>(footprint > 0 ? std::min(host_->memory_bytes() / footprint, kMany) : kMany);
   if (is_vm(spec_.mode))
     fit = std::min(fit, static_cast<long>(host_->cores() * host_->cpu_overcommit() / spec_.vcpus));
   return fit;

@@ -111,3 +111,19 @@ TEST(Density, ContainersPackDenserAndStartFasterThanVms) {
 
 }  // namespace
 }  // namespace vzlab::hv
+
+namespace vzlab::hv {
+namespace {
+
+TEST(Density, AGuestWithoutMemoryIsNotLimitedByMemory) {
+  // A native process declaring no memory: only the (absent) vCPU limit
+  // could bound it, so the fit is "very many" rather than a division by zero.
+  World w;
+  Host& h = w.add_host({.name = "h", .hypervisor = HypervisorType::kNone});
+  GuestSpec s{.name = "n", .mode = GuestMode::kNative};
+  s.memory_bytes = 0;
+  EXPECT_GE(w.add_guest(s, h).fit_per_host(w.calibration()), 1000000000L);
+}
+
+}  // namespace
+}  // namespace vzlab::hv
