@@ -269,6 +269,70 @@ int cmd_calibrate(int repeats, const std::string& out) {
   return kOk;
 }
 
+// Simulated run time of a full-virtualization VM doing `rounds` x (`steps`
+// CPU-kernel steps, one emulated-device write, one trapped instruction), on a
+// host whose speed is the measured native rate (one flop = one step) and
+// with the measured exit costs.
+double simulate_mixed(const vzlab::real::Measurements& m, double steps_per_s, std::uint64_t rounds,
+                      std::uint64_t steps) {
+  namespace hv = vzlab::hv;
+  hv::CalibrationProfile p;
+  p.exit_s = m.kernel_exit_s.median;
+  p.user_exit_extra_s = std::max(0.0, m.user_exit_s.median - m.kernel_exit_s.median);
+  p.emulated_exits_per_io = 1;  // our device: one register write per request
+  p.native_io_cpu_s = 0;        // and no driver or device work around it
+  p.emulation_cpu_per_io_s = 0;
+  p.vm_boot_s = 0;
+  hv::World w;
+  w.set_calibration(p);
+  hv::Host& h = w.add_host({.name = "h", .cores = 1, .speed_flops = steps_per_s, .disk_latency_s = 0});
+  hv::Guest& g = w.add_guest({.name = "vm", .mode = hv::GuestMode::kFull}, h);
+  hv::Step cpu{hv::Step::Kind::kCompute, static_cast<double>(steps), 0, 1};
+  hv::Step io;
+  io.kind = hv::Step::Kind::kIo;
+  io.amount = 1;
+  io.io_size_bytes = 0;
+  w.start_process(g, {"mixed", {cpu, io}, static_cast<int>(rounds), 0.0});
+  w.run();
+  return g.finished_at_s();
+}
+
+int cmd_compare(int repeats) {
+  auto kvm = open_kvm("compare");
+  if (!kvm) return kInputError;
+  auto m = measure(*kvm, repeats);
+  if (!m) return kInputError;
+  const double steps_per_s = 50'000'000 / m->cpu_native_s.median;
+  std::cout << "Simulated (calibrated on this machine) vs measured, full-virtualization VM:\n\n";
+  char line[200];
+  std::snprintf(line, sizeof line, "  %-52s %12s %12s %9s", "workload", "simulated", "measured", "error");
+  std::cout << line << "\n";
+  struct Case {
+    std::uint64_t rounds, steps;
+  };
+  for (const Case c : {Case{2000, 50000}, Case{20000, 5000}, Case{50000, 500}}) {
+    std::vector<double> measured;
+    for (int i = 0; i < repeats; ++i) {
+      vzlab::real::Vm vm(*kvm, 4u << 20);
+      vm.load(vzlab::real::guest_program(), vzlab::real::kProgramAddress);
+      vm.set_params(6 /* VZ_MIXED */, c.rounds, c.steps);
+      const auto r = vm.run(120);
+      if (!r.ok) return input_error("the comparison guest failed: " + r.error);
+      measured.push_back(r.run_s);
+    }
+    const double real = vzlab::real::summarize(measured).median;
+    const double sim = simulate_mixed(*m, steps_per_s, c.rounds, c.steps);
+    char what[96];
+    std::snprintf(what, sizeof what, "%llu x (%llu CPU steps + 1 device write + 1 trap)",
+                  static_cast<unsigned long long>(c.rounds), static_cast<unsigned long long>(c.steps));
+    std::snprintf(line, sizeof line, "  %-52s %10.4f s %10.4f s %+8.1f %%", what, sim, real, 100 * (sim / real - 1));
+    std::cout << line << "\n";
+  }
+  std::cout << "\n  the model adds what it knows per operation (an exit, a user-space exit, CPU steps at the\n"
+               "  measured native rate); the error is what that additivity misses (caches, timers, noise)\n";
+  return kOk;
+}
+
 int cmd_validate(const std::string& file) {
   auto scenario = load(file, std::nullopt);
   if (!scenario) return kInputError;
@@ -328,6 +392,10 @@ int main(int argc, char** argv) {
   real_cmd->add_option("--repeat", repeats, "Runs of each measurement (median, min, max)")->check(CLI::Range(1, 1000));
   real_cmd->add_option("--format", real_format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
 
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "Run workloads in our VM and in the simulator calibrated on this machine; print both and the error.");
+  compare_cmd->add_option("--repeat", repeats, "Runs of each measurement (median)")->check(CLI::Range(1, 1000));
+
   std::string calibrate_out;
   auto* calibrate_cmd =
       app.add_subcommand("calibrate", "Measure this machine and write a calibration profile for --calibration.");
@@ -366,6 +434,7 @@ int main(int argc, char** argv) {
     if (validate_cmd->parsed()) return cmd_validate(validate_file);
     if (real_cmd->parsed()) return cmd_real(repeats, real_format);
     if (calibrate_cmd->parsed()) return cmd_calibrate(repeats, calibrate_out);
+    if (compare_cmd->parsed()) return cmd_compare(repeats);
     if (schema_cmd->parsed()) {
       std::cout << sc::schema_markdown();
       return kOk;

@@ -50,6 +50,16 @@ __attribute__((section(".text.start"), noreturn)) void _start(void) {
       result = sum;
       break;
     }
+    case VZ_MIXED: {
+      uint64_t x = 0x9e3779b97f4a7c15ull;
+      for (uint64_t i = 0; i < n; ++i) {
+        x = vz_cpu_steps(x, i * p->batch, p->batch);
+        out32(VZ_PORT_DEVICE, (uint32_t)i);
+        cpuid0();
+      }
+      result = x;
+      break;
+    }
     case VZ_HOSTILE_OUT_OF_BOUNDS:
       *(volatile uint64_t*)(uintptr_t)0x20000000u = 42; /* 512 MiB: far past its RAM */
       break;

@@ -31,6 +31,7 @@ enum vz_workload {
   VZ_CPUID = 3,   /* one cpuid per operation: an exit handled inside KVM */
   VZ_PV_IO = 4,   /* requests on a shared ring, one doorbell write per batch */
   VZ_MEMORY = 5,  /* first touch of `iterations` pages from VZ_TOUCH_BASE */
+  VZ_MIXED = 6,   /* `iterations` times: `batch` CPU-kernel steps, one device write, one cpuid */
   /* Hostile guests, for the VMM's tests: each must be stopped cleanly. */
   VZ_HOSTILE_OUT_OF_BOUNDS = 100, /* writes past the end of its memory */
   VZ_HOSTILE_LOOP = 101,          /* never ends */
@@ -54,6 +55,16 @@ struct vz_ring {
 static inline uint64_t vz_cpu_kernel(uint64_t iterations) {
   uint64_t x = 0x9e3779b97f4a7c15ull;
   for (uint64_t i = 0; i < iterations; ++i) {
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= i;
+  }
+  return x;
+}
+
+/* `steps` more rounds of the CPU kernel's mixing, continuing from x. */
+static inline uint64_t vz_cpu_steps(uint64_t x, uint64_t first, uint64_t steps) {
+  for (uint64_t i = first; i < first + steps; ++i) {
     x ^= x >> 29;
     x *= 0xbf58476d1ce4e5b9ull;
     x ^= i;

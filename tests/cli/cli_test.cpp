@@ -459,3 +459,29 @@ TEST_F(Cli, CalibrateWritesAProfileTheModelsRead) {
 
 }  // namespace
 }  // namespace vzlab::cli
+
+namespace vzlab::cli {
+namespace {
+
+TEST_F(Cli, CompareSimulatedWithMeasured) {
+  // Three mixed workloads, each a row "... simulated s measured s error %".
+  // The calibrated model is within about 2 % on this machine; a broken cost
+  // model (an exit counted twice or not at all) would be off by 30 % or more
+  // on the exit-heavy row, so 25 % is the bound checked here.
+  if (!kvm_usable()) GTEST_SKIP() << "/dev/kvm is not usable here";
+  Outcome r = vzlab("compare --repeat 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  int rows = 0;
+  for (const std::string& line : lines_of(r.out)) {
+    const auto pct = line.rfind(" %");
+    if (line.find(" x (") == std::string::npos || pct == std::string::npos) continue;
+    ++rows;
+    const auto start = line.find_last_of(' ', pct - 1);
+    const double error = std::stod(line.substr(start + 1, pct - start - 1));
+    EXPECT_LT(std::abs(error), 25.0) << line;
+  }
+  EXPECT_EQ(rows, 3) << r.out;
+}
+
+}  // namespace
+}  // namespace vzlab::cli
