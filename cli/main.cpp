@@ -211,7 +211,10 @@ int cmd_real(int repeats, const std::string& format) {
     for (const Row& r : rows)
       j["seconds"][r.what] = {{"median", r.stat->median}, {"min", r.stat->min}, {"max", r.stat->max}};
     j["cpu_overhead"] = m->cpu_overhead;
-    j["density"] = {{"vms", m->density_vms}, {"rss_per_vm_bytes", m->density_rss_per_vm_bytes}};
+    j["density"] = {{"vms", m->density_vms},
+                    {"rss_per_vm_bytes", m->density_rss_per_vm_bytes},
+                    {"containers", m->density_containers},
+                    {"memory_per_container_bytes", m->density_memory_per_container_bytes}};
     j["containers_measured"] = m->containers;
     j["cgroups"] = m->cgroups;
     std::cout << j.dump(2) << "\n";
@@ -244,6 +247,13 @@ int cmd_real(int repeats, const std::string& format) {
               << static_cast<long>(m->density_rss_per_vm_bytes / 1024) << " KiB";
   else
     std::cout << "\n  " << m->density_vms << " tiny VMs could not all run at once";
+  if (m->containers) {
+    if (m->density_memory_per_container_bytes >= 0)
+      std::cout << "\n  " << m->density_containers << " containers ran at once; machine memory per container: "
+                << static_cast<long>(m->density_memory_per_container_bytes / 1024) << " KiB";
+    else
+      std::cout << "\n  " << m->density_containers << " containers could not all run at once";
+  }
   char vmm[64];
   std::snprintf(vmm, sizeof vmm, "%+.1f %%", 100 * (m->user_exit_s.median / m->bare_exit_s.median - 1));
   std::cout << "\n  our VMM's user-space exit vs a bare KVM_RUN loop: " << vmm;

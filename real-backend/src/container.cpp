@@ -108,10 +108,11 @@ int child_main(void* p) {
   rep.started = 1;
   rep.pid = static_cast<long>(getpid());
   gethostname(rep.hostname, sizeof rep.hostname - 1);
-  if (struct if_nameindex* ifs = if_nameindex()) {
-    for (struct if_nameindex* i = ifs; i->if_index != 0; ++i) ++rep.interfaces;
-    if_freenameindex(ifs);
-  }
+  // Count interfaces without allocating: the child of a multithreaded
+  // parent must not touch malloc, whose lock another thread may have held.
+  char ifname[IF_NAMESIZE];
+  for (unsigned index = 1; index <= 64; ++index)
+    if (if_indextoname(index, ifname) != nullptr) ++rep.interfaces;
   const auto t0 = Clock::now();
   rep.result = (*a->work)();
   rep.run_s = std::chrono::duration<double>(Clock::now() - t0).count();

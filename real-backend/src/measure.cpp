@@ -74,6 +74,32 @@ double density_rss_per_vm(const Kvm& kvm, int n, double seconds) {
   return (during - before) / n;
 }
 
+double available_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string line; std::getline(meminfo, line);)
+    if (line.rfind("MemAvailable:", 0) == 0) return std::stod(line.substr(13)) * 1024.0;
+  return 0.0;
+}
+
+double density_memory_per_container(int n, double seconds) {
+  const double before = available_bytes();
+  std::atomic<int> ran{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&, i] {
+      const ContainerResult r = run_container("density-" + std::to_string(i), {}, [seconds] {
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+        return std::uint64_t{1};
+      });
+      if (r.ok && r.result == 1) ++ran;
+    });
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds / 2));
+  const double during = available_bytes();
+  for (auto& t : threads) t.join();
+  if (ran != n) return -1.0;
+  return (before - during) / n;
+}
+
 Stat summarize(std::vector<double>& s) {
   Stat st;
   if (s.empty()) return st;
@@ -227,6 +253,8 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
       cpu.push_back(busy.run_s);
     }
     m.containers = true;
+    m.density_containers = 200;
+    m.density_memory_per_container_bytes = density_memory_per_container(m.density_containers, 2.0);
     m.container_start_s = summarize(start);
     m.container_teardown_s = summarize(teardown);
     m.cpu_container_s = summarize(cpu);

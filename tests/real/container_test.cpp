@@ -1,6 +1,7 @@
 // Containers from namespaces and cgroups: isolation, limits, checksums and
 // cleanup. Skipped with the reason when not root or without cgroups.
 #include "vzlab/real/container.hpp"
+#include "vzlab/real/measure.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -67,6 +68,21 @@ TEST_F(ContainerTest, StaleCgroupsOfDeadRunsAreRemoved) {
   ASSERT_TRUE(mkdir(stale.c_str(), 0755) == 0 || errno == EEXIST);
   EXPECT_GE(clean_stale_cgroups(), 1);
   EXPECT_FALSE(exists(stale));
+}
+
+}  // namespace
+}  // namespace vzlab::real
+
+namespace vzlab::real {
+namespace {
+
+TEST_F(ContainerTest, TwentyContainersRunAtOnceAndLeaveNothing) {
+  // Each sleeps half a second in its own namespaces and cgroup while the
+  // others run; all must report back, and no cgroup may be left behind.
+  EXPECT_GE(density_memory_per_container(20, 0.5), 0.0) << "not all 20 containers ran";
+  const std::string parent = detect_cgroups() == CgroupLayout::kV2 ? "/sys/fs/cgroup/vzlab/" : "/sys/fs/cgroup/cpu/vzlab/";
+  for (int i = 0; i < 20; ++i)
+    EXPECT_FALSE(exists(parent + std::to_string(getpid()) + "-density-" + std::to_string(i))) << i;
 }
 
 }  // namespace

@@ -53,6 +53,8 @@ struct Measurements {
   Stat cpu_container_s;         ///< the CPU kernel in a container
   int density_vms = 0;          ///< tiny VMs run at once in the density test
   double density_rss_per_vm_bytes = 0.0;  ///< our process's resident memory per running VM
+  int density_containers = 0;             ///< containers run at once in the density test
+  double density_memory_per_container_bytes = 0.0;  ///< machine memory per running container
   double cpu_overhead = 0.0;  ///< median in VM / median native - 1
 };
 
@@ -69,6 +71,14 @@ double resident_bytes();
 /// `seconds`) and returns this process's resident memory per VM while all
 /// run, or a negative value if a VM could not be created or run.
 double density_rss_per_vm(const Kvm& kvm, int n, double seconds);
+
+/// Runs `n` containers at once (each sleeping `seconds`) and returns the
+/// machine's memory (MemAvailable) they took per container, or a negative
+/// value if not all of them ran.
+double density_memory_per_container(int n, double seconds);
+
+/// The machine's available memory (MemAvailable), in bytes.
+double available_bytes();
 
 /// The measurements as a calibration profile (YAML) the models read.
 std::string to_profile_yaml(const Measurements& m);
