@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
+#include "workloads.h"
 #include "vzlab/real/measure.hpp"
 #include "vzlab/hv/report/run_report.hpp"
 #include "vzlab/hv/scenario/scenario.hpp"
@@ -212,9 +213,9 @@ int cmd_real(int repeats, const std::string& format) {
       j["seconds"][r.what] = {{"median", r.stat->median}, {"min", r.stat->min}, {"max", r.stat->max}};
     j["cpu_overhead"] = m->cpu_overhead;
     j["density"] = {{"vms", m->density_vms},
-                    {"rss_per_vm_bytes", m->density_rss_per_vm_bytes},
+                    {"rss_per_vm_bytes", m->density_rss_per_vm_bytes.value_or(-1)},
                     {"containers", m->density_containers},
-                    {"memory_per_container_bytes", m->density_memory_per_container_bytes}};
+                    {"memory_per_container_bytes", m->density_memory_per_container_bytes.value_or(-1)}};
     j["containers_measured"] = m->containers;
     j["cgroups"] = m->cgroups;
     std::cout << j.dump(2) << "\n";
@@ -242,15 +243,15 @@ int cmd_real(int repeats, const std::string& format) {
   }
   char overhead[64];
   std::snprintf(overhead, sizeof overhead, "%+.1f %%", 100 * m->cpu_overhead);
-  if (m->density_rss_per_vm_bytes >= 0)
+  if (m->density_rss_per_vm_bytes)
     std::cout << "\n  " << m->density_vms << " tiny VMs ran at once; resident memory per VM: "
-              << static_cast<long>(m->density_rss_per_vm_bytes / 1024) << " KiB";
+              << static_cast<long>(*m->density_rss_per_vm_bytes / 1024) << " KiB";
   else
     std::cout << "\n  " << m->density_vms << " tiny VMs could not all run at once";
   if (m->containers) {
-    if (m->density_memory_per_container_bytes >= 0)
+    if (m->density_memory_per_container_bytes)
       std::cout << "\n  " << m->density_containers << " containers ran at once; machine memory per container: "
-                << static_cast<long>(m->density_memory_per_container_bytes / 1024) << " KiB";
+                << static_cast<long>(*m->density_memory_per_container_bytes / 1024) << " KiB";
     else
       std::cout << "\n  " << m->density_containers << " containers could not all run at once";
   }
@@ -312,7 +313,7 @@ int cmd_compare(int repeats) {
   if (!kvm) return kInputError;
   auto m = measure(*kvm, repeats);
   if (!m) return kInputError;
-  const double steps_per_s = 50'000'000 / m->cpu_native_s.median;
+  const double steps_per_s = static_cast<double>(vzlab::real::kCpuKernelIterations) / m->cpu_native_s.median;
   std::cout << "Simulated (calibrated on this machine) vs measured, full-virtualization VM:\n\n";
   char line[200];
   std::snprintf(line, sizeof line, "  %-52s %12s %12s %9s", "workload", "simulated", "measured", "error");
@@ -325,7 +326,7 @@ int cmd_compare(int repeats) {
     for (int i = 0; i < repeats; ++i) {
       vzlab::real::Vm vm(*kvm, 4u << 20);
       vm.load(vzlab::real::guest_program(), vzlab::real::kProgramAddress);
-      vm.set_params(6 /* VZ_MIXED */, c.rounds, c.steps);
+      vm.set_params(VZ_MIXED, c.rounds, c.steps);
       const auto r = vm.run(120);
       if (!r.ok) return input_error("the comparison guest failed: " + r.error);
       measured.push_back(r.run_s);

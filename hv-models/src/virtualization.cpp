@@ -59,10 +59,15 @@ bool is_vm(GuestMode mode) {
 
 namespace {
 
-// One exit of a VM on this host: hosted hypervisors pay a longer world switch.
-double exit_cost(HypervisorType hv, const CalibrationProfile& p) {
-  return p.effective_exit_s() * (hv == HypervisorType::kType2 ? p.type2_exit_factor : 1.0);
+// A guest-to-hypervisor round trip that costs `bare_s` on bare metal under a
+// type-1 hypervisor: nesting multiplies it, and a hosted hypervisor pays a
+// longer world switch.
+double world_switch(double bare_s, HypervisorType hv, const CalibrationProfile& p) {
+  return bare_s * (p.nested ? p.nested_exit_factor : 1.0) * (hv == HypervisorType::kType2 ? p.type2_exit_factor : 1.0);
 }
+
+// One exit of a VM on this host.
+double exit_cost(HypervisorType hv, const CalibrationProfile& p) { return world_switch(p.exit_s, hv, p); }
 
 }  // namespace
 
@@ -94,11 +99,9 @@ StepCost compute_cost(GuestMode mode, HypervisorType hv, const CalibrationProfil
       // The guest asks the hypervisor directly, batching privileged updates
       // (its page-table updates for faults among them).
       const double hypercalls = std::ceil((privileged + page_faults) / p.pv_privileged_batch);
-      c.guest_cpu_s += page_faults * p.page_fault_s;
       c.exits = hypercalls;
-      c.guest_cpu_s += syscalls * p.syscall_s +
-                      hypercalls * p.hypercall_s * (p.nested ? p.nested_exit_factor : 1.0) *
-                          (hv == HypervisorType::kType2 ? p.type2_exit_factor : 1.0);
+      c.guest_cpu_s = syscalls * p.syscall_s + page_faults * p.page_fault_s +
+                      hypercalls * world_switch(p.hypercall_s, hv, p);
       break;
     }
   }

@@ -17,7 +17,7 @@
 #include <mutex>
 #include <thread>
 
-#include "../guest/workloads.h"
+#include "workloads.h"
 
 namespace vzlab::real {
 

@@ -14,7 +14,7 @@
 #include <memory>
 #include <thread>
 
-#include "../guest/workloads.h"
+#include "workloads.h"
 #include "vzlab/real/container.hpp"
 
 namespace vzlab::real {
@@ -47,7 +47,7 @@ double resident_bytes() {
   return 0.0;
 }
 
-double density_rss_per_vm(const Kvm& kvm, int n, double seconds) {
+std::optional<double> density_rss_per_vm(const Kvm& kvm, int n, double seconds) {
   const double before = resident_bytes();
   std::vector<std::unique_ptr<Vm>> vms;
   try {
@@ -57,7 +57,7 @@ double density_rss_per_vm(const Kvm& kvm, int n, double seconds) {
       vms.back()->set_params(VZ_HOSTILE_LOOP, 0);
     }
   } catch (const KvmError&) {
-    return -1.0;
+    return std::nullopt;
   }
   std::atomic<int> stopped_by_watchdog{0};
   std::vector<std::thread> threads;
@@ -70,7 +70,7 @@ double density_rss_per_vm(const Kvm& kvm, int n, double seconds) {
   const double during = resident_bytes();
   for (auto& t : threads) t.join();
   // Every VM must have been running until its watchdog stopped it.
-  if (stopped_by_watchdog != n) return -1.0;
+  if (stopped_by_watchdog != n) return std::nullopt;
   return (during - before) / n;
 }
 
@@ -81,7 +81,7 @@ double available_bytes() {
   return 0.0;
 }
 
-double density_memory_per_container(int n, double seconds) {
+std::optional<double> density_memory_per_container(int n, double seconds) {
   const double before = available_bytes();
   std::atomic<int> ran{0};
   std::vector<std::thread> threads;
@@ -96,7 +96,7 @@ double density_memory_per_container(int n, double seconds) {
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds / 2));
   const double during = available_bytes();
   for (auto& t : threads) t.join();
-  if (ran != n) return -1.0;
+  if (ran != n) return std::nullopt;
   return (before - during) / n;
 }
 
@@ -145,58 +145,45 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
     return summarize(s);
   };
 
-  // Exits: the time of n exits less the same guest's fixed cost (n = 0).
+  // Per-operation costs: the time of n operations less the same guest's
+  // fixed cost (n = 0), divided by n.
+  auto per_op = [&](std::uint64_t n, auto&& timed_run) {
+    return series([&] { return (timed_run(n) - timed_run(0)) / static_cast<double>(n); });
+  };
+  auto guest = [&](std::uint64_t workload, std::uint64_t batch = 0, bool ioeventfd = false) {
+    return [&kvm, workload, batch, ioeventfd](std::uint64_t n) {
+      return run_guest(kvm, workload, n, batch, ioeventfd).run_s;
+    };
+  };
   constexpr std::uint64_t kExits = 20000;
   tell("user-space exits (port I/O)");
-  m.user_exit_s = series([&] {
-    const double base = run_guest(kvm, VZ_PORT_IO, 0).run_s;
-    return (run_guest(kvm, VZ_PORT_IO, kExits).run_s - base) / kExits;
-  });
-  m.bare_exit_s = series([&] {
-    auto bare = [&](std::uint64_t n) {
-      Vm vm(kvm, 4u << 20);
-      vm.load(guest_program(), kProgramAddress);
-      vm.set_params(VZ_PORT_IO, n);
-      const double t = vm.run_bare();
-      if (t < 0) throw KvmError("the bare KVM_RUN loop saw an unexpected exit");
-      return t;
-    };
-    const double base = bare(0);
-    return (bare(kExits) - base) / kExits;
+  m.user_exit_s = per_op(kExits, guest(VZ_PORT_IO));
+  m.bare_exit_s = per_op(kExits, [&](std::uint64_t n) {
+    Vm vm(kvm, 4u << 20);
+    vm.load(guest_program(), kProgramAddress);
+    vm.set_params(VZ_PORT_IO, n);
+    const double t = vm.run_bare();
+    if (t < 0) throw KvmError("the bare KVM_RUN loop saw an unexpected exit");
+    return t;
   });
   tell("in-kernel exits (cpuid)");
-  m.kernel_exit_s = series([&] {
-    const double base = run_guest(kvm, VZ_CPUID, 0).run_s;
-    return (run_guest(kvm, VZ_CPUID, kExits).run_s - base) / kExits;
-  });
-
+  m.kernel_exit_s = per_op(kExits, guest(VZ_CPUID));
   tell("paravirtual I/O (ring, batches of 16)");
-  m.pv_request_s = series([&] {
-    const double base = run_guest(kvm, VZ_PV_IO, 0, 16).run_s;
-    return (run_guest(kvm, VZ_PV_IO, kExits, 16).run_s - base) / kExits;
-  });
-  m.pv_ioeventfd_request_s = series([&] {
-    const double base = run_guest(kvm, VZ_PV_IO, 0, 16, true).run_s;
-    return (run_guest(kvm, VZ_PV_IO, kExits, 16, true).run_s - base) / kExits;
-  });
+  m.pv_request_s = per_op(kExits, guest(VZ_PV_IO, 16));
+  m.pv_ioeventfd_request_s = per_op(kExits, guest(VZ_PV_IO, 16, true));
   tell("page faults in a VM");
-  constexpr std::uint64_t kPages = 16384;  // 64 MiB
-  m.vm_page_fault_s = series([&] {
-    const double base = run_guest(kvm, VZ_MEMORY, 0).run_s;
-    return (run_guest(kvm, VZ_MEMORY, kPages).run_s - base) / kPages;
-  });
+  m.vm_page_fault_s = per_op(16384 /* pages: 64 MiB */, guest(VZ_MEMORY));
 
-  constexpr std::uint64_t kIterations = 50'000'000;
   tell("CPU kernel, native");
   m.cpu_native_s = series([&] {
-    volatile std::uint64_t n = kIterations;
+    volatile std::uint64_t n = kCpuKernelIterations;
     const auto t0 = Clock::now();
     volatile std::uint64_t r = vz_cpu_kernel(n);
     (void)r;
     return seconds_since(t0);
   });
   tell("CPU kernel, in a VM");
-  m.cpu_vm_s = series([&] { return run_guest(kvm, VZ_CPU, kIterations).run_s; });
+  m.cpu_vm_s = series([&] { return run_guest(kvm, VZ_CPU, kCpuKernelIterations).run_s; });
   m.cpu_overhead = m.cpu_vm_s.median / m.cpu_native_s.median - 1.0;
 
   tell("VM start and teardown");
@@ -246,7 +233,7 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
     for (int i = 0; i < repeats; ++i) {
       // Start and teardown of an empty container, then the CPU kernel in another.
       const ContainerResult empty = run_container("measure", {}, [] { return std::uint64_t{0}; });
-      const ContainerResult busy = run_container("measure-cpu", {}, [] { return vz_cpu_kernel(kIterations); });
+      const ContainerResult busy = run_container("measure-cpu", {}, [] { return vz_cpu_kernel(kCpuKernelIterations); });
       if (!empty.ok || !busy.ok) throw KvmError("measurement container failed: " + empty.error + busy.error);
       start.push_back(empty.start_s);
       teardown.push_back(empty.teardown_s);

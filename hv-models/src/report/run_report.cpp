@@ -180,16 +180,18 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     }
     r.hosts.push_back(std::move(row));
   }
+  // When each group's last guest finished, if all of them did: one pass.
+  std::map<std::string, std::pair<bool, double>> done;  // group -> (all finished, last)
+  for (const Guest& g : w.guests()) {
+    if (g.host().group().empty()) continue;
+    auto& [all, last] = done.try_emplace(g.host().group(), true, 0.0).first->second;
+    if (!finished_[g.index()]) all = false;
+    else last = std::max(last, *finished_[g.index()]);
+  }
   for (auto& [name, gr] : groups) {
     gr.mean_utilization = horizon > 0 && gr.capacity_flops > 0 ? gr.mean_utilization / (gr.capacity_flops * horizon) : 0;
-    bool all = true;
-    double last = 0.0;
-    for (const Guest& g : w.guests()) {
-      if (g.host().group() != name) continue;
-      if (!finished_[g.index()]) all = false;
-      else last = std::max(last, *finished_[g.index()]);
-    }
-    if (all && gr.guests > 0) gr.finished_at_s = last;
+    if (auto it = done.find(name); it != done.end() && it->second.first && gr.guests > 0)
+      gr.finished_at_s = it->second.second;
     r.groups.push_back(gr);
   }
   r.slices = slices_;
@@ -217,20 +219,20 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
   out << "all work done at " << fmt("%.6g", r.makespan_s) << " s";
   if (r.unfinished_guests > 0) out << " — " << r.unfinished_guests << " guest(s) still running when the run stopped";
   out << "\n";
-  if (r.down_guests > 0) {
-    out << r.down_guests << " guest(s) went down in crashes:";
+  // One line naming the first ten guests `label` picks (it returns "" to skip one).
+  auto list_guests = [&](std::size_t count, const char* what, auto label) {
+    if (count == 0) return;
+    out << count << " guest(s) " << what << ":";
     std::size_t listed = 0;
     for (const GuestRow& g : r.guests)
-      if (g.down_at_s && listed++ < 10) out << " " << g.name << fmt(" (%.6g s)", *g.down_at_s);
-    out << (r.down_guests > 10 ? " ...\n" : "\n");
-  }
-  if (r.refused_guests > 0) {
-    out << r.refused_guests << " guest(s) refused, their host had no memory or vCPU room left:";
-    std::size_t listed = 0;
-    for (const GuestRow& g : r.guests)
-      if (g.refused && listed++ < 10) out << " " << g.name;
-    out << (r.refused_guests > 10 ? " ...\n" : "\n");
-  }
+      if (std::string l = label(g); !l.empty() && listed++ < 10) out << " " << l;
+    out << (count > 10 ? " ...\n" : "\n");
+  };
+  list_guests(r.down_guests, "went down in crashes", [](const GuestRow& g) {
+    return g.down_at_s ? g.name + fmt(" (%.6g s)", *g.down_at_s) : std::string();
+  });
+  list_guests(r.refused_guests, "refused, their host had no memory or vCPU room left",
+              [](const GuestRow& g) { return g.refused ? g.name : std::string(); });
 
   if (!r.groups.empty()) {
     out << "\nBy group (utilization = work done / (cores x speed x " << fmt("%.6g", r.simulated_s) << " s))\n";

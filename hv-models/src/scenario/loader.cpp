@@ -525,49 +525,69 @@ class Loader {
     }
   }
 
-  void load_images(const Map& top) {
-    if (!top.has("images")) return;
-    YAML::Node all = top.node("images");
+  // A top-level map of names to lists (`images:`, `workloads:`): checks the
+  // shape and the names, then calls item(node, path, index) for each item of
+  // each list and store(name, items) for each name.
+  template <typename Item, typename MakeItem, typename Store>
+  void load_named_lists(const Map& top, const char* key, const char* what, const char* items_are, MakeItem make_item,
+                        Store store) {
+    if (!top.has(key)) return;
+    const YAML::Node all = top.node(key);
     if (all.IsNull()) return;
-    if (!all.IsMap()) top.fail("images", "expected a map of image names to lists of layers");
+    if (!all.IsMap()) top.fail(key, std::string("expected a map of ") + what + " names to lists of " + items_are);
+    std::unordered_set<std::string> seen;
     for (auto it = all.begin(); it != all.end(); ++it) {
       const std::string name = it->first.as<std::string>("");
-      const std::string path = "images." + name;
-      if (name.empty()) fail(it->first.Mark(), "images", "image names must be plain words");
-      if (images_.count(name)) fail(it->first.Mark(), path, "image '" + name + "' is defined twice");
-      const YAML::Node layers = it->second;
-      if (!layers.IsSequence()) fail(layers.Mark(), path, "expected a list of layers for image '" + name + "'");
-      std::vector<std::pair<std::string, double>> image;
+      const std::string path = std::string(key) + "." + name;
+      if (name.empty()) fail(it->first.Mark(), key, std::string(what) + " names must be plain words");
+      if (!seen.insert(name).second) fail(it->first.Mark(), path, std::string(what) + " '" + name + "' is defined twice");
+      // Copy the node: `it->second` lives in a temporary the loop would outlive.
+      const YAML::Node list = it->second;
+      if (!list.IsSequence())
+        fail(list.Mark(), path, std::string("expected a list of ") + items_are + " for " + what + " '" + name + "'");
+      std::vector<Item> items;
       std::size_t idx = 0;
-      for (const auto& item : layers) {
-        Map l(*this, item, section("layer"), path + "[" + std::to_string(idx++) + "]");
-        image.emplace_back(l.scalar("layer"), l.quantity("size"));
+      for (const auto& node : list) {
+        items.push_back(make_item(node, path + "[" + std::to_string(idx) + "]", idx));
+        ++idx;
       }
-      images_.emplace(name, std::move(image));
+      store(name, std::move(items));
     }
   }
 
-  void load_workloads(const Map& top) {
-    if (!top.has("workloads")) return;
-    YAML::Node w = top.node("workloads");
-    if (w.IsNull()) return;
-    if (!w.IsMap()) top.fail("workloads", "expected a map of workload names to lists of processes");
-    for (auto it = w.begin(); it != w.end(); ++it) {
-      const std::string name = it->first.as<std::string>("");
-      const std::string path = "workloads." + name;
-      if (name.empty()) fail(it->first.Mark(), "workloads", "workload names must be plain words");
-      if (workloads_.count(name)) fail(it->first.Mark(), path, "workload '" + name + "' is defined twice");
-      if (!it->second.IsSequence()) fail(it->second.Mark(), path, "expected a list of processes for workload '" + name + "'");
-      std::vector<ProcessTemplate> procs;
-      std::size_t idx = 0;
-      // Copy the node: `it->second` lives in a temporary the loop would outlive.
-      const YAML::Node list = it->second;
-      for (const auto& item : list) {
-        procs.push_back(load_process(item, path + "[" + std::to_string(idx) + "]", idx));
-        ++idx;
-      }
-      workloads_.emplace(name, std::move(procs));
+  // The entry of `all` that the value of `key` names, or an error naming the
+  // closest one (the entries come from the top-level `defined_in:`).
+  template <typename V>
+  const V& named(const Map& g, const char* key, const std::unordered_map<std::string, V>& all,
+                 const char* defined_in) const {
+    const std::string name = g.scalar(key);
+    auto it = all.find(name);
+    if (it == all.end()) {
+      std::vector<std::string> known;
+      for (const auto& [k, v] : all) known.push_back(k);
+      std::sort(known.begin(), known.end());
+      g.fail(key, "no " + std::string(key) + " named '" + name + "'" + did_you_mean(name, known) +
+                      (known.empty() ? std::string("; the file defines no '") + defined_in + ":'" : ""));
     }
+    return it->second;
+  }
+
+  void load_images(const Map& top) {
+    using Layer = std::pair<std::string, double>;
+    load_named_lists<Layer>(
+        top, "images", "image", "layers",
+        [&](const YAML::Node& node, const std::string& path, std::size_t) {
+          Map l(*this, node, section("layer"), path);
+          return Layer(l.scalar("layer"), l.quantity("size"));
+        },
+        [&](const std::string& name, std::vector<Layer> layers) { images_.emplace(name, std::move(layers)); });
+  }
+
+  void load_workloads(const Map& top) {
+    load_named_lists<ProcessTemplate>(
+        top, "workloads", "workload", "processes",
+        [&](const YAML::Node& node, const std::string& path, std::size_t idx) { return load_process(node, path, idx); },
+        [&](const std::string& name, std::vector<ProcessTemplate> procs) { workloads_.emplace(name, std::move(procs)); });
   }
 
   void load_guests(const Map& top, Scenario& sc) {
@@ -608,18 +628,7 @@ class Loader {
             g.fail(k, std::string("'") + k + "' only applies to virtual machines (mode: full, full-bt or para), not to mode: " + mode);
       const std::string guest_os = g.has("os") ? g.choice("os") : "";
       base.memory_bytes = g.quantity("memory");
-      if (g.has("image")) {
-        const std::string name = g.scalar("image");
-        auto it = images_.find(name);
-        if (it == images_.end()) {
-          std::vector<std::string> known;
-          for (const auto& [k, v] : images_) known.push_back(k);
-          std::sort(known.begin(), known.end());
-          g.fail("image", "no image named '" + name + "'" + did_you_mean(name, known) +
-                              (known.empty() ? "; the file defines no 'images:'" : ""));
-        }
-        base.image = it->second;
-      }
+      if (g.has("image")) base.image = named(g, "image", images_, "images");
       const long vcpus = g.integer("vcpus");
       if (vcpus > kMaxCores) g.fail("vcpus", "vcpus " + std::to_string(vcpus) + " is above the limit of " + std::to_string(kMaxCores));
       base.vcpus = static_cast<int>(vcpus);
@@ -632,18 +641,9 @@ class Loader {
       std::string workload_name;
       if (g.has("workload") && g.has("processes")) g.fail("processes", "use either 'workload' or 'processes', not both");
       if (g.has("workload")) {
-        const std::string w = g.scalar("workload");
-        auto it = workloads_.find(w);
-        if (it == workloads_.end()) {
-          std::vector<std::string> known;
-          for (const auto& [k, v] : workloads_) known.push_back(k);
-          std::sort(known.begin(), known.end());
-          g.fail("workload", "no workload named '" + w + "'" + did_you_mean(w, known) +
-                                 (known.empty() ? "; the file defines no 'workloads:'" : ""));
-        }
-        procs = it->second;
-        workload_name = w;
-        base.workload = w;
+        procs = named(g, "workload", workloads_, "workloads");
+        workload_name = g.scalar("workload");
+        base.workload = workload_name;
       } else {
         procs = load_processes(g, "processes");
       }

@@ -38,9 +38,6 @@ struct CalibrationProfile {
   double container_start_s = 0.5;   ///< a container: namespaces, cgroup, the first process
   double native_start_s = 0.01;     ///< a process on the host OS
   double swap_slowdown = 10.0;      ///< on a swapping host, work also waits swap_slowdown x overcommit x its CPU time
-
-  /// Effective cost of one in-kernel exit on this machine (nested applied).
-  double effective_exit_s() const { return nested ? exit_s * nested_exit_factor : exit_s; }
 };
 
 }  // namespace vzlab::hv

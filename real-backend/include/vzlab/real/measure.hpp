@@ -3,12 +3,16 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <vector>
 #include <string>
 
 #include "vzlab/real/kvm.hpp"
 
 namespace vzlab::real {
+
+/// Iterations of the CPU kernel in the CPU-bound measurements.
+constexpr std::uint64_t kCpuKernelIterations = 50'000'000;
 
 /// Median, minimum and maximum of repeated measurements.
 struct Stat {
@@ -52,9 +56,9 @@ struct Measurements {
   Stat container_teardown_s;    ///< reap it and remove its cgroup
   Stat cpu_container_s;         ///< the CPU kernel in a container
   int density_vms = 0;          ///< tiny VMs run at once in the density test
-  double density_rss_per_vm_bytes = 0.0;  ///< our process's resident memory per running VM
+  std::optional<double> density_rss_per_vm_bytes;  ///< our resident memory per running VM; none if not all ran
   int density_containers = 0;             ///< containers run at once in the density test
-  double density_memory_per_container_bytes = 0.0;  ///< machine memory per running container
+  std::optional<double> density_memory_per_container_bytes;  ///< machine memory per running container; none if not all ran
   double cpu_overhead = 0.0;  ///< median in VM / median native - 1
 };
 
@@ -69,13 +73,13 @@ double resident_bytes();
 
 /// Runs `n` tiny VMs at once (each a vCPU thread spinning in its guest for
 /// `seconds`) and returns this process's resident memory per VM while all
-/// run, or a negative value if a VM could not be created or run.
-double density_rss_per_vm(const Kvm& kvm, int n, double seconds);
+/// run, or nothing if a VM could not be created or run.
+std::optional<double> density_rss_per_vm(const Kvm& kvm, int n, double seconds);
 
 /// Runs `n` containers at once (each sleeping `seconds`) and returns the
-/// machine's memory (MemAvailable) they took per container, or a negative
-/// value if not all of them ran.
-double density_memory_per_container(int n, double seconds);
+/// machine's memory (MemAvailable) they took per container (other activity
+/// on the machine makes it noisy, even negative), or nothing if not all ran.
+std::optional<double> density_memory_per_container(int n, double seconds);
 
 /// The machine's available memory (MemAvailable), in bytes.
 double available_bytes();
