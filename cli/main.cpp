@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
+#include "compare.hpp"
 #include "workloads.h"
 #include "vzlab/real/measure.hpp"
 #include "vzlab/hv/report/run_report.hpp"
@@ -165,7 +167,7 @@ std::optional<vzlab::real::Kvm> open_kvm(const char* command) {
   return kvm;
 }
 
-std::optional<vzlab::real::Measurements> measure(const vzlab::real::Kvm& kvm, int repeats) {
+std::optional<vzlab::real::Measurements> measure(const vzlab::real::Kvm& kvm, int repeats, bool density = true) {
   const bool tty = isatty(STDERR_FILENO) != 0;
   auto progress = [&](const std::string& what, int done, int total) {
     if (!tty) return;
@@ -173,7 +175,7 @@ std::optional<vzlab::real::Measurements> measure(const vzlab::real::Kvm& kvm, in
     if (done == total) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
   };
   try {
-    return vzlab::real::measure_all(kvm, repeats, progress);
+    return vzlab::real::measure_all(kvm, repeats, progress, density);
   } catch (const vzlab::real::KvmError& e) {
     std::cerr << "vzlab: " << e.what() << "\n";
     return std::nullopt;
@@ -202,6 +204,7 @@ int cmd_real(int repeats, const std::string& format) {
                       {"VM create, load, run to its result", &m->vm_start_s},
                       {"VM teardown", &m->vm_teardown_s},
                       {"container start (cgroup, namespaces)", &m->container_start_s},
+                      {"container start after 0.3 s idle", &m->container_cold_start_s},
                       {"container teardown", &m->container_teardown_s},
                       {"CPU kernel, in a container", &m->cpu_container_s}};
   if (format == "json") {
@@ -280,67 +283,138 @@ int cmd_calibrate(int repeats, const std::string& out) {
   return kOk;
 }
 
-// Simulated run time of a full-virtualization VM doing `rounds` x (`steps`
-// CPU-kernel steps, one emulated-device write, one trapped instruction), on a
-// host whose speed is the measured native rate (one flop = one step) and
-// with the measured exit costs.
-double simulate_mixed(const vzlab::real::Measurements& m, double steps_per_s, std::uint64_t rounds,
-                      std::uint64_t steps) {
-  namespace hv = vzlab::hv;
-  hv::CalibrationProfile p;
-  p.exit_s = m.kernel_exit_s.median;
-  p.user_exit_extra_s = std::max(0.0, m.user_exit_s.median - m.kernel_exit_s.median);
-  p.emulated_exits_per_io = 1;  // our device: one register write per request
-  p.native_io_cpu_s = 0;        // and no driver or device work around it
-  p.emulation_cpu_per_io_s = 0;
-  p.vm_boot_s = 0;
-  hv::World w;
-  w.set_calibration(p);
-  hv::Host& h = w.add_host({.name = "h", .cores = 1, .speed_flops = steps_per_s, .disk_latency_s = 0});
-  hv::Guest& g = w.add_guest({.name = "vm", .mode = hv::GuestMode::kFull}, h);
-  hv::Step cpu{hv::Step::Kind::kCompute, static_cast<double>(steps), 0, 1};
-  hv::Step io;
-  io.kind = hv::Step::Kind::kIo;
-  io.amount = 1;
-  io.io_size_bytes = 0;
-  w.start_process(g, {"mixed", {cpu, io}, static_cast<int>(rounds), 0.0});
-  w.run();
-  return g.finished_at_s();
-}
+struct CompareOptions {
+  std::string file;
+  int repeats = 5;
+  std::string format = "table";
+  double target_s = 0.2;
+};
 
-int cmd_compare(int repeats) {
+int cmd_compare(const CompareOptions& o) {
+  namespace real = vzlab::real;
+  auto scenario = load(o.file, std::nullopt);
+  if (!scenario) return kInputError;
+  std::vector<const sc::GuestPlan*> chosen;
+  for (const auto& g : scenario->guests)
+    if (g.real) chosen.push_back(&g);
+  if (chosen.empty())
+    return input_error(o.file + ": no guest has `real: true`; mark the guests `vzlab compare` may run for real");
   auto kvm = open_kvm("compare");
   if (!kvm) return kInputError;
-  auto m = measure(*kvm, repeats);
+  auto m = measure(*kvm, o.repeats, /*density=*/false);
   if (!m) return kInputError;
-  const double steps_per_s = static_cast<double>(vzlab::real::kCpuKernelIterations) / m->cpu_native_s.median;
-  std::cout << "Simulated (calibrated on this machine) vs measured, full-virtualization VM:\n\n";
-  char line[200];
-  std::snprintf(line, sizeof line, "  %-52s %12s %12s %9s", "workload", "simulated", "measured", "error");
-  std::cout << line << "\n";
-  struct Case {
-    std::uint64_t rounds, steps;
+  auto loaded = sc::load_calibration_string(real::to_profile_yaml(*m), "measured profile");
+  if (!loaded.ok()) return input_error("the measured profile does not load: " + loaded.error->format());
+  const vzlab::hv::CalibrationProfile profile = vzlab::cli::comparison_profile(*loaded.profile);
+  const double steps_per_s = static_cast<double>(real::kCpuKernelIterations) / m->cpu_native_s.median;
+
+  struct Row {
+    vzlab::cli::RealPlan plan;
+    double simulated = 0;
+    real::Stat measured;
+    std::string error;  // why it was not measured
   };
-  for (const Case c : {Case{2000, 50000}, Case{20000, 5000}, Case{50000, 500}}) {
-    std::vector<double> measured;
-    for (int i = 0; i < repeats; ++i) {
-      vzlab::real::Vm vm(*kvm, 4u << 20);
-      vm.load(vzlab::real::guest_program(), vzlab::real::kProgramAddress);
-      vm.set_params(VZ_MIXED, c.rounds, c.steps);
-      const auto r = vm.run(120);
-      if (!r.ok) return input_error("the comparison guest failed: " + r.error);
-      measured.push_back(r.run_s);
+  std::vector<Row> rows;
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  for (const sc::GuestPlan* g : chosen) {
+    Row row;
+    row.plan = vzlab::cli::plan_for_time(*g, profile, steps_per_s, o.target_s);
+    if (tty)
+      std::cerr << "\r  running for real (" << rows.size() + 1 << "/" << chosen.size() << "): " << g->spec.name
+                << std::string(30, ' ') << std::flush;
+    if (row.plan.problem.empty() && row.plan.runner == real::Runner::kContainer && !m->containers)
+      row.plan.problem = "containers need root and cgroups with cpu and memory";
+    if (row.plan.problem.empty()) {
+      row.simulated = vzlab::cli::simulate(row.plan, profile, steps_per_s);
+      // The native run of the same script gives the checksum every run must match.
+      const real::ScriptResult reference = real::run_script(nullptr, row.plan.script, real::Runner::kNative, 600);
+      std::vector<double> samples;
+      for (int i = 0; i < o.repeats && row.error.empty(); ++i) {
+        const real::ScriptResult r = real::run_script(&*kvm, row.plan.script, row.plan.runner, 600);
+        if (!r.ok) row.error = r.error;
+        else if (!reference.ok || r.result != reference.result) row.error = "its result differs from the native run's";
+        else samples.push_back(r.run_s);
+      }
+      if (row.error.empty()) row.measured = real::summarize(samples);
     }
-    const double real = vzlab::real::summarize(measured).median;
-    const double sim = simulate_mixed(*m, steps_per_s, c.rounds, c.steps);
-    char what[96];
-    std::snprintf(what, sizeof what, "%llu x (%llu CPU steps + 1 device write + 1 trap)",
-                  static_cast<unsigned long long>(c.rounds), static_cast<unsigned long long>(c.steps));
-    std::snprintf(line, sizeof line, "  %-52s %10.4f s %10.4f s %+8.1f %%", what, sim, real, 100 * (sim / real - 1));
-    std::cout << line << "\n";
+    rows.push_back(std::move(row));
   }
-  std::cout << "\n  the model adds what it knows per operation (an exit, a user-space exit, CPU steps at the\n"
-               "  measured native rate); the error is what that additivity misses (caches, timers, noise)\n";
+  if (tty) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
+
+  auto compared = [](const Row& r) { return r.plan.problem.empty() && r.error.empty(); };
+  // Share of the simulated time that is not the CPU kernel: what the
+  // virtualization and OS mechanisms cost, the part the comparison tests.
+  auto not_cpu = [&](const Row& r) {
+    return r.simulated > 0 ? 1 - r.plan.cpu_steps() / steps_per_s / r.simulated : 0.0;
+  };
+  if (o.format == "json") {
+    nlohmann::ordered_json j;
+    j["scenario"] = scenario->name;
+    j["machine"] = {{"cpu", m->machine.cpu}, {"kernel", m->machine.kernel}, {"kvm", m->machine.kvm},
+                    {"nested", m->machine.nested}};
+    j["repeats"] = o.repeats;
+    j["guests"] = nlohmann::ordered_json::array();
+    for (const Row& r : rows) {
+      nlohmann::ordered_json g = {{"guest", r.plan.guest}, {"mode", r.plan.mode}};
+      if (!r.plan.problem.empty() || !r.error.empty()) {
+        g["not_measured"] = r.plan.problem.empty() ? r.error : r.plan.problem;
+      } else {
+        g["share_of_work"] = r.plan.share();
+        g["not_cpu_share"] = not_cpu(r);
+        g["simulated_s"] = r.simulated;
+        g["measured_s"] = {{"median", r.measured.median}, {"min", r.measured.min}, {"max", r.measured.max}};
+        g["error"] = r.simulated / r.measured.median - 1;
+      }
+      g["left_out"] = r.plan.left_out;
+      j["guests"].push_back(g);
+    }
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "\"" << scenario->name << "\": simulated (calibrated on this machine) vs measured on it\n"
+              << m->machine.cpu << ", " << m->machine.kvm << (m->machine.nested ? ", nested" : "") << "; median of "
+              << o.repeats << " runs\n\n";
+    char line[240];
+    std::snprintf(line, sizeof line, "  %-20s %-9s %6s %9s %10s %10s  %-21s %7s", "guest", "mode", "work", "not CPU",
+                  "simulated", "measured", "[min .. max]", "error");
+    std::cout << line << "\n";
+    for (const Row& r : rows) {
+      if (!compared(r)) {
+        std::snprintf(line, sizeof line, "  %-20s %-9s not run for real: %s", r.plan.guest.c_str(), r.plan.mode.c_str(),
+                      (r.plan.problem.empty() ? r.error : r.plan.problem).c_str());
+        std::cout << line << "\n";
+        continue;
+      }
+      char range[64];
+      std::snprintf(range, sizeof range, "[%.4g .. %.4g s]", r.measured.min, r.measured.max);
+      std::snprintf(line, sizeof line, "  %-20s %-9s %5.3g%% %8.0f%% %8.4f s %8.4f s  %-21s %+6.1f%%",
+                    r.plan.guest.c_str(), r.plan.mode.c_str(), 100 * r.plan.share(), 100 * not_cpu(r), r.simulated,
+                    r.measured.median, range, 100 * (r.simulated / r.measured.median - 1));
+      std::cout << line << "\n";
+    }
+    double worst = 0;
+    std::size_t n = 0;
+    for (const Row& r : rows)
+      if (compared(r)) worst = std::max(worst, std::abs(r.simulated / r.measured.median - 1)), ++n;
+    std::cout << "\n  " << n << " of " << rows.size() << " guests compared; largest error "
+              << static_cast<int>(std::lround(100 * worst)) << " %.\n"
+              << "  work: share of the scenario's work run; not CPU: share of the simulated time spent on exits,\n"
+              << "  system calls, faults and I/O rather than the CPU kernel (what the comparison tests).\n";
+    bool any_left = false;
+    for (const Row& r : rows) {
+      if (r.plan.left_out.empty() || !compared(r)) continue;
+      if (!any_left) std::cout << "  Left out of both sides (the real run cannot do them):\n";
+      any_left = true;
+      std::string all;
+      for (const auto& w : r.plan.left_out) all += (all.empty() ? "" : "; ") + w;
+      std::cout << "    " << r.plan.guest << ": " << all << "\n";
+    }
+    const std::size_t simulated_only = scenario->guests.size() - chosen.size();
+    if (simulated_only > 0)
+      std::cout << "  " << simulated_only << (simulated_only == 1 ? " other guest is" : " other guests are")
+                << " simulated only (no `real: true`): vzlab run " << o.file << "\n";
+  }
+  for (const Row& r : rows)
+    if (!r.error.empty()) return kInputError;
   return kOk;
 }
 
@@ -351,7 +425,7 @@ int cmd_validate(const std::string& file) {
   double flops = 0;
   for (const auto& g : scenario->guests) {
     processes += g.processes.size();
-    if (g.spec.mode == vzlab::hv::GuestMode::kFull) ++vms;
+    if (vzlab::hv::is_vm(g.spec.mode)) ++vms;
     for (const auto& p : g.processes) flops += vzlab::hv::total_flops(p);
   }
   auto count = [](std::size_t n, const char* one, const char* many) {
@@ -403,9 +477,18 @@ int main(int argc, char** argv) {
   real_cmd->add_option("--repeat", repeats, "Runs of each measurement (median, min, max)")->check(CLI::Range(1, 1000));
   real_cmd->add_option("--format", real_format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
 
+  CompareOptions compare;
   auto* compare_cmd = app.add_subcommand(
-      "compare", "Run workloads in our VM and in the simulator calibrated on this machine; print both and the error.");
-  compare_cmd->add_option("--repeat", repeats, "Runs of each measurement (median)")->check(CLI::Range(1, 1000));
+      "compare", "Run a scenario's `real: true` guests for real on this machine (natively, in our KVM VM, in a "
+                 "container) and in the simulator calibrated here; print both and the error.");
+  compare_cmd->add_option("FILE", compare.file, "Scenario file (YAML)")->required();
+  compare_cmd->add_option("--repeat", compare.repeats, "Runs of each measurement (median)")->check(CLI::Range(1, 1000));
+  compare_cmd->add_option("--format", compare.format, "table (default) or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  compare_cmd->add_option("--seconds", compare.target_s,
+                          "Simulated run time to aim at per guest; longer scenarios run a share of their work")
+      ->check(CLI::Range(0.001, 3600.0));
+  compare_cmd->footer("Example: vzlab compare scenarios/vz-types.yaml\n");
 
   std::string calibrate_out;
   auto* calibrate_cmd =
@@ -445,7 +528,7 @@ int main(int argc, char** argv) {
     if (validate_cmd->parsed()) return cmd_validate(validate_file);
     if (real_cmd->parsed()) return cmd_real(repeats, real_format);
     if (calibrate_cmd->parsed()) return cmd_calibrate(repeats, calibrate_out);
-    if (compare_cmd->parsed()) return cmd_compare(repeats);
+    if (compare_cmd->parsed()) return cmd_compare(compare);
     if (schema_cmd->parsed()) {
       std::cout << sc::schema_markdown();
       return kOk;

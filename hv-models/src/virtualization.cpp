@@ -86,7 +86,8 @@ StepCost compute_cost(GuestMode mode, HypervisorType hv, const CalibrationProfil
       // and so does the first touch of a page not yet backed by host memory
       // (a nested-paging violation) on top of the guest's own fault.
       c.exits = privileged + page_faults;
-      c.guest_cpu_s = syscalls * p.syscall_s + page_faults * p.page_fault_s + (privileged + page_faults) * exit_cost(hv, p);
+      c.guest_cpu_s = syscalls * p.syscall_s + privileged * exit_cost(hv, p) +
+                      page_faults * (p.page_fault_s + world_switch(p.first_touch_exit_s, hv, p));
       break;
     case GuestMode::kFullBt:
       // Kernel code is translated: no exits, but each call and privileged

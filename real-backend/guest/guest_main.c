@@ -9,6 +9,11 @@ static inline void cpuid0(void) {
   __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
 }
 
+static void guest_trap(void) { cpuid0(); }
+static void guest_device(uint32_t v) { out32(VZ_PORT_DEVICE, v); }
+static void guest_doorbell(uint32_t v) { out32(VZ_PORT_DOORBELL, v); }
+static void guest_no_syscall(void) {}
+
 static void puts_console(const char* s) {
   while (*s) out8(VZ_PORT_CONSOLE, (uint8_t)*s++);
 }
@@ -50,14 +55,14 @@ __attribute__((section(".text.start"), noreturn)) void _start(void) {
       result = sum;
       break;
     }
-    case VZ_MIXED: {
-      uint64_t x = 0x9e3779b97f4a7c15ull;
-      for (uint64_t i = 0; i < n; ++i) {
-        x = vz_cpu_steps(x, i * p->batch, p->batch);
-        out32(VZ_PORT_DEVICE, (uint32_t)i);
-        cpuid0();
-      }
-      result = x;
+    case VZ_SCRIPT: {
+      /* Touchable memory: from VZ_TOUCH_BASE to the end of RAM, which the
+       * host tells in `iterations` (bytes of RAM). */
+      const struct vz_env env = {guest_trap, guest_device, guest_doorbell, guest_no_syscall,
+                                 (volatile struct vz_ring*)(uintptr_t)VZ_RING_ADDR,
+                                 (volatile uint8_t*)(uintptr_t)VZ_TOUCH_BASE,
+                                 n > VZ_TOUCH_BASE ? (n - VZ_TOUCH_BASE) / 4096u : 0};
+      result = vz_run_script((const volatile struct vz_script*)(uintptr_t)VZ_SCRIPT_ADDR, &env);
       break;
     }
     case VZ_HOSTILE_OUT_OF_BOUNDS:

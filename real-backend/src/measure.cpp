@@ -129,7 +129,7 @@ Machine this_machine() {
   return m;
 }
 
-Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) {
+Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress, bool density) {
   Measurements m;
   m.machine = this_machine();
   m.repeats = repeats;
@@ -169,8 +169,8 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
   tell("in-kernel exits (cpuid)");
   m.kernel_exit_s = per_op(kExits, guest(VZ_CPUID));
   tell("paravirtual I/O (ring, batches of 16)");
-  m.pv_request_s = per_op(kExits, guest(VZ_PV_IO, 16));
-  m.pv_ioeventfd_request_s = per_op(kExits, guest(VZ_PV_IO, 16, true));
+  m.pv_request_s = per_op(kExits, guest(VZ_PV_IO, kPvBatch));
+  m.pv_ioeventfd_request_s = per_op(kExits, guest(VZ_PV_IO, kPvBatch, true));
   tell("page faults in a VM");
   m.vm_page_fault_s = per_op(16384 /* pages: 64 MiB */, guest(VZ_MEMORY));
 
@@ -225,30 +225,47 @@ Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress) 
   tell("containers");
   m.cgroups = cgroup_layout_name(detect_cgroups());
   if (geteuid() == 0 && detect_cgroups() != CgroupLayout::kNone) {
-    std::vector<double> start, teardown, cpu;
+    std::vector<double> start, teardown, cold, cpu;
+    auto empty = [](const char* name) {
+      const ContainerResult r = run_container(name, {}, [] { return std::uint64_t{0}; });
+      if (!r.ok) throw KvmError("measurement container failed: " + r.error);
+      return r;
+    };
     // The first container of a process pays once for its first move into a
-    // cpu cgroup (about 10 ms here); warm up so the medians are steady state.
-    if (!run_container("warm-up", {}, [] { return std::uint64_t{0}; }).ok)
-      throw KvmError("the warm-up container failed");
+    // cpu cgroup (10-40 ms here); warm up so the medians are steady state.
+    empty("warm-up");
+    // One after another, as when a pool or a density test starts many.
     for (int i = 0; i < repeats; ++i) {
-      // Start and teardown of an empty container, then the CPU kernel in another.
-      const ContainerResult empty = run_container("measure", {}, [] { return std::uint64_t{0}; });
+      const ContainerResult r = empty("measure");
+      start.push_back(r.start_s);
+      teardown.push_back(r.teardown_s);
+    }
+    // After a pause: moving a process into a cgroup then waits for the
+    // kernel (an RCU grace period, most likely) and costs several ms more.
+    for (int i = 0; i < repeats; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      cold.push_back(empty("measure-cold").start_s);
+    }
+    for (int i = 0; i < repeats; ++i) {
       const ContainerResult busy = run_container("measure-cpu", {}, [] { return vz_cpu_kernel(kCpuKernelIterations); });
-      if (!empty.ok || !busy.ok) throw KvmError("measurement container failed: " + empty.error + busy.error);
-      start.push_back(empty.start_s);
-      teardown.push_back(empty.teardown_s);
+      if (!busy.ok) throw KvmError("measurement container failed: " + busy.error);
       cpu.push_back(busy.run_s);
     }
     m.containers = true;
-    m.density_containers = 200;
-    m.density_memory_per_container_bytes = density_memory_per_container(m.density_containers, 2.0);
+    if (density) {
+      m.density_containers = 200;
+      m.density_memory_per_container_bytes = density_memory_per_container(m.density_containers, 2.0);
+    }
     m.container_start_s = summarize(start);
     m.container_teardown_s = summarize(teardown);
+    m.container_cold_start_s = summarize(cold);
     m.cpu_container_s = summarize(cpu);
   }
-  tell("density: 500 tiny VMs at once");
-  m.density_vms = 500;
-  m.density_rss_per_vm_bytes = density_rss_per_vm(kvm, m.density_vms, 2.0);
+  if (density) {
+    tell("density: 500 tiny VMs at once");
+    m.density_vms = 500;
+    m.density_rss_per_vm_bytes = density_rss_per_vm(kvm, m.density_vms, 2.0);
+  }
   if (progress) progress("done", steps, steps);
   return m;
 }
@@ -272,7 +289,10 @@ std::string to_profile_yaml(const Measurements& m) {
     << "hypercall: " << us(m.kernel_exit_s.median) << "\n"
     << "user_exit_extra: " << us(std::max(0.0, m.user_exit_s.median - m.kernel_exit_s.median)) << "\n"
     << "syscall: " << us(m.syscall_s.median) << "\n"
-    << "page_fault: " << us(m.page_fault_s.median) << "\n";
+    << "page_fault: " << us(m.page_fault_s.median) << "\n"
+    << "first_touch_exit: " << us(std::max(0.0, m.vm_page_fault_s.median - m.page_fault_s.median)) << "\n"
+    << "pv_ring_per_io: "
+    << us(std::max(0.0, m.pv_ioeventfd_request_s.median - m.kernel_exit_s.median / kPvBatch)) << "\n";
   if (m.containers) y << "container_start: " << us(m.container_start_s.median) << "\n";
   return y.str();
 }

@@ -451,6 +451,12 @@ TEST(ScenarioErrors, ParaGuestWithoutParavirtualDrivers) {
                {8, 42, "guests[0].os", "needs a kernel with paravirtual drivers"});
 }
 
+TEST(ScenarioErrors, BinaryTranslationCannotRunForReal) {
+  // "  - {name: g, host: hv1, mode: full-bt, real: true}": reported at `real`.
+  expect_error(kKinds + "  - {name: g, host: hv1, mode: full-bt, real: true}\n",
+               {8, 47, "guests[0].real", "no binary translator"});
+}
+
 TEST(ScenarioErrors, VcpusOnAContainer) {
   expect_error(kKinds + "  - {name: g, host: ct, mode: os-level, vcpus: 2}\n",
                {8, 48, "guests[0].vcpus", "only applies to virtual machines"});

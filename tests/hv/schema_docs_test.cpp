@@ -138,6 +138,7 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
       {"step.privileged", p.steps[0].privileged},
       {"step.page_faults", p.steps[0].page_faults},
       {"calibration.page_fault", calibration().page_fault_s},
+      {"calibration.first_touch_exit", calibration().first_touch_exit_s},
       {"calibration.shadow_fault", calibration().shadow_fault_s},
       {"io.size", io_step_size()},
       {"calibration.version", 1.0},

@@ -87,3 +87,20 @@ TEST_F(ContainerTest, TwentyContainersRunAtOnceAndLeaveNothing) {
 
 }  // namespace
 }  // namespace vzlab::real
+
+#include "vzlab/real/script.hpp"
+
+namespace vzlab::real {
+namespace {
+
+TEST_F(ContainerTest, ScriptsGiveTheNativeChecksumInAContainer) {
+  const Script s{.rounds = 2, .ops = {{VZ_OP_CPU, 100000, 0}, {VZ_OP_SYSCALL, 100, 0}, {VZ_OP_TOUCH, 32, 0}}};
+  const ScriptResult native = run_script(nullptr, s, Runner::kNative, 10);
+  const ScriptResult boxed = run_script(nullptr, s, Runner::kContainer, 10);
+  ASSERT_TRUE(native.ok && boxed.ok) << native.error << boxed.error;
+  EXPECT_EQ(boxed.result, native.result);
+  EXPECT_GT(boxed.run_s, 0.0);
+}
+
+}  // namespace
+}  // namespace vzlab::real

@@ -142,3 +142,37 @@ TEST_F(KvmTest, FiftyVmsRunAtOnce) {
 
 }  // namespace
 }  // namespace vzlab::real
+
+#include "vzlab/real/script.hpp"
+
+namespace vzlab::real {
+namespace {
+
+TEST_F(KvmTest, ScriptsGiveTheSameChecksumNativelyAndInTheVm) {
+  const Script s{.rounds = 3,
+                 .ops = {{VZ_OP_CPU, 100000, 0}, {VZ_OP_TRAP, 50, 0}, {VZ_OP_DEVICE, 40, 0}, {VZ_OP_PV, 100, 16},
+                         {VZ_OP_TOUCH, 64, 0}}};
+  const ScriptResult native = run_script(nullptr, s, Runner::kNative, 10);
+  ASSERT_TRUE(native.ok) << native.error;
+  for (Runner where : {Runner::kVm, Runner::kVmIoeventfd}) {
+    const ScriptResult vm = run_script(&*kvm_, s, where, 10);
+    ASSERT_TRUE(vm.ok) << vm.error;
+    EXPECT_EQ(vm.result, native.result);
+    // Device writes reach us (3 x 40), and so do the doorbells (3 x ceil(100/16)
+    // = 21) unless KVM absorbs them; the result port adds 2.
+    EXPECT_EQ(vm.user_exits, where == Runner::kVm ? 120u + 21u + 2u : 120u + 2u);
+  }
+}
+
+TEST_F(KvmTest, ScriptsThatCannotRunSayWhy) {
+  const Script calls{.rounds = 1, .ops = {{VZ_OP_SYSCALL, 10, 0}}};
+  EXPECT_NE(run_script(&*kvm_, calls, Runner::kVm, 10).error.find("no kernel"), std::string::npos);
+  EXPECT_TRUE(run_script(nullptr, calls, Runner::kNative, 10).ok);
+  const Script huge{.rounds = 2, .ops = {{VZ_OP_TOUCH, kMaxScriptPages, 0}}};
+  EXPECT_NE(run_script(&*kvm_, huge, Runner::kVm, 10).error.find("pages"), std::string::npos);
+  const Script unknown{.rounds = 1, .ops = {{99, 1, 0}}};
+  EXPECT_FALSE(run_script(nullptr, unknown, Runner::kNative, 10).ok);
+}
+
+}  // namespace
+}  // namespace vzlab::real

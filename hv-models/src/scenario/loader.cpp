@@ -340,6 +340,7 @@ class Loader {
         {"pv_batch", &CalibrationProfile::pv_batch},
         {"native_io_cpu", &CalibrationProfile::native_io_cpu_s},
         {"page_fault", &CalibrationProfile::page_fault_s},
+        {"first_touch_exit", &CalibrationProfile::first_touch_exit_s},
         {"shadow_fault", &CalibrationProfile::shadow_fault_s},
         {"type2_exit_factor", &CalibrationProfile::type2_exit_factor},
         {"type2_io_extra_cpu", &CalibrationProfile::type2_io_extra_cpu_s},
@@ -627,6 +628,10 @@ class Loader {
           if (g.has(k))
             g.fail(k, std::string("'") + k + "' only applies to virtual machines (mode: full, full-bt or para), not to mode: " + mode);
       const std::string guest_os = g.has("os") ? g.choice("os") : "";
+      const bool real = g.choice("real") == "true";
+      if (real && base.mode == GuestMode::kFullBt)
+        g.fail("real", "a full-bt guest cannot run for real: our VMM has no binary translator (KVM runs guests "
+                       "hardware-assisted); use mode: full, para, os-level or native");
       base.memory_bytes = g.quantity("memory");
       if (g.has("image")) base.image = named(g, "image", images_, "images");
       const long vcpus = g.integer("vcpus");
@@ -656,6 +661,7 @@ class Loader {
         plan.spec = base;
         plan.spec.name = expand(g, "name", name, i, count);
         plan.spec.workload_instance = i;
+        plan.real = real;
         plan.group = group.empty() ? "" : expand(g, "group", group, i, count);
         if (!names.insert(plan.spec.name).second) g.fail("name", "guest name '" + plan.spec.name + "' is used twice");
         std::vector<std::size_t> candidates = pool_hosts;

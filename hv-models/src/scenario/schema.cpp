@@ -120,6 +120,10 @@ workloads:
                     false, "", "", "use either `workload` or `processes`"},
                    {"processes", VT::kList, UK::kNone, "[]", "Processes to run (instead of `workload`).", -1e300,
                     false, "", "process"},
+                   {"real", VT::kChoice, UK::kNone, "false",
+                    "`vzlab compare` may also run it for real on this machine (mode native, full, para or "
+                    "os-level; one process): natively, in our KVM VM, or in a container.", -1e300, false,
+                    "true|false"},
                },
                R"(guests:
   - name: web-{i}
@@ -277,6 +281,9 @@ start: {dist: exponential, mean: 30s}
                    {"pv_batch", VT::kNumber, UK::kNone, "16", "Requests per ring notification.", 1},
                    {"native_io_cpu", VT::kQuantity, UK::kDuration, "2us", "Kernel CPU to submit one I/O request.", 0},
                    {"page_fault", VT::kQuantity, UK::kDuration, "1us", "A minor page fault handled by a kernel.", 0},
+                   {"first_touch_exit", VT::kQuantity, UK::kDuration, "1.5us",
+                    "A hardware-assisted VM's first touch of a page: the nested-paging exit in which the hypervisor "
+                    "backs it with host memory (on top of the guest's own fault).", 0},
                    {"shadow_fault", VT::kQuantity, UK::kDuration, "4us",
                     "Extra per fault under shadow page tables (binary translation).", 0},
                    {"type2_exit_factor", VT::kNumber, UK::kNone, "2",

@@ -27,6 +27,7 @@ struct CalibrationProfile {
   double pv_batch = 16.0;                  ///< requests per ring notification (one exit each)
   double native_io_cpu_s = 2.0e-6;         ///< kernel CPU to submit one I/O request natively
   double page_fault_s = 1.0e-6;            ///< a minor page fault handled by the (guest or host) kernel
+  double first_touch_exit_s = 1.5e-6;      ///< a hardware-assisted VM's first touch of a page: the nested-paging exit that backs it
   double shadow_fault_s = 4.0e-6;          ///< extra for a fault under shadow page tables (binary translation)
   double type2_exit_factor = 2.0;          ///< a hosted VMM's world switch costs this much more than type 1
   double type2_io_extra_cpu_s = 5.0e-6;    ///< host-OS CPU per I/O request on the hosted path

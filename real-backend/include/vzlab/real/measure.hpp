@@ -11,6 +11,9 @@
 
 namespace vzlab::real {
 
+/// Paravirtual requests per doorbell in the measurements.
+constexpr std::uint64_t kPvBatch = 16;
+
 /// Iterations of the CPU kernel in the CPU-bound measurements.
 constexpr std::uint64_t kCpuKernelIterations = 50'000'000;
 
@@ -52,7 +55,8 @@ struct Measurements {
   Stat pv_ioeventfd_request_s;  ///< the same with the doorbell absorbed by KVM (ioeventfd)
   bool containers = false;      ///< containers could be measured (root, cgroups)
   std::string cgroups;          ///< cgroup layout used ("v1", "v2")
-  Stat container_start_s;       ///< cgroup, clone into new namespaces, to its first instruction of work
+  Stat container_start_s;       ///< cgroup, clone into new namespaces, to its first instruction of work (one after another)
+  Stat container_cold_start_s;  ///< the same after 0.3 s with no container started
   Stat container_teardown_s;    ///< reap it and remove its cgroup
   Stat cpu_container_s;         ///< the CPU kernel in a container
   int density_vms = 0;          ///< tiny VMs run at once in the density test
@@ -65,8 +69,9 @@ struct Measurements {
 /// Reports progress: what is measured, and how far (done of total).
 using Progress = std::function<void(const std::string& what, int done, int total)>;
 
-/// Runs every measurement `repeats` times. Throws KvmError if a VM fails.
-Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress);
+/// Runs every measurement `repeats` times (the density tests only when
+/// `density`). Throws KvmError if a VM fails.
+Measurements measure_all(const Kvm& kvm, int repeats, const Progress& progress, bool density = true);
 
 /// Resident memory of this process (VmRSS), in bytes.
 double resident_bytes();

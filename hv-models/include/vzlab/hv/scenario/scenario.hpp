@@ -50,6 +50,7 @@ struct GuestPlan {
   std::string group;
   double start_s = 0.0;                ///< when it is started (then it starts up)
   std::vector<ProcessSpec> processes;  ///< start_s already set
+  bool real = false;                   ///< `vzlab compare` may run it for real too
 };
 
 /// A scripted crash.
