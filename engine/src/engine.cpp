@@ -90,6 +90,14 @@ void Activity::on_value_change(double old_rate, double new_rate) {
   }
 }
 
+void Activity::pause() {
+  if (done_) return;
+  remaining_ = remaining();
+  last_update_ = engine_->now();
+  if (scheduled()) engine_->cancel(*this);
+  var_.detach_all();  // sets the value to 0 without telling the observer
+}
+
 void Activity::fire() {
   remaining_ = 0.0;
   last_update_ = engine_->now();

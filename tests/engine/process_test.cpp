@@ -273,3 +273,31 @@ TEST(Process, KillEndsOneProcessAndReleasesWhatItHeld) {
 
 }  // namespace
 }  // namespace vzlab::engine
+
+namespace vzlab::engine {
+namespace {
+
+TEST(ActivityPause, WorkDoneBeforeAPauseCounts) {
+  // 10 units at 1/s; paused at 2 s, attached again at 5 s: done at 13 s.
+  Engine eng(1);
+  Constraint c(eng.fluid(), 1.0);
+  Activity act(eng, 10.0, c);
+  double end = -1;
+  eng.spawn([](Engine& e, Activity& a, double* end) -> Process {
+    co_await a;
+    *end = e.now();
+  }(eng, act, &end));
+  eng.spawn([](Engine& e, Activity& a, Constraint& c) -> Process {
+    co_await e.sleep(2.0);
+    a.pause();
+    EXPECT_NEAR(a.remaining(), 8.0, 1e-12);
+    co_await e.sleep(3.0);
+    EXPECT_NEAR(a.remaining(), 8.0, 1e-12);
+    a.variable().attach(c);
+  }(eng, act, c));
+  eng.run();
+  EXPECT_NEAR(end, 13.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace vzlab::engine

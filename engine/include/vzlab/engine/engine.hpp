@@ -237,6 +237,9 @@ class Activity : public Timer, private VariableObserver {
   double rate() const { return var_.value(); }
   /// True once all work is done.
   bool done() const { return done_; }
+  /// Stops the work now: the variable leaves every constraint and the rate
+  /// is 0 until it is attached again; the work done so far counts.
+  void pause();
 
   bool await_ready() const noexcept { return done_; }
   void await_suspend(std::coroutine_handle<> h) { waiter_ = h; }

@@ -1,0 +1,469 @@
+#include "vzlab/hv/network.hpp"
+
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <boost/graph/filtered_graph.hpp>
+#include <limits>
+#include <stdexcept>
+
+namespace vzlab::hv {
+
+const char* node_kind_name(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::kHost: return "host";
+    case NodeKind::kSwitch: return "switch";
+    case NodeKind::kRouter: return "router";
+    case NodeKind::kDas: return "das";
+    case NodeKind::kNas: return "nas";
+    case NodeKind::kController: return "controller";
+    case NodeKind::kArray: return "array";
+  }
+  return "?";
+}
+
+bool is_storage(NodeKind kind) { return kind == NodeKind::kDas || kind == NodeKind::kNas || kind == NodeKind::kArray; }
+
+bool forwards(NodeKind kind) {
+  return kind == NodeKind::kSwitch || kind == NodeKind::kRouter || kind == NodeKind::kController;
+}
+
+// ------------------------------------------------------------------ flows
+
+// A transfer in its bandwidth phase: an activity whose variable crosses the
+// route's links and limited nodes. Its timer fires when a failover delay is
+// over.
+struct Network::Flow final : engine::Timer {
+  Flow(Network& n, double bytes, NodeId from, NodeId to, long t)
+      : net(&n), act(n.engine_, bytes), a(from), b(to), tag(t) {}
+  ~Flow() override {
+    if (scheduled()) net->engine_.cancel(*this);
+    if (attached) net->detach(*this);
+    auto& w = net->waiting_;
+    w.erase(std::remove(w.begin(), w.end(), this), w.end());
+  }
+  void fire() override { net->reroute(*this); }
+
+  Network* net;
+  engine::Activity act;
+  NodeId a, b;
+  long tag;
+  Path path;
+  // Position of this flow in each component's list: links first, then nodes.
+  std::vector<std::uint32_t> slots;
+  std::uint32_t live_slot = 0;
+  double remaining_at_attach = 0.0;
+  bool attached = false;
+};
+
+namespace {
+
+// Removes `f` from `list` at `slot` by moving the last flow there; returns
+// the moved flow (or null) so its slot can be updated.
+template <typename F>
+F* swap_remove(std::vector<F*>& list, std::uint32_t slot) {
+  F* moved = list.back();
+  list[slot] = moved;
+  list.pop_back();
+  return slot < list.size() ? moved : nullptr;
+}
+
+}  // namespace
+
+Network::Network(engine::Engine& engine, double failover_s) : engine_(engine), failover_s_(failover_s) {}
+
+Network::~Network() = default;
+
+NodeId Network::add_node(NodeSpec spec) {
+  if (spec.name.empty()) throw std::invalid_argument("a node needs a name");
+  if (node_index_.count(spec.name)) throw std::invalid_argument("node name '" + spec.name + "' is used twice");
+  if (spec.bandwidth_Bps < 0 || spec.iops < 0 || spec.latency_s < 0 || spec.capacity_bytes < 0)
+    throw std::invalid_argument("node '" + spec.name + "': bandwidth, iops, latency and capacity must not be negative");
+  const auto id = static_cast<NodeId>(nodes_.size());
+  node_index_.emplace(spec.name, id);
+  NodeData& n = nodes_.emplace_back();
+  n.spec = std::move(spec);
+  n.fill = n.spec.fill_bytes;
+  if (n.spec.bandwidth_Bps > 0) n.bw = std::make_unique<engine::Constraint>(engine_.fluid(), n.spec.bandwidth_Bps);
+  if (n.spec.iops > 0) n.iops = std::make_unique<engine::Constraint>(engine_.fluid(), n.spec.iops);
+  trees_.clear();
+  paths_.clear();
+  return id;
+}
+
+LinkId Network::add_link(LinkSpec spec) {
+  const auto a = find(spec.a), b = find(spec.b);
+  if (!a) throw std::invalid_argument("link: no node named '" + spec.a + "'");
+  if (!b) throw std::invalid_argument("link: no node named '" + spec.b + "'");
+  if (*a == *b) throw std::invalid_argument("link: both ends are '" + spec.a + "'");
+  if (!(spec.bandwidth_Bps > 0)) throw std::invalid_argument("link " + spec.a + "--" + spec.b + ": bandwidth must be positive");
+  if (spec.latency_s < 0) throw std::invalid_argument("link " + spec.a + "--" + spec.b + ": latency must not be negative");
+  if (spec.name.empty()) spec.name = spec.a + "--" + spec.b;
+  if (link_index_.count(spec.name)) {
+    // Parallel links get a number: a--b, a--b#2, ...
+    int k = 2;
+    while (link_index_.count(spec.name + "#" + std::to_string(k))) ++k;
+    spec.name += "#" + std::to_string(k);
+  }
+  const auto id = static_cast<LinkId>(links_.size());
+  link_index_.emplace(spec.name, id);
+  links_.emplace_back(engine_.fluid(), std::move(spec), *a, *b);
+  nodes_[*a].links.push_back(id);
+  nodes_[*b].links.push_back(id);
+  trees_.clear();
+  paths_.clear();
+  return id;
+}
+
+std::optional<NodeId> Network::find(const std::string& name) const {
+  auto it = node_index_.find(name);
+  if (it == node_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<LinkId> Network::find_link(const std::string& name) const {
+  auto it = link_index_.find(name);
+  if (it == link_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string Network::component_name(Component c) const { return c.is_link ? links_[c.id].spec.name : nodes_[c.id].spec.name; }
+
+// ------------------------------------------------------------------ routing
+
+namespace {
+
+// Two arcs per link (2l: a->b, 2l+1: b->a); weight = latency plus a
+// nanosecond per hop, so the fewest hops win among equal latencies.
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
+                                    boost::property<boost::edge_weight_t, double,
+                                                    boost::property<boost::edge_index_t, std::uint32_t>>>;
+using Arc = boost::graph_traits<Graph>::edge_descriptor;
+
+struct ArcFilter {
+  const Graph* g = nullptr;
+  NodeId source = 0;
+  const std::vector<bool>* forwarding = nullptr;  // by node
+  const std::vector<bool>* usable_node = nullptr; // by node: up and not avoided
+  const std::vector<bool>* usable_link = nullptr; // by link
+  bool operator()(const Arc& e) const {
+    const auto from = static_cast<NodeId>(boost::source(e, *g));
+    const auto to = static_cast<NodeId>(boost::target(e, *g));
+    const std::uint32_t link = boost::get(boost::edge_index, *g, e) / 2;
+    // Only the source and forwarding nodes pass traffic on.
+    return (from == source || (*forwarding)[from]) && (*usable_node)[from] && (*usable_node)[to] &&
+           (*usable_link)[link];
+  }
+};
+
+}  // namespace
+
+namespace {
+
+// Shortest-path tree from `a` as the predecessor link of every node (-1: none).
+std::vector<std::int64_t> shortest_tree(const Graph& g, NodeId a, const std::vector<bool>& forwarding,
+                                        const std::vector<bool>& usable_node, const std::vector<bool>& usable_link) {
+  const std::size_t n = boost::num_vertices(g);
+  ArcFilter filter{&g, a, &forwarding, &usable_node, &usable_link};
+  boost::filtered_graph<Graph, ArcFilter> fg(g, filter);
+  std::vector<double> dist(n, std::numeric_limits<double>::infinity());
+  std::vector<Arc> via(n);
+  std::vector<bool> reached(n, false);
+  auto record = boost::make_dijkstra_visitor(
+      boost::record_edge_predecessors(boost::make_iterator_property_map(via.begin(), boost::get(boost::vertex_index, g)),
+                                      boost::on_edge_relaxed()));
+  boost::dijkstra_shortest_paths(
+      fg, a,
+      boost::distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, g)))
+          .visitor(record));
+  std::vector<std::int64_t> tree(n, -1);
+  for (std::size_t v = 0; v < n; ++v)
+    if (v != a && dist[v] < std::numeric_limits<double>::max())  // Boost marks unreached with max()
+      tree[v] = static_cast<std::int64_t>(boost::get(boost::edge_index, g, via[v]));
+  return tree;  // arc indices; link = arc / 2
+}
+
+}  // namespace
+
+namespace {
+
+// The graph and per-node/per-link flags, built for each query (cheap next to
+// a Dijkstra run on the same graph).
+struct RouteQuery {
+  Graph g;
+  std::vector<bool> forwarding, usable_node, usable_link;
+};
+
+template <typename Nodes, typename Links>
+RouteQuery make_query(const Nodes& nodes, const Links& links, bool respect_failures,
+                      const std::vector<bool>* avoid_nodes, const std::vector<bool>* avoid_links) {
+  RouteQuery q{Graph(nodes.size()), {}, {}, {}};
+  q.forwarding.resize(nodes.size());
+  q.usable_node.resize(nodes.size());
+  q.usable_link.resize(links.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    q.forwarding[i] = forwards(nodes[i].spec.kind);
+    q.usable_node[i] = (!respect_failures || nodes[i].up) && !(avoid_nodes && (*avoid_nodes)[i]);
+  }
+  for (std::size_t l = 0; l < links.size(); ++l) {
+    q.usable_link[l] = (!respect_failures || links[l].up) && !(avoid_links && (*avoid_links)[l]);
+    const double w = links[l].spec.latency_s + 1e-9;
+    boost::add_edge(links[l].a, links[l].b, {w, static_cast<std::uint32_t>(2 * l)}, q.g);
+    boost::add_edge(links[l].b, links[l].a, {w, static_cast<std::uint32_t>(2 * l + 1)}, q.g);
+  }
+  return q;
+}
+
+std::optional<Path> path_in_tree(const std::vector<std::int64_t>& tree, NodeId a, NodeId b,
+                                 const std::function<std::pair<NodeId, NodeId>(LinkId)>& ends,
+                                 const std::function<double(LinkId)>& latency) {
+  if (a == b) return Path{{}, {a}, 0.0};
+  if (tree[b] < 0) return std::nullopt;
+  Path p;
+  NodeId v = b;
+  p.nodes.push_back(b);
+  while (v != a) {
+    const auto arc = static_cast<std::uint32_t>(tree[v]);
+    const LinkId l = arc / 2;
+    const auto [x, y] = ends(l);
+    const NodeId from = arc % 2 == 0 ? x : y;
+    p.links.push_back(l);
+    p.latency_s += latency(l);
+    v = from;
+    p.nodes.push_back(v);
+  }
+  std::reverse(p.links.begin(), p.links.end());
+  std::reverse(p.nodes.begin(), p.nodes.end());
+  return p;
+}
+
+}  // namespace
+
+std::optional<Path> Network::route(NodeId a, NodeId b, const std::vector<bool>* avoid_nodes,
+                                   const std::vector<bool>* avoid_links) const {
+  if (!nodes_[a].up || !nodes_[b].up) return std::nullopt;
+  const RouteQuery q = make_query(nodes_, links_, true, avoid_nodes, avoid_links);
+  const auto tree = shortest_tree(q.g, a, q.forwarding, q.usable_node, q.usable_link);
+  return path_in_tree(
+      tree, a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
+}
+
+std::vector<Path> Network::disjoint_routes(NodeId a, NodeId b, int k) const {
+  std::vector<Path> out;
+  std::vector<bool> avoid_nodes(nodes_.size(), false), avoid_links(links_.size(), false);
+  for (int i = 0; i < k; ++i) {
+    const RouteQuery q = make_query(nodes_, links_, false, &avoid_nodes, &avoid_links);
+    const auto tree = shortest_tree(q.g, a, q.forwarding, q.usable_node, q.usable_link);
+    auto p = path_in_tree(
+        tree, a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
+    if (!p || p->links.empty()) break;
+    for (LinkId l : p->links) avoid_links[l] = true;
+    for (std::size_t j = 1; j + 1 < p->nodes.size(); ++j) avoid_nodes[p->nodes[j]] = true;
+    out.push_back(std::move(*p));
+  }
+  return out;
+}
+
+bool Network::reachable_without(NodeId a, NodeId b, std::optional<Component> without) const {
+  std::vector<bool> avoid_nodes(nodes_.size(), false), avoid_links(links_.size(), false);
+  if (without) {
+    if (without->is_link) avoid_links[without->id] = true;
+    else if (without->id == a || without->id == b) return false;
+    else avoid_nodes[without->id] = true;
+  }
+  return route(a, b, &avoid_nodes, &avoid_links).has_value();
+}
+
+const Path* Network::cached_route(NodeId a, NodeId b) {
+  const std::uint64_t key = (static_cast<std::uint64_t>(a) << 32) | b;
+  if (auto it = paths_.find(key); it != paths_.end()) return &it->second;
+  auto tree = trees_.find(a);
+  if (tree == trees_.end()) {
+    const RouteQuery q = make_query(nodes_, links_, false, nullptr, nullptr);
+    tree = trees_.emplace(a, shortest_tree(q.g, a, q.forwarding, q.usable_node, q.usable_link)).first;
+  }
+  auto p = path_in_tree(
+      tree->second, a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
+  if (!p) return nullptr;
+  return &paths_.emplace(key, std::move(*p)).first->second;
+}
+
+bool Network::path_up(const Path& p) const {
+  for (LinkId l : p.links)
+    if (!links_[l].up) return false;
+  for (NodeId n : p.nodes)
+    if (!nodes_[n].up) return false;
+  return true;
+}
+
+// ------------------------------------------------------------------ flows
+
+void Network::attach(Flow& f, const Path& p) {
+  f.path = p;
+  f.slots.clear();
+  engine::Variable& v = f.act.variable();
+  for (LinkId l : p.links) {
+    v.attach(links_[l].bw);
+    f.slots.push_back(static_cast<std::uint32_t>(links_[l].flows.size()));
+    links_[l].flows.push_back(&f);
+  }
+  for (NodeId n : p.nodes) {
+    if (nodes_[n].bw) v.attach(*nodes_[n].bw);
+    f.slots.push_back(static_cast<std::uint32_t>(nodes_[n].flows.size()));
+    nodes_[n].flows.push_back(&f);
+  }
+  f.live_slot = static_cast<std::uint32_t>(live_.size());
+  live_.push_back(&f);
+  f.remaining_at_attach = f.act.remaining();
+  f.attached = true;
+}
+
+void Network::detach(Flow& f) {
+  const double moved = f.remaining_at_attach - f.act.remaining();
+  const std::size_t nl = f.path.links.size();
+  for (std::size_t i = 0; i < nl; ++i) {
+    LinkData& link = links_[f.path.links[i]];
+    link.bytes += moved;
+    if (Flow* m = swap_remove(link.flows, f.slots[i]))
+      for (std::size_t j = 0; j < m->path.links.size(); ++j)
+        if (m->path.links[j] == f.path.links[i]) m->slots[j] = f.slots[i];
+  }
+  for (std::size_t i = 0; i < f.path.nodes.size(); ++i) {
+    NodeData& node = nodes_[f.path.nodes[i]];
+    node.bytes += moved;
+    if (Flow* m = swap_remove(node.flows, f.slots[nl + i]))
+      for (std::size_t j = 0; j < m->path.nodes.size(); ++j)
+        if (m->path.nodes[j] == f.path.nodes[i]) m->slots[m->path.links.size() + j] = f.slots[nl + i];
+  }
+  if (Flow* m = swap_remove(live_, f.live_slot)) m->live_slot = f.live_slot;
+  f.act.pause();
+  f.attached = false;
+}
+
+// A component of the flow's route failed: it stops moving now and looks for
+// another route when the failover delay is over.
+void Network::broken(Flow& f) {
+  if (f.attached) detach(f);
+  engine_.schedule(f, engine_.now() + failover_s_);
+}
+
+void Network::reroute(Flow& f) {
+  if (f.act.done()) return;
+  if (auto p = route(f.a, f.b)) {
+    ++reroutes_;
+    attach(f, *p);
+    return;
+  }
+  ++stalls_;
+  waiting_.push_back(&f);
+}
+
+void Network::repaired() {
+  std::vector<Flow*> waiting;
+  waiting.swap(waiting_);
+  for (Flow* f : waiting) reroute(*f);
+}
+
+void Network::set_link_up(LinkId id, bool up) {
+  if (links_[id].up == up) return;
+  links_[id].up = up;
+  if (!up) {
+    const std::vector<Flow*> hit = links_[id].flows;
+    for (Flow* f : hit) broken(*f);
+  } else {
+    repaired();
+  }
+}
+
+void Network::set_node_up(NodeId id, bool up) {
+  if (nodes_[id].up == up) return;
+  nodes_[id].up = up;
+  if (!up) {
+    const std::vector<Flow*> hit = nodes_[id].flows;
+    for (Flow* f : hit) broken(*f);
+  } else {
+    repaired();
+  }
+}
+
+engine::Task<void> Network::transfer(NodeId a, NodeId b, double bytes, double weight, long tag) {
+  if (bytes <= 0) co_return;
+  Flow f(*this, bytes, a, b, tag);
+  f.act.variable().set_weight(weight);
+  const Path* p = cached_route(a, b);
+  std::optional<Path> other;
+  if (p == nullptr || !path_up(*p)) {
+    other = route(a, b);
+    p = other ? &*other : nullptr;
+  }
+  if (p == nullptr) {
+    ++stalls_;
+    // Route now exists in no form: wait for a repair (the flow's reroute
+    // runs when one happens), without the latency phase.
+    waiting_.push_back(&f);
+  } else {
+    const Path path = *p;
+    if (path.latency_s > 0) co_await engine_.sleep(path.latency_s);
+    if (path.links.empty() && std::none_of(path.nodes.begin(), path.nodes.end(), [&](NodeId n) { return nodes_[n].bw != nullptr; })) {
+      // Nothing limits it (a node to itself with no bandwidth of its own).
+      co_return;
+    }
+    if (path_up(path)) attach(f, path);
+    else broken(f);
+  }
+  co_await f.act;
+  if (f.attached) detach(f);
+  ++flows_done_;
+}
+
+engine::Task<void> Network::requests(NodeId d, double n) {
+  if (n <= 0 || !nodes_[d].iops) co_return;
+  co_await engine::Activity(engine_, n, *nodes_[d].iops);
+}
+
+double Network::node_rate(NodeId id) const {
+  double r = 0;
+  for (const Flow* f : nodes_[id].flows) r += f->act.rate();
+  return r;
+}
+
+double Network::node_capacity(NodeId id) const { return nodes_[id].bw ? nodes_[id].bw->capacity() : 0.0; }
+
+// ------------------------------------------------------------------ samples
+
+void Network::start_sampling(double interval_s) {
+  if (interval_s > 0) engine_.spawn(sampler(interval_s), "network-sampler");
+}
+
+engine::Process Network::sampler(double interval_s) {
+  for (;;) {
+    Sample s;
+    s.time_s = engine_.now();
+    s.link_rate.reserve(links_.size());
+    for (const LinkData& l : links_) s.link_rate.push_back(static_cast<float>(l.bw.usage()));
+    s.node_rate.reserve(nodes_.size());
+    for (NodeId n = 0; n < nodes_.size(); ++n) s.node_rate.push_back(static_cast<float>(node_rate(n)));
+    // Each tagged flow's bottleneck: the most loaded component on its route.
+    for (const Flow* f : live_) {
+      if (f->tag < 0 || f->act.rate() <= 0) continue;
+      Component best{};
+      double load = -1;
+      for (LinkId l : f->path.links) {
+        const double u = links_[l].bw.usage() / links_[l].bw.capacity();
+        if (u > load) load = u, best = {true, l};
+      }
+      for (NodeId n : f->path.nodes) {
+        const double cap = node_capacity(n);
+        if (cap <= 0) continue;
+        const double u = nodes_[n].bw->usage() / cap;
+        if (u > load) load = u, best = {false, n};
+      }
+      if (load >= 0) ++bottlenecks_[f->tag][best];
+    }
+    samples_.push_back(std::move(s));
+    if (engine_.live_processes() <= 1) co_return;  // only the sampler is left
+    co_await engine_.sleep(interval_s);
+  }
+}
+
+}  // namespace vzlab::hv
