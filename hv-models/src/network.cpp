@@ -364,27 +364,20 @@ void Network::repaired() {
   for (Flow* f : waiting) reroute(*f);
 }
 
-void Network::set_link_up(LinkId id, bool up) {
-  if (links_[id].up == up) return;
-  links_[id].up = up;
-  if (!up) {
-    const std::vector<Flow*> hit = links_[id].flows;
-    for (Flow* f : hit) broken(*f);
-  } else {
+void Network::set_up(bool& flag, const std::vector<Flow*>& flows, bool up) {
+  if (flag == up) return;
+  flag = up;
+  if (up) {
     repaired();
+    return;
   }
+  const std::vector<Flow*> hit = flows;  // broken() changes the list
+  for (Flow* f : hit) broken(*f);
 }
 
-void Network::set_node_up(NodeId id, bool up) {
-  if (nodes_[id].up == up) return;
-  nodes_[id].up = up;
-  if (!up) {
-    const std::vector<Flow*> hit = nodes_[id].flows;
-    for (Flow* f : hit) broken(*f);
-  } else {
-    repaired();
-  }
-}
+void Network::set_link_up(LinkId id, bool up) { set_up(links_[id].up, links_[id].flows, up); }
+
+void Network::set_node_up(NodeId id, bool up) { set_up(nodes_[id].up, nodes_[id].flows, up); }
 
 engine::Task<void> Network::transfer(NodeId a, NodeId b, double bytes, double weight, long tag) {
   if (bytes <= 0) co_return;

@@ -197,6 +197,7 @@ class Network {
   void broken(Flow& f);
   void reroute(Flow& f);
   void repaired();
+  void set_up(bool& flag, const std::vector<Flow*>& flows, bool up);
   double node_capacity(NodeId id) const;
   engine::Process sampler(double interval_s);
 
