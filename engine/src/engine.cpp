@@ -177,6 +177,24 @@ Signal::Waiter Engine::join(const ProcessHandle& h) {
   return Signal::Waiter(h.state()->done, h.finished());
 }
 
+void Engine::add_ticker(double interval_s, std::function<void()> tick) {
+  if (!(interval_s > 0)) return;
+  tickers_.push_back({interval_s, now_, std::move(tick)});
+  next_tick_ = std::min(next_tick_, now_);
+}
+
+void Engine::fire_tickers() {
+  now_ = next_tick_;
+  next_tick_ = kForever;
+  for (Ticker& t : tickers_) {
+    if (t.next <= now_) {
+      t.tick();
+      t.next += t.interval;
+    }
+    next_tick_ = std::min(next_tick_, t.next);
+  }
+}
+
 RunOutcome Engine::run(double until) {
   stop_requested_ = false;
   for (;;) {
@@ -185,6 +203,10 @@ RunOutcome Engine::run(double until) {
     if (stop_requested_) return RunOutcome::kStopped;
     if (queue_.empty()) return RunOutcome::kIdle;
     const double t = queue_.next_time();
+    if (next_tick_ <= t && next_tick_ <= until) {
+      fire_tickers();
+      continue;
+    }
     if (t > until) {
       now_ = until;
       return RunOutcome::kTimeLimit;

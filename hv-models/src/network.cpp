@@ -379,7 +379,12 @@ void Network::set_link_up(LinkId id, bool up) { set_up(links_[id].up, links_[id]
 
 void Network::set_node_up(NodeId id, bool up) { set_up(nodes_[id].up, nodes_[id].flows, up); }
 
-engine::Task<void> Network::transfer(NodeId a, NodeId b, double bytes, double weight, long tag) {
+double Network::latency(NodeId a, NodeId b) {
+  const Path* p = cached_route(a, b);
+  return p != nullptr ? p->latency_s : 0.0;
+}
+
+engine::Task<void> Network::transfer(NodeId a, NodeId b, double bytes, double weight, long tag, bool with_latency) {
   if (bytes <= 0) co_return;
   Flow f(*this, bytes, a, b, tag);
   f.act.variable().set_weight(weight);
@@ -396,7 +401,7 @@ engine::Task<void> Network::transfer(NodeId a, NodeId b, double bytes, double we
     waiting_.push_back(&f);
   } else {
     const Path path = *p;
-    if (path.latency_s > 0) co_await engine_.sleep(path.latency_s);
+    if (with_latency && path.latency_s > 0) co_await engine_.sleep(path.latency_s);
     if (path.links.empty() && std::none_of(path.nodes.begin(), path.nodes.end(), [&](NodeId n) { return nodes_[n].bw != nullptr; })) {
       // Nothing limits it (a node to itself with no bandwidth of its own).
       co_return;
@@ -425,11 +430,11 @@ double Network::node_capacity(NodeId id) const { return nodes_[id].bw ? nodes_[i
 // ------------------------------------------------------------------ samples
 
 void Network::start_sampling(double interval_s) {
-  if (interval_s > 0) engine_.spawn(sampler(interval_s), "network-sampler");
+  engine_.add_ticker(interval_s, [this] { sample(); });
 }
 
-engine::Process Network::sampler(double interval_s) {
-  for (;;) {
+void Network::sample() {
+  {
     Sample s;
     s.time_s = engine_.now();
     s.link_rate.reserve(links_.size());
@@ -454,8 +459,6 @@ engine::Process Network::sampler(double interval_s) {
       if (load >= 0) ++bottlenecks_[f->tag][best];
     }
     samples_.push_back(std::move(s));
-    if (engine_.live_processes() <= 1) co_return;  // only the sampler is left
-    co_await engine_.sleep(interval_s);
   }
 }
 

@@ -16,7 +16,7 @@ World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed
   auto& ev = engine_->events();
   kinds_ = {ev.kind("guest.start"),   ev.kind("guest.end"),  ev.kind("task.start"),
             ev.kind("task.end"),      ev.kind("guest.boot"), ev.kind("guest.refused"),
-            ev.kind("host.crash"),    ev.kind("guest.down")};
+            ev.kind("host.crash"),    ev.kind("guest.down"), ev.kind("component.down"), ev.kind("component.up")};
 }
 
 World::~World() {
@@ -28,6 +28,7 @@ World::~World() {
 Host& World::add_host(HostSpec spec) {
   const auto index = static_cast<std::uint32_t>(hosts_.size());
   Host& host = hosts_.emplace_back(engine_->fluid(), std::move(spec), index);
+  if (network_) host_nodes_.push_back(network_->add_node({.name = host.name(), .kind = NodeKind::kHost}));
   if (host.hypervisor() == HypervisorType::kType2 && calibration_.type2_host_os_share > 0) {
     // The host OS always takes its share first: a heavy weight with that bound.
     engine::Variable& load = host_os_load_.emplace_back(engine_->fluid());
@@ -45,6 +46,14 @@ Guest& World::add_guest(GuestSpec spec, Host& host) {
   Guest& g = guests_.emplace_back(*engine_, std::move(spec), host, index);
   g.world_ = this;
   return g;
+}
+
+Network& World::network() {
+  if (!network_) {
+    network_ = std::make_unique<Network>(*engine_);
+    for (const Host& h : hosts_) host_nodes_.push_back(network_->add_node({.name = h.name(), .kind = NodeKind::kHost}));
+  }
+  return *network_;
 }
 
 void World::start_process(Guest& guest, ProcessSpec spec) {
@@ -183,6 +192,9 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec) {
         case Step::Kind::kIo:
           co_await run_io(guest, step);
           break;
+        case Step::Kind::kSend:
+          co_await run_send(guest, step);
+          break;
       }
     }
   }
@@ -203,10 +215,63 @@ engine::Task<void> World::run_io(Guest& guest, const Step& step) {
     co_await on_host;
     host.add_flops_done(c.host_cpu_s * host.speed_flops());
   }
-  // Then the device: one access time per request, the bytes at the disk's
-  // bandwidth shared with the other I/O of the host.
-  co_await eng.sleep(step.amount * host.disk_latency_s());
-  co_await engine::Activity(eng, step.amount * step.io_size_bytes, host.disk());
+  const double t0 = eng.now();
+  const double bytes = step.amount * step.io_size_bytes;
+  if (guest.disk_node() && network_) {
+    // A disk elsewhere (DAS, NAS, SAN): the device's IOPS, one access time
+    // and a round trip per request (queue depth one), then the bytes as a
+    // flow over the route, shared on every link and device it crosses.
+    Network& net = *network_;
+    const NodeId dev = *guest.disk_node(), here = host_node(host);
+    co_await net.requests(dev, step.amount);
+    co_await eng.sleep(step.amount * (net.node(dev).latency_s + 2 * net.latency(here, dev)));
+    if (step.io_write) co_await net.transfer(here, dev, bytes, 1.0, guest.index(), false);
+    else co_await net.transfer(dev, here, bytes, 1.0, guest.index(), false);
+    if (step.io_write) net.add_fill(dev, bytes);
+  } else {
+    // The host's own disk: one access time per request, the bytes at the
+    // disk's bandwidth shared with the other I/O of the host.
+    co_await eng.sleep(step.amount * host.disk_latency_s());
+    co_await engine::Activity(eng, bytes, host.disk());
+  }
+  guest.io_requests_ += step.amount;
+  guest.io_bytes_ += bytes;
+  guest.io_time_s_ += eng.now() - t0;
+}
+
+engine::Task<void> World::run_send(Guest& guest, const Step& step) {
+  // The destination: a network node (a host, a switch, a NAS...) by name, or
+  // the host a guest of that name runs on.
+  Network& net = network();
+  std::optional<NodeId> to = net.find(step.to);
+  if (!to)
+    for (const Guest& g : guests_)
+      if (g.name() == step.to) to = host_node(g.host());
+  if (!to) throw std::invalid_argument(guest.name() + ": send to '" + step.to + "': no such guest, host or node");
+  co_await net.transfer(host_node(guest.host()), *to, step.amount, 1.0, guest.index());
+  guest.sent_bytes_ += step.amount;
+}
+
+void World::schedule_component_failure(double at_s, const std::string& target, std::optional<double> repair_s) {
+  engine_->spawn(component_failure(at_s, target, repair_s));
+}
+
+engine::Process World::component_failure(double at_s, std::string target, std::optional<double> repair_s) {
+  Network& net = network();
+  const std::optional<NodeId> node = net.find(target);
+  const std::optional<LinkId> link = node ? std::nullopt : net.find_link(target);
+  if (!node && !link) throw std::invalid_argument("no network node or link named '" + target + "'");
+  auto set = [&](bool up) {
+    if (node) net.set_node_up(*node, up);
+    else net.set_link_up(*link, up);
+    engine_->events().emit(engine_->now(), up ? kinds_.component_up : kinds_.component_down,
+                           engine_->events().subject(target));
+  };
+  if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
+  set(false);
+  if (!repair_s) co_return;
+  co_await engine_->sleep(*repair_s);
+  set(true);
 }
 
 engine::RunOutcome World::run(double until) { return engine_->run(until); }

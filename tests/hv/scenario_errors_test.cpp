@@ -288,13 +288,13 @@ TEST(ScenarioErrors, ProcessWithoutSteps) {
 TEST(ScenarioErrors, StepWithComputeAndSleep) {
   // "- {compute: 1Gf, sleep: 1s}" on line 10: reported at the sleep value, column 35.
   expect_error(with_step("{compute: 1Gf, sleep: 1s}"),
-               {10, 35, "guests[0].processes[0].steps[0].sleep", "exactly one of 'compute', 'sleep' or 'io'"});
+               {10, 35, "guests[0].processes[0].steps[0].sleep", "exactly one of 'compute', 'sleep', 'io' or 'send'"});
 }
 
 TEST(ScenarioErrors, StepWithNeither) {
   // "- {}" on line 10: reported at the empty map (column 13) under the key compute.
   expect_error(with_step("{}"),
-               {10, 13, "guests[0].processes[0].steps[0].compute", "exactly one of 'compute', 'sleep' or 'io'"});
+               {10, 13, "guests[0].processes[0].steps[0].compute", "exactly one of 'compute', 'sleep', 'io' or 'send'"});
 }
 
 TEST(ScenarioErrors, StepErrorInsideANamedWorkload) {

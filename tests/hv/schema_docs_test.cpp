@@ -100,6 +100,16 @@ guests: [{name: g, host: h0, processes: [{steps: [{io: {ops: 1}}]}]}]
   return sc.guests[0].processes[0].steps[0].io_size_bytes;
 }
 
+// A scenario with a network whose optional keys are all absent.
+const char* kMinimalNetwork = R"(version: 1
+hosts: [{name: h0, speed: 1Gf}]
+network:
+  shapes: [{shape: dual-fabric-san, name: san}, {shape: leaf-spine, name: dc}]
+  nodes: [{name: local, kind: das, host: h0}, {name: sw, kind: switch}]
+  links: [{from: sw, to: h0, bandwidth: 1Gb/s}]
+guests: [{name: g, host: h0, disk: san, processes: [{steps: [{compute: 1Gf}]}]}]
+)";
+
 TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
   // For each key whose documented default parses as a number, loading kMinimal (key absent)
   // gives that number. A new numeric default without a check here fails the test.
@@ -109,7 +119,44 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
   ASSERT_EQ(sc.guests[0].processes.size(), 1u);
   const GuestPlan& g = sc.guests[0];
   const ProcessSpec& p = g.processes[0];
+  const Scenario net = load_ok(kMinimalNetwork);
+  auto node = [&](const std::string& name) -> const NodeSpec& {
+    for (const NodeSpec& n : net.network.nodes)
+      if (n.name == name) return n;
+    ADD_FAILURE() << "no node " << name;
+    return net.network.nodes.front();
+  };
+  auto count = [&](const std::string& prefix) {
+    double c = 0;
+    for (const NodeSpec& n : net.network.nodes) c += n.name.rfind(prefix, 0) == 0 ? 1 : 0;
+    return c;
+  };
+  auto link = [&](const std::string& a, const std::string& b) -> const LinkSpec& {
+    for (const LinkSpec& l : net.network.links)
+      if (l.a == a && l.b == b) return l;
+    ADD_FAILURE() << "no link " << a << "--" << b;
+    return net.network.links.front();
+  };
   const std::map<std::string, double> loaded{
+      {"guest.disk_size", net.guests[0].disk_size_bytes},
+      {"network.failover", net.network.failover_s},
+      {"network.sample", net.network.sample_s},
+      {"node.count", count("local")},
+      {"node.latency", node("local").latency_s},
+      {"node.fill", node("local").fill_bytes},
+      {"node.link", link("h0", "local").bandwidth_Bps},
+      {"link.count", static_cast<double>(std::count_if(net.network.links.begin(), net.network.links.end(),
+                                                       [](const LinkSpec& l) { return l.a == "sw"; }))},
+      {"link.latency", link("sw", "h0").latency_s},
+      {"shape.leaves", count("dc-leaf-")},
+      {"shape.spines", count("dc-spine-")},
+      {"shape.controllers", count("san-ctl-")},
+      {"shape.controller_bandwidth", node("san-ctl-0").bandwidth_Bps},
+      {"shape.arrays", count("san-array-")},
+      {"shape.array_bandwidth", node("san-array-0").bandwidth_Bps},
+      {"shape.array_iops", node("san-array-0").iops},
+      {"shape.array_latency", node("san-array-0").latency_s},
+      {"shape.array_capacity", node("san-array-0").capacity_bytes},
       {"scenario.seed", static_cast<double>(sc.seed)},
       {"host.count", static_cast<double>(sc.hosts.size())},
       {"host.cores", sc.hosts[0].cores},
@@ -218,6 +265,16 @@ TEST(SchemaDocs, RequiredKeysAreRequired) {
       {"layer.size", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nimages: {web: [{layer: base}]}\n"},
       {"io.ops", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
                  "guests: [{name: g, host: h0, processes: [{steps: [{io: {size: 4KiB}}]}]}]\n"},
+      {"node.name", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {nodes: [{kind: switch}]}\n"},
+      {"node.kind", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {nodes: [{name: s}]}\n"},
+      {"link.from", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {links: [{to: h0, bandwidth: 1}]}\n"},
+      {"link.to", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {links: [{from: h0, bandwidth: 1}]}\n"},
+      {"link.bandwidth",
+       "version: 1\nhosts: [{name: h0, speed: 1Gf}, {name: h1, speed: 1Gf}]\nnetwork: {links: [{from: h0, to: h1}]}\n"},
+      {"shape.shape", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {shapes: [{name: lan}]}\n"},
+      {"shape.name", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {shapes: [{shape: star}]}\n"},
+      {"pool.name", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {pools: [{arrays: a}]}\n"},
+      {"pool.arrays", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {pools: [{name: p}]}\n"},
   };
   std::set<std::string> required;
   for (const SectionSpec& s : schema())
@@ -331,14 +388,87 @@ TEST(SchemaDocs, IoExampleLoads) {
 }
 
 TEST(SchemaDocs, FailureExampleLoads) {
-  // A host-OS crash of ct-host-0 at 60 s and a guest crash of app3-vm at 90 s.
+  // A host-OS crash of ct-host-0 at 60 s, a guest crash of app3-vm at 90 s, and
+  // SAN fabric A down from 2 min for 10 min.
   const Scenario sc = load_ok(std::string("version: 1\nhosts:\n  - {name: ct-host-0, speed: 1Gf, hypervisor: container-runtime}\n"
-                                          "  - {name: h1, speed: 1Gf}\nguests: [{name: app3-vm, host: h1}]\n") +
+                                          "  - {name: h1, speed: 1Gf}\nguests: [{name: app3-vm, host: h1}]\n"
+                                          "network: {shapes: [{shape: dual-fabric-san, name: san}]}\n") +
                               section("failure").example);
-  ASSERT_EQ(sc.failures.size(), 2u);
+  ASSERT_EQ(sc.failures.size(), 3u);
   EXPECT_EQ(sc.failures[0].kind, CrashKind::kHostOs);
   EXPECT_DOUBLE_EQ(sc.failures[1].at_s, 90.0);
   EXPECT_EQ(sc.failures[1].target, "app3-vm");
+  EXPECT_TRUE(sc.failures[2].component);
+  EXPECT_EQ(sc.failures[2].target, "san-fabric-a");
+  EXPECT_DOUBLE_EQ(sc.failures[2].at_s, 120.0);
+  EXPECT_DOUBLE_EQ(sc.failures[2].repair_s.value_or(-1), 600.0);
+}
+
+const NodeSpec* find_node(const Scenario& sc, const std::string& name) {
+  for (const NodeSpec& n : sc.network.nodes)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+TEST(SchemaDocs, NetworkExampleLoads) {
+  // Failover 5 s; a star "lan" over both hosts (1 Gb/s = 125 MB/s each), a NAS
+  // of 400 MB/s linked to it at 10 Gb/s = 1.25 GB/s.
+  const Scenario sc = load_ok(kTwoHosts + section("network").example);
+  EXPECT_DOUBLE_EQ(sc.network.failover_s, 5.0);
+  ASSERT_NE(find_node(sc, "lan"), nullptr);
+  ASSERT_NE(find_node(sc, "nas"), nullptr);
+  EXPECT_DOUBLE_EQ(find_node(sc, "nas")->bandwidth_Bps, 400e6);
+  EXPECT_DOUBLE_EQ(find_node(sc, "nas")->capacity_bytes, 8e12);
+  ASSERT_EQ(sc.network.links.size(), 3u);
+  EXPECT_DOUBLE_EQ(sc.network.links[0].bandwidth_Bps, 125e6);
+  EXPECT_DOUBLE_EQ(sc.network.links[2].bandwidth_Bps, 1.25e9);
+}
+
+TEST(SchemaDocs, NodeExampleLoads) {
+  // das-0 .. das-3 on h0 .. h3 (each with its 6 Gb/s link), and a NAS.
+  std::string hosts = "version: 1\nhosts: [{name: \"h{i}\", count: 4, speed: 1Gf}]\nnetwork:\n";
+  const Scenario sc = load_ok(hosts + indent(section("node").example, 2) +
+                              "  links: [{from: nas, to: h0, bandwidth: 1Gb/s}]\n");
+  ASSERT_NE(find_node(sc, "das-3"), nullptr);
+  EXPECT_EQ(find_node(sc, "das-3")->host, "h3");
+  EXPECT_DOUBLE_EQ(find_node(sc, "das-3")->iops, 200);
+  EXPECT_DOUBLE_EQ(find_node(sc, "das-3")->latency_s, 5e-3);
+  EXPECT_EQ(sc.network.links.size(), 5u);
+  EXPECT_DOUBLE_EQ(sc.network.links[0].bandwidth_Bps, 6e9 / 8);
+}
+
+TEST(SchemaDocs, LinkExampleLoads) {
+  // h0 .. h7 each linked to sw0 at 10 Gb/s, 20 us.
+  const std::string text = "version: 1\nhosts: [{name: \"h{i}\", count: 8, speed: 1Gf}]\nnetwork:\n"
+                           "  nodes: [{name: sw0, kind: switch}]\n" + indent(section("link").example, 2);
+  const Scenario sc = load_ok(text);
+  ASSERT_EQ(sc.network.links.size(), 8u);
+  EXPECT_EQ(sc.network.links[7].a, "h7");
+  EXPECT_EQ(sc.network.links[7].b, "sw0");
+  EXPECT_DOUBLE_EQ(sc.network.links[7].latency_s, 20e-6);
+}
+
+TEST(SchemaDocs, ShapeExampleLoads) {
+  // Star: 1 switch + 2 links; leaf-spine 4 leaves x 2 spines: 6 switches, 2 host
+  // links + 8 uplinks of 40 Gb/s; SAN: 2 fabrics, 2 controllers, 3 arrays, 4 host
+  // links + 4 controller links + 6 array links.
+  const Scenario sc = load_ok(kTwoHosts + "network:\n" + indent(section("shape").example, 2));
+  EXPECT_EQ(sc.network.nodes.size(), 1u + 6u + 7u);
+  EXPECT_EQ(sc.network.links.size(), 2u + 10u + 14u);
+  ASSERT_NE(find_node(sc, "dc-spine-1"), nullptr);
+  ASSERT_NE(find_node(sc, "san-array-2"), nullptr);
+  EXPECT_EQ(find_node(sc, "san-ctl-1")->kind, NodeKind::kController);
+}
+
+TEST(SchemaDocs, PoolExampleLoads) {
+  // Pool san of array-a and array-b (both empty): the guest's disk goes on one of them.
+  const std::string text = kTwoHosts + "network:\n  nodes:\n    - {name: sw, kind: switch}\n"
+                           "    - {name: array-a, kind: array}\n    - {name: array-b, kind: array}\n"
+                           "  links: [{from: sw, to: h0, bandwidth: 1}, {from: sw, to: array-a, bandwidth: 1},"
+                           " {from: sw, to: array-b, bandwidth: 1}]\n" + indent(section("pool").example, 2) +
+                           "guests: [{name: g, host: h0, disk: san}]\n";
+  const Scenario sc = load_ok(text);
+  EXPECT_TRUE(sc.guests[0].disk == "array-a" || sc.guests[0].disk == "array-b") << sc.guests[0].disk;
 }
 
 TEST(SchemaDocs, LayerExampleLoads) {
@@ -395,7 +525,8 @@ TEST(SchemaDocs, EverySectionHasAnExampleTest) {
   std::set<std::string> names;
   for (const SectionSpec& s : schema()) names.insert(s.name);
   EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "layer",
-                                          "failure", "distribution", "output", "calibration"}));
+                                          "failure", "distribution", "output", "calibration", "network", "node",
+                                          "link", "shape", "pool"}));
 }
 
 }  // namespace

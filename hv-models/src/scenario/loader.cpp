@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -380,10 +382,12 @@ class Loader {
       sc.output.trace = out.text("trace");
     }
     load_hosts(top, sc);
+    load_network(top, sc);
     load_images(top);
     load_workloads(top);
     load_guests(top, sc);
     load_failures(top, sc);
+    check_send_targets(sc);
     return sc;
   }
 
@@ -441,6 +445,259 @@ class Loader {
     }
   }
 
+  // ---------------------------------------------------------------- network
+
+  // Names of every host and node, for "did you mean".
+  std::vector<std::string> node_names(const Scenario& sc) const {
+    std::vector<std::string> names;
+    for (const HostSpec& h : sc.hosts) names.push_back(h.name);
+    for (const NodeSpec& n : sc.network.nodes) names.push_back(n.name);
+    return names;
+  }
+
+  void add_node(const Map& m, const char* key, Scenario& sc, NodeSpec spec) {
+    if (host_index_.count(spec.name) || node_index_.count(spec.name))
+      m.fail(key, "node name '" + spec.name + "' is used twice (hosts are nodes too)");
+    node_index_.emplace(spec.name, sc.network.nodes.size());
+    node_marks_.push_back({m.mark(), m.path()});
+    sc.network.nodes.push_back(std::move(spec));
+  }
+
+  void add_link(const Map& m, const char* key, Scenario& sc, LinkSpec link) {
+    for (const std::string* end : {&link.a, &link.b})
+      if (!host_index_.count(*end) && !node_index_.count(*end))
+        m.fail(key, "no host or node named '" + *end + "'" + did_you_mean(*end, node_names(sc)));
+    if (link.a == link.b) m.fail(key, "a link needs two different ends, not '" + link.a + "' twice");
+    sc.network.links.push_back(std::move(link));
+  }
+
+  // The hosts a shape connects: all, or one group's.
+  std::vector<std::string> shape_hosts(const Map& s, const Scenario& sc) const {
+    const std::string which = s.scalar("hosts");
+    std::vector<std::string> out, groups;
+    for (const HostSpec& h : sc.hosts) {
+      if (which == "all" || h.group == which) out.push_back(h.name);
+      if (!h.group.empty()) groups.push_back(h.group);
+    }
+    if (out.empty()) s.fail("hosts", "no host has group '" + which + "'" + did_you_mean(which, groups) + " (or use all)");
+    return out;
+  }
+
+  void load_shape(const Map& s, Scenario& sc) {
+    const std::string shape = s.choice("shape");
+    const std::string name = s.scalar("name");
+    const std::vector<std::string> hosts = shape_hosts(s, sc);
+    const bool san = shape == "dual-fabric-san";
+    const bool fc = s.choice("fabric") == "fc";
+    if (!san && s.has("fabric")) s.fail("fabric", "'fabric' applies to shape: dual-fabric-san");
+    const double bw = s.has("bandwidth") ? s.quantity("bandwidth") : san ? (fc ? 16e9 / 8 : 10e9 / 8) : 1e9 / 8;
+    const double lat = s.has("latency") ? s.quantity("latency") : san ? (fc ? 5e-6 : 30e-6) : 50e-6;
+    const std::string net = san ? "san" : "lan";
+    auto node = [&](const std::string& n, NodeKind kind, double nbw = 0, double iops = 0, double nlat = 0,
+                    double cap = 0) {
+      add_node(s, "name", sc, {.name = n, .kind = kind, .bandwidth_Bps = nbw, .iops = iops, .latency_s = nlat,
+                               .capacity_bytes = cap});
+    };
+    auto link = [&](const std::string& a, const std::string& b, double lbw) {
+      add_link(s, "name", sc, {.a = a, .b = b, .bandwidth_Bps = lbw, .latency_s = lat, .network = net});
+    };
+    if (shape == "star") {
+      node(name, NodeKind::kSwitch);
+      for (const std::string& h : hosts) link(h, name, bw);
+    } else if (shape == "leaf-spine") {
+      const long leaves = s.integer("leaves"), spines = s.integer("spines");
+      if (leaves > 10000 || spines > 10000) s.fail("leaves", "at most 10,000 leaves and spines");
+      const double uplink = s.has("uplink") ? s.quantity("uplink") : 4 * bw;
+      for (long i = 0; i < leaves; ++i) node(name + "-leaf-" + std::to_string(i), NodeKind::kSwitch);
+      for (long j = 0; j < spines; ++j) node(name + "-spine-" + std::to_string(j), NodeKind::kSwitch);
+      for (std::size_t k = 0; k < hosts.size(); ++k)
+        link(hosts[k], name + "-leaf-" + std::to_string(static_cast<long>(k) * leaves / static_cast<long>(hosts.size())), bw);
+      for (long i = 0; i < leaves; ++i)
+        for (long j = 0; j < spines; ++j)
+          link(name + "-leaf-" + std::to_string(i), name + "-spine-" + std::to_string(j), uplink);
+    } else {
+      const long controllers = s.integer("controllers"), arrays = s.integer("arrays");
+      if (controllers > 64 || arrays > 1024) s.fail("arrays", "at most 64 controllers and 1,024 arrays");
+      const std::string fa = name + "-fabric-a", fb = name + "-fabric-b";
+      node(fa, NodeKind::kSwitch);
+      node(fb, NodeKind::kSwitch);
+      for (const std::string& h : hosts) {
+        link(h, fa, bw);
+        link(h, fb, bw);
+      }
+      const double ctl_bw = s.quantity("controller_bandwidth");
+      std::vector<std::string>& pool = pools_[name];
+      for (long c = 0; c < controllers; ++c) {
+        const std::string ctl = name + "-ctl-" + std::to_string(c);
+        node(ctl, NodeKind::kController, ctl_bw);
+        link(fa, ctl, 4 * bw);
+        link(fb, ctl, 4 * bw);
+      }
+      for (long a = 0; a < arrays; ++a) {
+        const std::string arr = name + "-array-" + std::to_string(a);
+        node(arr, NodeKind::kArray, s.quantity("array_bandwidth"), s.number("array_iops"), s.quantity("array_latency"),
+             s.quantity("array_capacity"));
+        pool.push_back(arr);
+        for (long c = 0; c < controllers; ++c) link(name + "-ctl-" + std::to_string(c), arr, 4 * bw);
+      }
+    }
+    if (!san)
+      for (const char* k : {"controllers", "controller_bandwidth", "arrays", "array_bandwidth", "array_iops",
+                            "array_latency", "array_capacity"})
+        if (s.has(k)) s.fail(k, std::string("'") + k + "' applies to shape: dual-fabric-san");
+    if (shape != "leaf-spine")
+      for (const char* k : {"leaves", "spines", "uplink"})
+        if (s.has(k)) s.fail(k, std::string("'") + k + "' applies to shape: leaf-spine");
+  }
+
+  void load_network(const Map& top, Scenario& sc) {
+    if (!top.has("network")) return;
+    Map n(*this, top.node("network"), section("network"), "network");
+    NetworkPlan& np = sc.network;
+    np.present = true;
+    np.failover_s = n.quantity("failover");
+    np.sample_s = n.quantity("sample");
+    const auto shapes = n.list("shapes");
+    for (std::size_t idx = 0; idx < shapes.size(); ++idx)
+      load_shape(Map(*this, shapes[idx], section("shape"), "network.shapes[" + std::to_string(idx) + "]"), sc);
+    const auto nodes = n.list("nodes");
+    for (std::size_t idx = 0; idx < nodes.size(); ++idx) {
+      Map m(*this, nodes[idx], section("node"), "network.nodes[" + std::to_string(idx) + "]");
+      const long count = m.integer("count");
+      if (count > kMaxCount) m.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
+      const std::string name = m.scalar("name"), kind_name = m.choice("kind");
+      const NodeKind kind = kind_name == "switch"       ? NodeKind::kSwitch
+                            : kind_name == "router"     ? NodeKind::kRouter
+                            : kind_name == "das"        ? NodeKind::kDas
+                            : kind_name == "nas"        ? NodeKind::kNas
+                            : kind_name == "controller" ? NodeKind::kController
+                                                        : NodeKind::kArray;
+      if (kind == NodeKind::kDas && !m.has("host")) m.fail("kind", "a das belongs to a host: give it 'host:'");
+      if (kind != NodeKind::kDas)
+        for (const char* k : {"host", "link"})
+          if (m.has(k)) m.fail(k, std::string("'") + k + "' applies to kind: das");
+      if (!is_storage(kind))
+        for (const char* k : {"iops", "capacity", "fill", "latency"})
+          if (m.has(k)) m.fail(k, std::string("'") + k + "' applies to storage (das, nas, array)");
+      for (long i = 0; i < count; ++i) {
+        NodeSpec spec{.name = expand(m, "name", name, i, count), .kind = kind};
+        spec.bandwidth_Bps = m.has("bandwidth") ? m.quantity("bandwidth") : 0.0;
+        spec.iops = m.has("iops") ? m.number("iops") : 0.0;
+        spec.latency_s = m.quantity("latency");
+        spec.capacity_bytes = m.has("capacity") ? m.quantity("capacity") : 0.0;
+        spec.fill_bytes = m.quantity("fill");
+        if (spec.capacity_bytes > 0 && spec.fill_bytes > spec.capacity_bytes)
+          m.fail("fill", "'fill' is more than 'capacity'");
+        if (kind == NodeKind::kDas) {
+          spec.host = expand(m, "host", m.scalar("host"), i, count);
+          if (!host_index_.count(spec.host)) {
+            std::vector<std::string> hosts;
+            for (const HostSpec& h : sc.hosts) hosts.push_back(h.name);
+            m.fail("host", "no host named '" + spec.host + "'" + did_you_mean(spec.host, hosts));
+          }
+        }
+        const std::string das_host = spec.host, node_name = spec.name;
+        add_node(m, "name", sc, std::move(spec));
+        if (kind == NodeKind::kDas)
+          add_link(m, "host", sc, {.a = das_host, .b = node_name, .bandwidth_Bps = m.quantity("link"), .network = "das"});
+      }
+    }
+    const auto links = n.list("links");
+    for (std::size_t idx = 0; idx < links.size(); ++idx) {
+      Map m(*this, links[idx], section("link"), "network.links[" + std::to_string(idx) + "]");
+      const long count = m.integer("count");
+      if (count > kMaxCount) m.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
+      const std::string from = m.scalar("from"), to = m.scalar("to"), network = m.scalar("network");
+      const double bw = m.quantity("bandwidth"), lat = m.quantity("latency");
+      for (long i = 0; i < count; ++i)
+        add_link(m, "from", sc, {.a = expand(m, "from", from, i, count), .b = expand(m, "to", to, i, count),
+                                 .bandwidth_Bps = bw, .latency_s = lat, .network = network});
+    }
+    const auto pools = n.list("pools");
+    for (std::size_t idx = 0; idx < pools.size(); ++idx) {
+      Map m(*this, pools[idx], section("pool"), "network.pools[" + std::to_string(idx) + "]");
+      const std::string name = m.scalar("name");
+      if (pools_.count(name) || node_index_.count(name) || name == "das")
+        m.fail("name", "'" + name + "' is already the name of a node or pool");
+      std::vector<std::string>& arrays = pools_[name];
+      std::stringstream list(m.scalar("arrays"));
+      for (std::string a; std::getline(list, a, ',');) {
+        a.erase(0, a.find_first_not_of(' '));
+        a.erase(a.find_last_not_of(' ') + 1);
+        auto it = node_index_.find(a);
+        if (it == node_index_.end() || sc.network.nodes[it->second].kind != NodeKind::kArray)
+          m.fail("arrays", "'" + a + "' is not an array node" + did_you_mean(a, node_names(sc)));
+        arrays.push_back(a);
+      }
+    }
+    // Every storage device must be reachable by something.
+    std::vector<int> degree(sc.network.nodes.size(), 0);
+    for (const LinkSpec& l : sc.network.links)
+      for (const std::string* end : {&l.a, &l.b})
+        if (auto it = node_index_.find(*end); it != node_index_.end()) ++degree[it->second];
+    for (std::size_t i = 0; i < sc.network.nodes.size(); ++i)
+      if (degree[i] == 0)
+        fail(node_marks_[i].first, node_marks_[i].second,
+             "node '" + sc.network.nodes[i].name + "' is connected to nothing: add a link to it in network.links");
+    // A network of the plan, to check guests' routes to their disks.
+    check_engine_ = std::make_unique<engine::Engine>(0);
+    check_net_ = std::make_unique<Network>(*check_engine_);
+    for (const HostSpec& h : sc.hosts) check_net_->add_node({.name = h.name, .kind = NodeKind::kHost});
+    for (const NodeSpec& s : sc.network.nodes) check_net_->add_node(s);
+    for (const LinkSpec& l : sc.network.links) check_net_->add_link(l);
+  }
+
+  // The storage node a guest on `host` uses for `disk` ("das", a pool, or a
+  // node), its size counted on that device; fails with a clear message.
+  std::string place_disk(const Map& g, Scenario& sc, const std::string& disk, const std::string& host, double size) {
+    if (!sc.network.present) g.fail("disk", "'disk' needs a network: section with the storage device");
+    std::string node = disk;
+    if (disk == "das") {
+      node.clear();
+      for (const NodeSpec& n : sc.network.nodes)
+        if (n.kind == NodeKind::kDas && n.host == host) node = n.name;
+      if (node.empty()) g.fail("disk", "host " + host + " has no das node (add one with kind: das, host: " + host + ")");
+    } else if (auto pool = pools_.find(disk); pool != pools_.end()) {
+      double best = -1e300;
+      for (const std::string& a : pool->second) {
+        const NodeSpec& n = sc.network.nodes[node_index_.at(a)];
+        const double free = (n.capacity_bytes > 0 ? n.capacity_bytes : 1e300) - n.fill_bytes;
+        if (free > best) best = free, node = a;
+      }
+    } else {
+      auto it = node_index_.find(disk);
+      if (it == node_index_.end() || !is_storage(sc.network.nodes[it->second].kind)) {
+        std::vector<std::string> storage;
+        for (const NodeSpec& n : sc.network.nodes)
+          if (is_storage(n.kind)) storage.push_back(n.name);
+        for (const auto& [p, arrays] : pools_) storage.push_back(p);
+        g.fail("disk", "'" + disk + "' is not a storage node or SAN" + did_you_mean(disk, storage) +
+                           (storage.empty() ? "; the network has no das, nas or array" : ""));
+      }
+    }
+    NodeSpec& dev = sc.network.nodes[node_index_.at(node)];
+    if (dev.kind == NodeKind::kDas && dev.host != host)
+      g.fail("disk", node + " is the DAS of " + dev.host + "; a DAS is reachable from its own host only, not from " + host);
+    if (!check_net_->route(*check_net_->find(host), *check_net_->find(node)))
+      g.fail("disk", "no route from " + host + " to " + node + ": link them (network.links or a shape)");
+    dev.fill_bytes += size;
+    if (dev.capacity_bytes > 0 && dev.fill_bytes > dev.capacity_bytes)
+      g.fail("disk_size", "the disks placed on " + node + " need more than its capacity");
+    return node;
+  }
+
+  void check_send_targets(const Scenario& sc) const {
+    std::unordered_set<std::string> guests;
+    for (const GuestPlan& g : sc.guests) guests.insert(g.spec.name);
+    for (const SendTarget& t : send_targets_) {
+      if (!sc.network.present) fail(t.mark, t.path, "a send step needs a network: section");
+      if (guests.count(t.name) || host_index_.count(t.name) || node_index_.count(t.name)) continue;
+      std::vector<std::string> names = node_names(sc);
+      for (const GuestPlan& g : sc.guests) names.push_back(g.spec.name);
+      fail(t.mark, t.path, "no guest, host or node named '" + t.name + "'" + did_you_mean(t.name, names));
+    }
+  }
+
   std::vector<ProcessTemplate> load_processes(const Map& parent, const char* key) {
     std::vector<ProcessTemplate> out;
     const auto items = parent.list(key);
@@ -460,10 +717,12 @@ class Loader {
     if (steps.empty()) p.fail("steps", "a process needs at least one step");
     for (std::size_t s = 0; s < steps.size(); ++s) {
       Map st(*this, steps[s], section("step"), p.join("steps") + "[" + std::to_string(s) + "]");
-      const int kinds = st.has("compute") + st.has("sleep") + st.has("io");
+      const int kinds = st.has("compute") + st.has("sleep") + st.has("io") + st.has("send");
       if (kinds != 1)
-        st.fail(kinds == 0 ? "compute" : (st.has("io") ? "io" : "sleep"),
-                "each step needs exactly one of 'compute', 'sleep' or 'io'");
+        st.fail(kinds == 0 ? "compute" : (st.has("send") ? "send" : st.has("io") ? "io" : "sleep"),
+                "each step needs exactly one of 'compute', 'sleep', 'io' or 'send'");
+      if (st.has("to") && !st.has("send")) st.fail("to", "'to' belongs to a send step");
+      if (st.has("send") && !st.has("to")) st.fail("send", "a send step needs 'to': a guest, host or node");
       if (!st.has("compute"))
         for (const char* k : {"syscalls", "privileged", "page_faults"})
           if (st.has(k)) st.fail(k, std::string("'") + k + "' belongs to a compute step");
@@ -477,12 +736,18 @@ class Loader {
       } else if (st.has("sleep")) {
         tpl.step.kind = Step::Kind::kSleep;
         tpl.amount = st.draw("sleep");
+      } else if (st.has("send")) {
+        tpl.step.kind = Step::Kind::kSend;
+        tpl.amount = st.draw("send");
+        tpl.step.to = st.scalar("to");
+        send_targets_.push_back({st.mark("to"), st.join("to"), tpl.step.to});
       } else {
         Map io(*this, st.node("io"), section("io"), st.join("io"));
         tpl.step.kind = Step::Kind::kIo;
         tpl.amount = {Draw::Kind::kConstant, static_cast<double>(io.integer("ops")), 0.0};
         tpl.step.io_size_bytes = io.quantity("size");
         tpl.step.io_batch = io.has("batch") ? static_cast<double>(io.integer("batch")) : 0.0;
+        tpl.step.io_write = io.choice("write") == "true";
       }
       t.steps.push_back(tpl);
     }
@@ -505,6 +770,24 @@ class Loader {
                   : crash == "host-os"    ? CrashKind::kHostOs
                                           : CrashKind::kGuest;
       plan.target = f.scalar("target");
+      if (f.has("repair") && crash != "component")
+        f.fail("repair", "'repair' applies to crash: component (hosts and guests stay down)");
+      if (crash == "component") {
+        plan.component = true;
+        plan.repair_s = f.optional_quantity("repair");
+        if (!sc.network.present) f.fail("crash", "crash: component needs a network: section");
+        if (host_index_.count(plan.target)) f.fail("target", plan.target + " is a host: use crash: host");
+        bool is_link = false;
+        for (const LinkSpec& l : sc.network.links) is_link = is_link || l.a + "--" + l.b == plan.target;
+        if (!node_index_.count(plan.target) && !is_link) {
+          std::vector<std::string> names;
+          for (const NodeSpec& n : sc.network.nodes) names.push_back(n.name);
+          for (const LinkSpec& l : sc.network.links) names.push_back(l.a + "--" + l.b);
+          f.fail("target", "no network node or link named '" + plan.target + "'" + did_you_mean(plan.target, names));
+        }
+        sc.failures.push_back(std::move(plan));
+        continue;
+      }
       if (plan.kind == CrashKind::kGuest) {
         if (!guests.count(plan.target)) {
           std::vector<std::string> names;
@@ -629,6 +912,11 @@ class Loader {
             g.fail(k, std::string("'") + k + "' only applies to virtual machines (mode: full, full-bt or para), not to mode: " + mode);
       const std::string guest_os = g.has("os") ? g.choice("os") : "";
       const bool real = g.choice("real") == "true";
+      const std::string disk = g.text("disk");
+      const double disk_size = g.quantity("disk_size");
+      if (g.has("disk_size") && disk.empty()) g.fail("disk_size", "'disk_size' needs 'disk'");
+      if (disk == "das" && g.has("pool"))
+        g.fail("disk", "disk: das needs a fixed host (placement from a pool chooses the host later)");
       if (real && base.mode == GuestMode::kFullBt)
         g.fail("real", "a full-bt guest cannot run for real: our VMM has no binary translator (KVM runs guests "
                        "hardware-assisted); use mode: full, para, os-level or native");
@@ -679,6 +967,14 @@ class Loader {
           plan.placement = policy == "best-fit"    ? Placement::kBestFit
                            : policy == "worst-fit" ? Placement::kWorstFit
                                                    : Placement::kFirstFit;
+        }
+        if (!disk.empty()) {
+          const std::string d = expand(g, "disk", disk, i, count);
+          plan.disk = place_disk(g, sc, d, sc.hosts[candidates.front()].name, disk_size);
+          plan.disk_size_bytes = disk_size;
+          for (std::size_t c : candidates)
+            if (!check_net_->route(*check_net_->find(sc.hosts[c].name), *check_net_->find(plan.disk)))
+              g.fail("disk", "no route from " + sc.hosts[c].name + " (in pool " + pool + ") to " + plan.disk);
         }
         // Every host it may land on must be able to run it.
         for (std::size_t c : candidates) {
@@ -737,6 +1033,16 @@ class Loader {
   std::unordered_map<std::string, std::size_t> host_index_;
   std::unordered_map<std::string, std::vector<ProcessTemplate>> workloads_;
   std::unordered_map<std::string, std::vector<std::pair<std::string, double>>> images_;
+  std::unordered_map<std::string, std::size_t> node_index_;                // network nodes (not hosts)
+  std::vector<std::pair<YAML::Mark, std::string>> node_marks_;             // where each node was declared
+  std::map<std::string, std::vector<std::string>> pools_;                  // SANs: name -> arrays
+  std::unique_ptr<engine::Engine> check_engine_;
+  std::unique_ptr<Network> check_net_;                                     // the planned network, for route checks
+  struct SendTarget {
+    YAML::Mark mark;
+    std::string path, name;
+  };
+  std::vector<SendTarget> send_targets_;
 };
 
 }  // namespace
@@ -901,6 +1207,12 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
   world->set_calibration(profile);
   std::unordered_map<std::string, Host*> hosts;
   for (const HostSpec& h : sc.hosts) hosts.emplace(h.name, &world->add_host(h));
+  if (sc.network.present) {
+    Network& net = world->network();
+    net.set_failover(sc.network.failover_s);
+    for (const NodeSpec& n : sc.network.nodes) net.add_node(n);
+    for (const LinkSpec& l : sc.network.links) net.add_link(l);
+  }
   const std::vector<long> placed = place_guests(sc, profile);
   for (std::size_t i = 0; i < sc.guests.size(); ++i) {
     const GuestPlan& plan = sc.guests[i];
@@ -914,16 +1226,20 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
       continue;
     }
     Guest& g = world->add_guest(plan.spec, world->hosts()[static_cast<std::size_t>(placed[i])]);
+    if (!plan.disk.empty()) g.set_disk_node(*world->network().find(plan.disk));
     world->start_guest(g, plan.start_s, plan.processes);
   }
   for (const FailurePlan& f : sc.failures) {
-    if (f.kind == CrashKind::kGuest) {
+    if (f.component) {
+      world->schedule_component_failure(f.at_s, f.target, f.repair_s);
+    } else if (f.kind == CrashKind::kGuest) {
       for (Guest& g : world->guests())
         if (g.name() == f.target) world->schedule_crash(f.at_s, f.kind, &g.host(), &g);
     } else {
       world->schedule_crash(f.at_s, f.kind, hosts.at(f.target), nullptr);
     }
   }
+  if (sc.network.present) world->network().start_sampling(sc.network.sample_s);
   return world;
 }
 

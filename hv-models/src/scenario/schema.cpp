@@ -29,6 +29,9 @@ std::vector<SectionSpec> make_schema() {
                     "Named lists of processes that guests refer to with `workload:`.", -1e300, false, "", "process"},
                    {"output", VT::kMap, UK::kNone, "{}", "Default output settings.", -1e300, false, "", "output"},
                    {"failures", VT::kList, UK::kNone, "[]", "Scripted crashes.", -1e300, false, "", "failure"},
+                   {"network", VT::kMap, UK::kNone, "none (each host uses its own disk)",
+                    "Switches, routers, storage devices and the links between them and the hosts.", -1e300, false, "",
+                    "network"},
                    {"images", VT::kNamedLists, UK::kNone, "{}",
                     "Named guest images, each a list of layers that guests refer to with `image:`.", -1e300, false,
                     "", "layer"},
@@ -120,6 +123,11 @@ workloads:
                     false, "", "", "use either `workload` or `processes`"},
                    {"processes", VT::kList, UK::kNone, "[]", "Processes to run (instead of `workload`).", -1e300,
                     false, "", "process"},
+                   {"disk", VT::kString, UK::kNone, "its host's own disk",
+                    "Where its disk image lives: a storage node of `network:` (a `das`, `nas` or `array`), `das` for "
+                    "its host's DAS node, or the name of a SAN (a `dual-fabric-san` shape or a `pools:` entry), "
+                    "whose array with the most free space takes it."},
+                   {"disk_size", VT::kQuantity, UK::kBytes, "20GiB", "Size of its disk image on that device.", 0},
                    {"real", VT::kChoice, UK::kNone, "false",
                     "`vzlab compare` may also run it for real on this machine (mode native, full, para or "
                     "os-level; one process): natively, in our KVM VM, or in a container.", -1e300, false,
@@ -152,7 +160,7 @@ workloads:
       - sleep: 100ms
 )"});
   s.push_back({"step", "each item of `steps:`",
-               "One thing a process does: exactly one of `compute`, `sleep` or `io`. A computing task is active; a "
+               "One thing a process does: exactly one of `compute`, `sleep`, `io` or `send`. A computing task is active; a "
                "sleeping one takes no CPU. What a step costs beyond its own work depends on the guest's mode "
                "(docs/calibration.md).",
                {
@@ -168,6 +176,10 @@ workloads:
                    {"sleep", VT::kRandom, UK::kDuration, "-", "Idle time of this step.", 0, false, "", "", ""},
                    {"io", VT::kMap, UK::kNone, "-", "Disk I/O requests, through the mode's I/O path.", -1e300, false,
                     "", "io"},
+                   {"send", VT::kRandom, UK::kBytes, "-",
+                    "Bytes sent over the network to `to` (needs a `network:` section).", 0, false, "", "", ""},
+                   {"to", VT::kString, UK::kNone, "-", "With `send`: a guest (its host), a host or a network node.",
+                    -1e300, false, "", "", "send steps only"},
                },
                R"(steps:
   - compute: 2Gf
@@ -177,30 +189,156 @@ workloads:
   - io: {ops: 1000, size: 4KiB}
 )"});
   s.push_back({"io", "`io:` in a step",
-               "A run of disk requests on the host's local disk. Each request costs guest CPU (driver, exits or "
-               "ring work), hypervisor CPU on the host (device emulation or back end), one disk access time, "
-               "and its bytes at the disk's shared bandwidth.",
+               "A run of disk requests on the guest's disk: its host's own disk, or with `disk:` a DAS, NAS or SAN "
+               "device of the network. Each request costs guest CPU (driver, exits or ring work), hypervisor CPU "
+               "on the host (device emulation or back end), the device's IOPS, one access time and (for a disk "
+               "elsewhere) a network round trip, and its bytes at the bandwidths it crosses, shared by max-min.",
                {
                    {"ops", VT::kInteger, UK::kNone, nullptr, "Number of requests.", 1},
                    {"size", VT::kQuantity, UK::kBytes, "4096", "Size of one request.", 0},
                    {"batch", VT::kInteger, UK::kNone, "the profile's pv_batch",
                     "Para guests: requests per ring notification.", 1},
+                   {"write", VT::kChoice, UK::kNone, "false", "Writes (they fill the device) rather than reads.",
+                    -1e300, false, "true|false"},
                },
-               R"(io: {ops: 5000, size: 64KiB, batch: 32}
+               R"(io: {ops: 5000, size: 64KiB, batch: 32, write: true}
+)"});
+  s.push_back({"network", "`network:` at the top level",
+               "The platform beyond the hosts: every host is a node already; add switches, routers and storage, "
+               "link them, or generate common shapes. Routes are shortest by latency; only switches, routers and "
+               "SAN controllers carry other nodes' traffic, so a DAS is reachable from its own host only. Link and "
+               "device bandwidths are shared by max-min fairness over the flows crossing them.",
+               {
+                   {"nodes", VT::kList, UK::kNone, "[]", "Switches, routers and storage devices.", -1e300, false, "",
+                    "node"},
+                   {"links", VT::kList, UK::kNone, "[]", "Links between nodes (hosts included).", -1e300, false, "",
+                    "link"},
+                   {"shapes", VT::kList, UK::kNone, "[]", "Generated topologies: star, leaf-spine, dual-fabric-san.",
+                    -1e300, false, "", "shape"},
+                   {"pools", VT::kList, UK::kNone, "[]", "SANs built by hand: a name for a set of arrays.", -1e300,
+                    false, "", "pool"},
+                   {"failover", VT::kQuantity, UK::kDuration, "2s",
+                    "How long a flow whose route failed waits before it takes another (multipath path failover).", 0},
+                   {"sample", VT::kQuantity, UK::kDuration, "1s",
+                    "Interval of the link and device utilization samples in the report.", 0, true},
+               },
+               R"(network:
+  failover: 5s
+  shapes:
+    - {shape: star, name: lan, bandwidth: 1Gb/s, latency: 50us}
+  nodes:
+    - {name: nas, kind: nas, bandwidth: 400MB/s, iops: 20000, latency: 500us, capacity: 8TB}
+  links:
+    - {from: nas, to: lan, bandwidth: 10Gb/s, latency: 20us}
+)"});
+  s.push_back({"node", "each item of `network.nodes:`",
+               "A switch, router or storage device. With `count:` one item stands for many.",
+               {
+                   {"name", VT::kTemplate, UK::kNone, nullptr, "Node name; with count > 1 it must contain {i}."},
+                   {"count", VT::kInteger, UK::kNone, "1", "Number of nodes this item makes.", 1},
+                   {"kind", VT::kChoice, UK::kNone, nullptr,
+                    "switch and router forward traffic; das is a host's local disk, nas a file server on the "
+                    "network, array a SAN disk array; controller a SAN controller (it forwards).", -1e300, false,
+                    "switch|router|das|nas|controller|array"},
+                   {"bandwidth", VT::kQuantity, UK::kByteRate, "none",
+                    "Throughput of the node itself (device, controller or backplane), shared by its flows.", 0, true},
+                   {"iops", VT::kNumber, UK::kNone, "none", "Storage: requests per second, shared.", 0, true},
+                   {"latency", VT::kQuantity, UK::kDuration, "0", "Storage: access time per request.", 0},
+                   {"capacity", VT::kQuantity, UK::kBytes, "none", "Storage: size.", 0, true},
+                   {"fill", VT::kQuantity, UK::kBytes, "0", "Storage: already used at the start.", 0},
+                   {"host", VT::kTemplate, UK::kNone, "-", "das only: its host; a link to it is added.", -1e300,
+                    false, "", "", "kind: das"},
+                   {"link", VT::kQuantity, UK::kByteRate, "6Gb/s", "das only: bandwidth of its link to the host.",
+                    0, true, "", "", "kind: das"},
+               },
+               R"(nodes:
+  - {name: "das-{i}", count: 4, kind: das, host: "h{i}", bandwidth: 200MB/s, iops: 200, latency: 5ms, capacity: 4TB}
+  - {name: nas, kind: nas, bandwidth: 400MB/s, iops: 20000, latency: 500us, capacity: 8TB}
+)"});
+  s.push_back({"link", "each item of `network.links:`",
+               "A link between two nodes (hosts are nodes by their names). With `count:` one item stands for many, "
+               "and `from` / `to` may use {i}.",
+               {
+                   {"from", VT::kTemplate, UK::kNone, nullptr, "One end (a host or a node)."},
+                   {"to", VT::kTemplate, UK::kNone, nullptr, "The other end."},
+                   {"count", VT::kInteger, UK::kNone, "1", "Number of links this item makes.", 1},
+                   {"bandwidth", VT::kQuantity, UK::kByteRate, nullptr, "Throughput, shared by the flows crossing it.",
+                    0, true},
+                   {"latency", VT::kQuantity, UK::kDuration, "0", "One-way latency.", 0},
+                   {"network", VT::kString, UK::kNone, "lan", "Which network it belongs to (lan, san, management...)."},
+               },
+               R"(links:
+  - {from: "h{i}", to: sw0, count: 8, bandwidth: 10Gb/s, latency: 20us}
+)"});
+  s.push_back({"shape", "each item of `network.shapes:`",
+               "A generated topology over a set of hosts. star: one switch `name`, every host linked to it. "
+               "leaf-spine: `leaves` leaf switches `name-leaf-{i}` (hosts spread over them in order) each linked "
+               "to `spines` spine switches `name-spine-{j}` by `uplink` links. dual-fabric-san: two fabric switches "
+               "`name-fabric-a` and `name-fabric-b`, every host on both, `controllers` controllers `name-ctl-{i}` "
+               "on both fabrics, `arrays` arrays `name-array-{j}` behind every controller; `disk: name` places a "
+               "guest's disk on the array with the most free space.",
+               {
+                   {"shape", VT::kChoice, UK::kNone, nullptr, "Which shape.", -1e300, false,
+                    "star|leaf-spine|dual-fabric-san"},
+                   {"name", VT::kString, UK::kNone, nullptr, "Name of the switch (star) or prefix of the nodes."},
+                   {"hosts", VT::kString, UK::kNone, "all", "Hosts it connects: all, or the hosts of one group."},
+                   {"bandwidth", VT::kQuantity, UK::kByteRate, "1Gb/s (a SAN: 16Gb/s Fibre Channel, 10Gb/s iSCSI)",
+                    "Bandwidth of each host's link.", 0, true},
+                   {"latency", VT::kQuantity, UK::kDuration, "50us (a SAN: 5us FC, 30us iSCSI)", "Latency of each link.",
+                    0},
+                   {"leaves", VT::kInteger, UK::kNone, "2", "leaf-spine: leaf switches.", 1},
+                   {"spines", VT::kInteger, UK::kNone, "2", "leaf-spine: spine switches.", 1},
+                   {"uplink", VT::kQuantity, UK::kByteRate, "4 x bandwidth", "leaf-spine: leaf-to-spine bandwidth.",
+                    0, true},
+                   {"fabric", VT::kChoice, UK::kNone, "fc", "dual-fabric-san: Fibre Channel or iSCSI.", -1e300,
+                    false, "fc|iscsi"},
+                   {"controllers", VT::kInteger, UK::kNone, "2", "dual-fabric-san: controllers.", 1},
+                   {"controller_bandwidth", VT::kQuantity, UK::kByteRate, "4GB/s",
+                    "dual-fabric-san: throughput of a controller.", 0, true},
+                   {"arrays", VT::kInteger, UK::kNone, "1", "dual-fabric-san: disk arrays.", 1},
+                   {"array_bandwidth", VT::kQuantity, UK::kByteRate, "2GB/s", "dual-fabric-san: throughput of an array.",
+                    0, true},
+                   {"array_iops", VT::kNumber, UK::kNone, "200000", "dual-fabric-san: requests per second of an array.",
+                    0, true},
+                   {"array_latency", VT::kQuantity, UK::kDuration, "200us", "dual-fabric-san: access time of an array.",
+                    0},
+                   {"array_capacity", VT::kQuantity, UK::kBytes, "50TB", "dual-fabric-san: size of an array.", 0, true},
+               },
+               R"(shapes:
+  - {shape: star, name: lan, bandwidth: 10Gb/s}
+  - {shape: leaf-spine, name: dc, leaves: 4, spines: 2, bandwidth: 10Gb/s, uplink: 40Gb/s}
+  - {shape: dual-fabric-san, name: san, fabric: fc, controllers: 2, arrays: 3}
+)"});
+  s.push_back({"pool", "each item of `network.pools:`",
+               "A SAN built by hand from `array` nodes: `disk: NAME` places a guest's disk on its array with the "
+               "most free space.",
+               {
+                   {"name", VT::kString, UK::kNone, nullptr, "Name guests use in `disk:`."},
+                   {"arrays", VT::kString, UK::kNone, nullptr, "Its arrays: names separated by commas."},
+               },
+               R"(pools:
+  - {name: san, arrays: "array-a, array-b"}
 )"});
   s.push_back({"failure", "each item of `failures:`",
                "A crash at a given time and what it takes down: a host crash every guest on it; a hypervisor "
                "crash its VMs; a host-OS crash its containers and processes (and a type-2 host's VMs, which "
-               "run on that OS); a guest crash that guest only. Downed guests stop and free their memory.",
+               "run on that OS); a guest crash that guest only. Downed guests stop and free their memory. A "
+               "component (switch, link, NAS head, SAN controller or array) stops carrying traffic: flows across it "
+               "move to another route after the network's failover delay, or wait for its repair.",
                {
                    {"at", VT::kQuantity, UK::kDuration, nullptr, "When it happens.", 0},
                    {"crash", VT::kChoice, UK::kNone, nullptr, "What fails.", -1e300, false,
-                    "host|hypervisor|host-os|guest"},
-                   {"target", VT::kString, UK::kNone, nullptr, "The host (or, for crash: guest, the guest) that fails."},
+                    "host|hypervisor|host-os|guest|component"},
+                   {"target", VT::kString, UK::kNone, nullptr,
+                    "The host (crash: guest, the guest; crash: component, a network node or a link \"a--b\") that "
+                    "fails."},
+                   {"repair", VT::kQuantity, UK::kDuration, "never",
+                    "crash: component only: it works again this long after it failed.", 0, true},
                },
                R"(failures:
   - {at: 60s, crash: host-os, target: ct-host-0}
   - {at: 90s, crash: guest, target: app3-vm}
+  - {at: 2min, crash: component, target: san-fabric-a, repair: 10min}
 )"});
   s.push_back({"layer", "each item of an `images:` entry",
                "One layer of an image. Containers on the same host that use the same layer store it once; each "

@@ -23,7 +23,8 @@ const std::vector<Unit>& base_units(UnitKind kind) {
   static const std::vector<Unit> flops{{"f", 1}, {"flop", 1}, {"flops", 1}};
   static const std::vector<Unit> rate{{"f", 1}, {"flop", 1}, {"flops", 1}, {"f/s", 1}, {"flop/s", 1}, {"flops/s", 1}};
   static const std::vector<Unit> bytes{{"B", 1}, {"byte", 1}, {"bytes", 1}};
-  static const std::vector<Unit> byte_rate{{"B/s", 1}, {"byte/s", 1}, {"bytes/s", 1}};
+  static const std::vector<Unit> byte_rate{{"B/s", 1},        {"byte/s", 1},     {"bytes/s", 1},
+                                           {"b/s", 1.0 / 8}, {"bps", 1.0 / 8}, {"bit/s", 1.0 / 8}};
   switch (kind) {
     case UnitKind::kDuration: return duration;
     case UnitKind::kFlops: return flops;
@@ -87,7 +88,7 @@ const char* unit_examples(UnitKind kind) {
     case UnitKind::kFlops: return "a number of flops or e.g. \"500Mf\", \"2 Gf\", \"1.5Tflop\"";
     case UnitKind::kFlopRate: return "a number of flop/s or e.g. \"1Gf\", \"2.5 Gf/s\", \"800 Mflops\"";
     case UnitKind::kBytes: return "a number of bytes or e.g. \"512MiB\", \"4 GiB\", \"100MB\"";
-    case UnitKind::kByteRate: return "a number of bytes/s or e.g. \"500MB/s\", \"1.2 GiB/s\"";
+    case UnitKind::kByteRate: return "a number of bytes/s or e.g. \"500MB/s\", \"1.2 GiB/s\", \"10Gb/s\" (bits), \"1Gbps\"";
     case UnitKind::kNone: break;
   }
   return "a number";

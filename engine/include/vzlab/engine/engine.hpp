@@ -317,6 +317,12 @@ class Engine {
     progress_every_ = every_events > 0 ? every_events : 1;
   }
 
+  /// Calls `tick` at times 0, interval, 2 x interval, ... (from now) for as
+  /// long as other events remain: a tick never keeps a run going by itself
+  /// (sampling, progress charts). A tick sees the state before the events
+  /// due at its time fire.
+  void add_ticker(double interval_s, std::function<void()> tick);
+
   /// Number of events fired so far.
   std::uint64_t events_fired() const { return fired_; }
   /// Number of processes started and not yet finished.
@@ -346,6 +352,7 @@ class Engine {
   };
 
   void link(Process::promise_type& p);
+  void fire_tickers();
   void unlink(Process::promise_type& p);
 
   std::uint64_t seed_;
@@ -360,6 +367,12 @@ class Engine {
   std::exception_ptr failure_;
   std::function<void()> progress_hook_;
   std::uint64_t progress_every_ = 65536;
+  struct Ticker {
+    double interval, next;
+    std::function<void()> tick;
+  };
+  std::vector<Ticker> tickers_;
+  double next_tick_ = kForever;
 };
 
 }  // namespace vzlab::engine

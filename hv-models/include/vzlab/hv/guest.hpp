@@ -110,6 +110,16 @@ class Guest {
   /// Number of its processes still running.
   int running_processes() const { return running_; }
 
+  /// The storage device (network node) holding its disk, if not its host's own disk.
+  std::optional<std::uint32_t> disk_node() const { return disk_node_; }
+  void set_disk_node(std::uint32_t node) { disk_node_ = node; }
+  /// Storage requests, bytes and time spent in I/O steps so far.
+  double io_requests() const { return io_requests_; }
+  double io_bytes() const { return io_bytes_; }
+  double io_time_s() const { return io_time_s_; }
+  /// Bytes it sent over the network (send steps).
+  double sent_bytes() const { return sent_bytes_; }
+
  private:
   friend class Execution;
   friend class World;
@@ -138,6 +148,8 @@ class Guest {
   bool admitted_ = false;
   double exits_ = 0.0;
   double finished_at_s_ = -1.0;
+  std::optional<std::uint32_t> disk_node_;
+  double io_requests_ = 0.0, io_bytes_ = 0.0, io_time_s_ = 0.0, sent_bytes_ = 0.0;
 };
 
 }  // namespace vzlab::hv

@@ -126,7 +126,10 @@ class Network {
   /// every node on it with a bandwidth of its own. `tag` (a guest index, or
   /// -1) labels the flow for bottleneck samples. Waits while a has no route
   /// to b.
-  engine::Task<void> transfer(NodeId a, NodeId b, double bytes, double weight = 1.0, long tag = -1);
+  engine::Task<void> transfer(NodeId a, NodeId b, double bytes, double weight = 1.0, long tag = -1,
+                              bool with_latency = true);
+  /// One-way latency of the current route from a to b (0 if none).
+  double latency(NodeId a, NodeId b);
   /// `requests` storage requests on device d's IOPS (shared max-min).
   engine::Task<void> requests(NodeId d, double requests);
 
@@ -153,9 +156,9 @@ class Network {
   std::uint64_t reroutes() const { return reroutes_; }
   std::uint64_t stalls() const { return stalls_; }
 
-  /// Every `interval_s`, records each link's and node's throughput and, for
-  /// each tagged flow, the most loaded component on its route; stops when
-  /// it is the only process left.
+  /// Every `interval_s` (an engine ticker: it never keeps a run going),
+  /// records each link's and node's throughput and, for each tagged flow,
+  /// the most loaded component on its route.
   void start_sampling(double interval_s);
   /// Samples: time, then link rates (link_count values) and node rates.
   struct Sample {
@@ -199,7 +202,7 @@ class Network {
   void repaired();
   void set_up(bool& flag, const std::vector<Flow*>& flows, bool up);
   double node_capacity(NodeId id) const;
-  engine::Process sampler(double interval_s);
+  void sample();
 
   engine::Engine& engine_;
   double failover_s_;

@@ -8,14 +8,16 @@ namespace vzlab::hv {
 
 /// One step of a process.
 struct Step {
-  enum class Kind { kCompute, kSleep, kIo };
+  enum class Kind { kCompute, kSleep, kIo, kSend };
   Kind kind = Kind::kCompute;
-  double amount = 0.0;      ///< flops for kCompute, seconds for kSleep, requests for kIo
+  double amount = 0.0;      ///< flops for kCompute, seconds for kSleep, requests for kIo, bytes for kSend
   double syscalls = 0.0;    ///< kCompute: system calls made while computing
   double privileged = 0.0;  ///< kCompute: privileged operations (page-table updates, ...)
   double page_faults = 0.0; ///< kCompute: first-touch page faults (memory the step newly touches)
   double io_size_bytes = 4096.0;  ///< kIo: size of one request
   double io_batch = 0.0;          ///< kIo: requests per notification for para guests (0: profile's)
+  bool io_write = false;          ///< kIo: writes (they fill the device) rather than reads
+  std::string to{};               ///< kSend: a guest, host or network node to send to
 };
 
 /// A chain of steps run in order, `repeat` times, starting at `start_s`.

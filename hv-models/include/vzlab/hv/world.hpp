@@ -10,25 +10,30 @@
 //   guest.boot (start-up begins), guest.refused [0 memory, 1 vCPU limit, 2 not placed],
 //   guest.start (running), guest.end, task.start [flops, task id],
 //   host.crash [CrashKind] (subject: host), guest.down [CrashKind],
+//   component.down, component.up (subject: network node or link),
 //   task.end [flops done, completed (1) or cut off (0), task id]
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "vzlab/engine/engine.hpp"
 #include "vzlab/hv/calibration.hpp"
 #include "vzlab/hv/guest.hpp"
 #include "vzlab/hv/host.hpp"
+#include "vzlab/hv/network.hpp"
 #include "vzlab/hv/workload.hpp"
 
 namespace vzlab::hv {
 
 /// Interned ids of the model's event kinds.
 struct EventKinds {
-  std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused, host_crash, guest_down;
+  std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused, host_crash, guest_down,
+      component_down, component_up;
 };
 
 /// Hosts, guests and the engine that runs them.
@@ -61,6 +66,15 @@ class World {
   /// `processes`. It leaves its host's memory when its processes are done.
   void start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes);
 
+  /// The platform graph, created on first use with a node for every host
+  /// (hosts added later get theirs too). Without it, guests use their
+  /// host's own disk and send steps are not possible.
+  Network& network();
+  bool has_network() const { return network_ != nullptr; }
+  const Network* network_if_any() const { return network_.get(); }
+  /// The network node of a host (the network must exist).
+  NodeId host_node(const Host& host) const { return host_nodes_.at(host.index()); }
+
   const std::deque<Host>& hosts() const { return hosts_; }
   const std::deque<Guest>& guests() const { return guests_; }
   std::deque<Host>& hosts() { return hosts_; }
@@ -76,6 +90,10 @@ class World {
   void crash(CrashKind kind, Host* host, Guest* guest);
   /// Schedules crash(kind, host, guest) at time `at_s`.
   void schedule_crash(double at_s, CrashKind kind, Host* host, Guest* guest);
+
+  /// Fails the network node or link named `target` at `at_s`, and repairs
+  /// it `repair_s` later if given (events component.down / component.up).
+  void schedule_component_failure(double at_s, const std::string& target, std::optional<double> repair_s);
 
   /// Runs until nothing is left to do or time `until`.
   engine::RunOutcome run(double until = engine::Engine::kForever);
@@ -94,15 +112,19 @@ class World {
   void end_guest(Guest& guest);
   void take_down(Guest& guest, CrashKind cause);
   engine::Process crash_at(double at_s, CrashKind kind, Host* host, Guest* guest);
+  engine::Process component_failure(double at_s, std::string target, std::optional<double> repair_s);
   engine::Process refuse_at(Guest& guest, double at_s);
   void release(Guest& guest);
   engine::Task<void> run_io(Guest& guest, const Step& step);
+  engine::Task<void> run_send(Guest& guest, const Step& step);
 
   std::unique_ptr<engine::Engine> engine_;
   EventKinds kinds_{};
   std::deque<Host> hosts_;
   std::deque<Guest> guests_;
   std::deque<engine::Variable> host_os_load_;  // type-2 hosts: the host OS's own CPU use
+  std::unique_ptr<Network> network_;
+  std::vector<NodeId> host_nodes_;
   CalibrationProfile calibration_;
   bool finished_ = false;
   std::uint64_t last_task_id_ = 0;

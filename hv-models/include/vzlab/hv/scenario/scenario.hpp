@@ -17,6 +17,7 @@
 
 #include "vzlab/hv/guest.hpp"
 #include "vzlab/hv/host.hpp"
+#include "vzlab/hv/network.hpp"
 #include "vzlab/hv/workload.hpp"
 #include "vzlab/hv/world.hpp"
 
@@ -51,13 +52,26 @@ struct GuestPlan {
   double start_s = 0.0;                ///< when it is started (then it starts up)
   std::vector<ProcessSpec> processes;  ///< start_s already set
   bool real = false;                   ///< `vzlab compare` may run it for real too
+  std::string disk;                    ///< storage node holding its disk; empty: its host's own disk
+  double disk_size_bytes = 0.0;
 };
 
 /// A scripted crash.
 struct FailurePlan {
   double at_s = 0.0;
   CrashKind kind = CrashKind::kHost;
-  std::string target;  ///< a host, or a guest for kGuest
+  std::string target;  ///< a host, a guest for kGuest, a node or link for a component
+  bool component = false;          ///< a network component (node or link), not a host or guest
+  std::optional<double> repair_s;  ///< component: back up this long after it failed
+};
+
+/// The network beyond the hosts (hosts become nodes by their names).
+struct NetworkPlan {
+  bool present = false;
+  double failover_s = 2.0;
+  double sample_s = 1.0;
+  std::vector<NodeSpec> nodes;
+  std::vector<LinkSpec> links;
 };
 
 /// Output defaults from the file.
@@ -77,6 +91,7 @@ struct Scenario {
   std::vector<HostSpec> hosts;
   std::vector<GuestPlan> guests;
   std::vector<FailurePlan> failures;
+  NetworkPlan network;
   OutputSpec output;
 };
 
