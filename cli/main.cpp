@@ -142,6 +142,12 @@ int cmd_run(const RunOptions& o) {
     batch.add(out_dir + "/hosts.csv", rp::hosts_csv(report));
     batch.add(out_dir + "/guests.csv", rp::guests_csv(report));
     batch.add(out_dir + "/comparison.csv", rp::comparison_csv(report));
+    if (report.network.present) {
+      batch.add(out_dir + "/io.csv", rp::io_csv(report));
+      batch.add(out_dir + "/devices.csv", rp::devices_csv(report));
+      batch.add(out_dir + "/links.csv", rp::links_csv(report));
+      batch.add(out_dir + "/spof.csv", rp::spof_csv(report));
+    }
   }
   if (!trace.empty()) batch.add(trace, rp::chrome_trace(report));
   std::string error;
@@ -153,7 +159,9 @@ int cmd_run(const RunOptions& o) {
     std::cout << rp::guests_csv(report);
   } else {
     std::cout << rp::format_table(report);
-    if (!out_dir.empty()) std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests,comparison}.csv\n";
+    if (!out_dir.empty())
+      std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests,comparison"
+                << (report.network.present ? ",io,devices,links,spof" : "") << "}.csv\n";
     if (!trace.empty()) std::cout << "wrote " << trace << " (open it in ui.perfetto.dev or chrome://tracing)\n";
   }
   return kOk;

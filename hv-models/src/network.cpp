@@ -134,7 +134,10 @@ std::string Network::component_name(Component c) const { return c.is_link ? link
 namespace {
 
 // Two arcs per link (2l: a->b, 2l+1: b->a); weight = latency plus a
-// nanosecond per hop, so the fewest hops win among equal latencies.
+// nanosecond per hop, so the fewest hops win among equal latencies, plus
+// 1e-16 s per link index, so among equal routes the one whose links were
+// declared first wins (deterministically; up to a million links this stays
+// below a tenth of a hop).
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property,
                                     boost::property<boost::edge_weight_t, double,
                                                     boost::property<boost::edge_index_t, std::uint32_t>>>;
@@ -207,7 +210,7 @@ RouteQuery make_query(const Nodes& nodes, const Links& links, bool respect_failu
   }
   for (std::size_t l = 0; l < links.size(); ++l) {
     q.usable_link[l] = (!respect_failures || links[l].up) && !(avoid_links && (*avoid_links)[l]);
-    const double w = links[l].spec.latency_s + 1e-9;
+    const double w = links[l].spec.latency_s + 1e-9 + 1e-16 * static_cast<double>(l);
     boost::add_edge(links[l].a, links[l].b, {w, static_cast<std::uint32_t>(2 * l)}, q.g);
     boost::add_edge(links[l].b, links[l].a, {w, static_cast<std::uint32_t>(2 * l + 1)}, q.g);
   }
@@ -240,9 +243,9 @@ std::optional<Path> path_in_tree(const std::vector<std::int64_t>& tree, NodeId a
 }  // namespace
 
 std::optional<Path> Network::route(NodeId a, NodeId b, const std::vector<bool>* avoid_nodes,
-                                   const std::vector<bool>* avoid_links) const {
-  if (!nodes_[a].up || !nodes_[b].up) return std::nullopt;
-  const RouteQuery q = make_query(nodes_, links_, true, avoid_nodes, avoid_links);
+                                   const std::vector<bool>* avoid_links, bool ignore_failures) const {
+  if (!ignore_failures && (!nodes_[a].up || !nodes_[b].up)) return std::nullopt;
+  const RouteQuery q = make_query(nodes_, links_, !ignore_failures, avoid_nodes, avoid_links);
   const auto tree = shortest_tree(q.g, a, q.forwarding, q.usable_node, q.usable_link);
   return path_in_tree(
       tree, a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
@@ -271,7 +274,7 @@ bool Network::reachable_without(NodeId a, NodeId b, std::optional<Component> wit
     else if (without->id == a || without->id == b) return false;
     else avoid_nodes[without->id] = true;
   }
-  return route(a, b, &avoid_nodes, &avoid_links).has_value();
+  return route(a, b, &avoid_nodes, &avoid_links, true).has_value();
 }
 
 const Path* Network::cached_route(NodeId a, NodeId b) {

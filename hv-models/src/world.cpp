@@ -248,6 +248,7 @@ engine::Task<void> World::run_send(Guest& guest, const Step& step) {
     for (const Guest& g : guests_)
       if (g.name() == step.to) to = host_node(g.host());
   if (!to) throw std::invalid_argument(guest.name() + ": send to '" + step.to + "': no such guest, host or node");
+  if (std::find(guest.peers_.begin(), guest.peers_.end(), *to) == guest.peers_.end()) guest.peers_.push_back(*to);
   co_await net.transfer(host_node(guest.host()), *to, step.amount, 1.0, guest.index());
   guest.sent_bytes_ += step.amount;
 }

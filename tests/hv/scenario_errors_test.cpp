@@ -508,5 +508,80 @@ TEST(ScenarioErrors, PlacementWithoutPool) {
                {6, 36, "guests[0].placement", "chooses a host from a 'pool'"});
 }
 
+// One host h0 (lines 1-2) and a network section from line 3.
+const std::string kNet = "version: 1\nhosts: [{name: h0, speed: 1Gf}, {name: h1, speed: 1Gf}]\nnetwork:\n";
+
+TEST(ScenarioErrors, LinkToAnUnknownNode) {
+  expect_error(kNet + "  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw9, bandwidth: 1Gb/s}]\n",
+               {5, 0, "network.links[0].from", "no host or node named 'sw9' (did you mean 'sw'?)"});
+}
+
+TEST(ScenarioErrors, NegativeLinkBandwidth) {
+  expect_error(kNet + "  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw, bandwidth: -1Gb/s}]\n",
+               {5, 0, "network.links[0].bandwidth", "must be > 0"});
+}
+
+TEST(ScenarioErrors, DisconnectedStorageDevice) {
+  expect_error(kNet + "  nodes:\n    - {name: sw, kind: switch}\n    - {name: nas, kind: nas}\n"
+                      "  links: [{from: h0, to: sw, bandwidth: 1Gb/s}]\n",
+               {6, 0, "network.nodes[1]", "node 'nas' is connected to nothing"});
+}
+
+TEST(ScenarioErrors, DasOfAnotherHost) {
+  expect_error(kNet + "  nodes: [{name: d0, kind: das, host: h0}]\nguests: [{name: g, host: h1, disk: d0}]\n",
+               {5, 0, "guests[0].disk", "a DAS is reachable from its own host only"});
+}
+
+TEST(ScenarioErrors, DiskWithoutARoute) {
+  expect_error(kNet + "  nodes: [{name: nas, kind: nas}]\n  links: [{from: h0, to: nas, bandwidth: 1Gb/s}]\n"
+                      "guests: [{name: g, host: h1, disk: nas}]\n",
+               {6, 0, "guests[0].disk", "no route from h1 to nas"});
+}
+
+TEST(ScenarioErrors, DiskWithoutANetwork) {
+  expect_error("version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g, host: h0, disk: nas}]\n",
+               {3, 0, "guests[0].disk", "needs a network: section"});
+}
+
+TEST(ScenarioErrors, DiskOnASwitch) {
+  expect_error(kNet + "  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw, bandwidth: 1Gb/s}]\n"
+                      "guests: [{name: g, host: h0, disk: sw}]\n",
+               {6, 0, "guests[0].disk", "'sw' is not a storage node or SAN"});
+}
+
+TEST(ScenarioErrors, DisksBeyondTheCapacity) {
+  expect_error(kNet + "  nodes: [{name: nas, kind: nas, capacity: 1TB}]\n  links: [{from: h0, to: nas, bandwidth: 1}]\n"
+                      "guests: [{name: \"g{i}\", count: 3, host: h0, disk: nas, disk_size: 400GB}]\n",
+               {6, 0, "guests[0].disk_size", "need more than its capacity"});
+}
+
+TEST(ScenarioErrors, SendToNobody) {
+  expect_error(kNet + "  links: [{from: h0, to: h1, bandwidth: 1}]\n"
+                      "guests: [{name: g, host: h0, processes: [{steps: [{send: 1MB, to: h9}]}]}]\n",
+               {5, 0, "guests[0].processes[0].steps[0].to", "no guest, host or node named 'h9'"});
+}
+
+TEST(ScenarioErrors, StorageKeysOnASwitch) {
+  expect_error(kNet + "  nodes: [{name: sw, kind: switch, iops: 100}]\n",
+               {4, 0, "network.nodes[0].iops", "applies to storage"});
+}
+
+TEST(ScenarioErrors, ComponentFailureOfAnUnknownTarget) {
+  expect_error(kNet + "  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw, bandwidth: 1}]\n"
+                      "failures: [{at: 1s, crash: component, target: sw2}]\n",
+               {6, 0, "failures[0].target", "no network node or link named 'sw2'"});
+}
+
+TEST(ScenarioErrors, RepairOfAHost) {
+  expect_error(kNet + "  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw, bandwidth: 1}]\n"
+                      "failures: [{at: 1s, crash: host, target: h0, repair: 1s}]\n",
+               {6, 0, "failures[0].repair", "applies to crash: component"});
+}
+
+TEST(ScenarioErrors, ShapeOverAnUnknownGroup) {
+  expect_error(kNet + "  shapes: [{shape: star, name: lan, hosts: web}]\n",
+               {4, 0, "network.shapes[0].hosts", "no host has group 'web'"});
+}
+
 }  // namespace
 }  // namespace vzlab::hv::scenario

@@ -1,5 +1,7 @@
 #include "vzlab/hv/report/run_report.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,90 +11,7 @@
 
 namespace vzlab::hv::report {
 
-namespace {
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
-
-// "1.5 Gf/s" style for speeds.
-std::string si(double v, const char* unit) {
-  const char* prefixes[] = {"", "k", "M", "G", "T", "P"};
-  int p = 0;
-  while (std::fabs(v) >= 1000 && p < 5) {
-    v /= 1000;
-    ++p;
-  }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3g %s%s", v, prefixes[p], unit);
-  return buf;
-}
-
-// "1.5 GiB" style for memory and disk sizes.
-std::string si_bytes(double v) {
-  const char* prefixes[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int p = 0;
-  while (v >= 1024 && p < 4) {
-    v /= 1024;
-    ++p;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g %s", v, prefixes[p]);
-  return buf;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string opt_num(const std::optional<double>& v) { return v ? fmt("%.17g", *v) : ""; }
-
-// Plain-text table with left-aligned first column and right-aligned others.
-class Table {
- public:
-  explicit Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  std::string str() const {
-    std::vector<std::size_t> w(rows_[0].size(), 0);
-    for (const auto& r : rows_)
-      for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
-    std::string out;
-    for (std::size_t ri = 0; ri < rows_.size(); ++ri) {
-      std::string line = "  ";
-      for (std::size_t i = 0; i < rows_[ri].size(); ++i) {
-        const std::string& c = rows_[ri][i];
-        const std::string pad(w[i] - c.size(), ' ');
-        line += i == 0 ? c + pad : pad + c;
-        if (i + 1 < rows_[ri].size()) line += "  ";
-      }
-      out += line + "\n";
-      if (ri == 0) {
-        std::size_t total = 0;
-        for (std::size_t x : w) total += x + 2;
-        out += "  " + std::string(total - 2, '-') + "\n";
-      }
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
-
-std::string bar(double fraction, int width = 20) {
-  const int n = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * width));
-  return "[" + std::string(n, '#') + std::string(width - n, '.') + "]";
-}
-
-}  // namespace
+using namespace text;
 
 RunRecorder::RunRecorder(World& world, RecorderOptions options) : world_(&world), options_(options) {
   const std::size_t n = world.guests().size();
@@ -207,6 +126,7 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     const double t = *g.runtime_s();
     r.comparison.push_back({i, t, base->second, t / base->second - 1.0, t > 0 ? g.exits / t : 0.0});
   }
+  r.network = network_report(w, r.simulated_s);
   return r;
 }
 
@@ -265,6 +185,8 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
     out << t.str();
     out << "  virtualization costs from: " << r.meta.calibration << "\n";
   }
+
+  out << format_network(r, max_rows);
 
   out << "\nHosts\n";
   Table hosts({"host", "group", "hypervisor", "cores", "speed", "guests", "utilization", "", "peak memory",
@@ -334,6 +256,32 @@ std::string to_json(const RunReport& r) {
                            {"capacity_flops", g.capacity_flops}, {"utilization", g.mean_utilization},
                            {"finished_at_s", opt(g.finished_at_s)}, {"rack_units", g.rack_units},
                            {"energy_kWh", g.energy_kWh}, {"machines_to_manage", g.machines_to_manage}});
+  if (r.network.present) {
+    ordered_json n;
+    n["flows"] = r.network.flows;
+    n["reroutes"] = r.network.reroutes;
+    n["stalls"] = r.network.stalls;
+    n["io"] = ordered_json::array();
+    for (const IoRow& io : r.network.io)
+      n["io"].push_back({{"guest", r.guests[io.guest].name}, {"disk", io.disk}, {"disk_kind", io.disk_kind},
+                         {"requests", io.requests}, {"bytes", io.bytes}, {"io_time_s", io.io_time_s},
+                         {"throughput_Bps", io.throughput_Bps()}, {"latency_s", io.latency_s()},
+                         {"sent_bytes", io.sent_bytes}, {"bottleneck", io.bottleneck}});
+    n["devices"] = ordered_json::array();
+    for (const DeviceRow& d : r.network.devices)
+      n["devices"].push_back({{"name", d.name}, {"kind", d.kind}, {"bandwidth_Bps", d.bandwidth_Bps},
+                              {"bytes", d.bytes}, {"mean_Bps", d.mean_Bps}, {"peak_Bps", d.peak_Bps},
+                              {"capacity_bytes", d.capacity_bytes}, {"fill_bytes", d.fill_bytes}});
+    n["links"] = ordered_json::array();
+    for (const LinkRow& l : r.network.links)
+      n["links"].push_back({{"name", l.name}, {"network", l.network}, {"bandwidth_Bps", l.bandwidth_Bps},
+                            {"bytes", l.bytes}, {"mean_utilization", l.mean_utilization},
+                            {"peak_utilization", l.peak_utilization}});
+    n["spof"] = ordered_json::array();
+    for (const SpofRow& s : r.network.spof)
+      n["spof"].push_back({{"component", s.component}, {"kind", s.kind}, {"guests", s.guests}});
+    j["network"] = n;
+  }
   j["comparison"] = ordered_json::array();
   for (const ComparisonRow& c : r.comparison)
     j["comparison"].push_back({{"guest", r.guests[c.guest].name}, {"workload", r.guests[c.guest].workload},

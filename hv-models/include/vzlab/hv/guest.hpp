@@ -119,6 +119,8 @@ class Guest {
   double io_time_s() const { return io_time_s_; }
   /// Bytes it sent over the network (send steps).
   double sent_bytes() const { return sent_bytes_; }
+  /// Network nodes it sent to.
+  const std::vector<std::uint32_t>& peers() const { return peers_; }
 
  private:
   friend class Execution;
@@ -150,6 +152,7 @@ class Guest {
   double finished_at_s_ = -1.0;
   std::optional<std::uint32_t> disk_node_;
   double io_requests_ = 0.0, io_bytes_ = 0.0, io_time_s_ = 0.0, sent_bytes_ = 0.0;
+  std::vector<std::uint32_t> peers_;
 };
 
 }  // namespace vzlab::hv

@@ -12,8 +12,8 @@
 //   net.add_link({.a = "sw", .b = "nas", .bandwidth_Bps = 125e6, .latency_s = 50e-6});
 //   co_await net.transfer(h, n, 1e9);   // 100 us of latency, then 1 GB at 125 MB/s
 //
-// Routes are shortest by latency (fewest hops among equals), found with
-// Boost.Graph; only switches, routers and SAN controllers forward traffic,
+// Routes are shortest by latency (fewest hops among equals, then the links
+// declared first), found with Boost.Graph; only switches, routers and SAN controllers forward traffic,
 // so a host never carries other hosts' flows and a DAS is reachable from
 // its own host only. When a component on a flow's route fails, the flow
 // stalls, and after the failover delay it continues on another route (SAN
@@ -113,12 +113,12 @@ class Network {
   /// Shortest route from a to b over components that are up (and not in
   /// `avoid_nodes` / `avoid_links`), or nothing if there is none.
   std::optional<Path> route(NodeId a, NodeId b, const std::vector<bool>* avoid_nodes = nullptr,
-                            const std::vector<bool>* avoid_links = nullptr) const;
+                            const std::vector<bool>* avoid_links = nullptr, bool ignore_failures = false) const;
   /// Up to `k` routes from a to b that share no link and no forwarding node
   /// (multipath), shortest first, ignoring failures.
   std::vector<Path> disjoint_routes(NodeId a, NodeId b, int k) const;
-  /// Whether b can be reached from a over components that are up, with one
-  /// component left out (for single-point-of-failure analysis).
+  /// Whether b can be reached from a in the platform as designed (every
+  /// component up) with one component left out (single points of failure).
   bool reachable_without(NodeId a, NodeId b, std::optional<Component> without) const;
 
   /// Moves `bytes` from a to b: the route's latency, then the bytes at the

@@ -95,6 +95,57 @@ struct GroupRow {
   std::size_t machines_to_manage = 0;  ///< OS instances to install and patch: hosts in use plus VMs
 };
 
+/// A guest's storage and network traffic.
+struct IoRow {
+  std::size_t guest;          ///< index into RunReport::guests
+  std::string disk;           ///< its storage device, or "local disk"
+  std::string disk_kind;      ///< das, nas, array, or "host"
+  double requests = 0.0;
+  double bytes = 0.0;
+  double io_time_s = 0.0;     ///< time spent in its I/O steps
+  double sent_bytes = 0.0;
+  std::string bottleneck;     ///< the component that limited its flows most often ("" if never sampled)
+  /// Bytes per second of I/O time.
+  double throughput_Bps() const { return io_time_s > 0 ? bytes / io_time_s : 0.0; }
+  /// Mean time per request.
+  double latency_s() const { return requests > 0 ? io_time_s / requests : 0.0; }
+};
+
+/// A storage device or another node with a bandwidth of its own.
+struct DeviceRow {
+  std::string name, kind;
+  double bandwidth_Bps = 0.0;  ///< 0: no limit of its own
+  double bytes = 0.0;
+  double mean_Bps = 0.0;       ///< bytes / simulated time
+  double peak_Bps = 0.0;       ///< highest sampled throughput
+  double capacity_bytes = 0.0, fill_bytes = 0.0;
+};
+
+/// A link that carried traffic.
+struct LinkRow {
+  std::string name, network;
+  double bandwidth_Bps = 0.0;
+  double bytes = 0.0;
+  double mean_utilization = 0.0;  ///< bytes / (bandwidth x simulated time)
+  double peak_utilization = 0.0;  ///< highest sampled throughput / bandwidth
+};
+
+/// A single component whose failure cuts guests off their disk or peers.
+struct SpofRow {
+  std::string component, kind;  ///< kind: a node kind or "link"
+  std::vector<std::string> guests;
+};
+
+/// The network part of a report (empty when the scenario has none).
+struct NetworkReport {
+  bool present = false;
+  std::vector<IoRow> io;
+  std::vector<DeviceRow> devices;
+  std::vector<LinkRow> links;   ///< busiest first
+  std::vector<SpofRow> spof;    ///< most guests first
+  std::uint64_t flows = 0, reroutes = 0, stalls = 0;
+};
+
 /// Facts about the run that are not in the world.
 struct RunMeta {
   std::string scenario;
@@ -122,6 +173,7 @@ struct RunReport {
   /// Finished non-native guests whose workload instance (same work, same
   /// draws) also ran natively, in guest order.
   std::vector<ComparisonRow> comparison;
+  NetworkReport network;
 };
 
 /// Options of the recorder.
@@ -167,6 +219,18 @@ std::string guests_csv(const RunReport& r);
 std::string comparison_csv(const RunReport& r);
 /// CSV of the run summary (key,value).
 std::string summary_csv(const RunReport& r);
+/// The network part of a world's report: I/O per guest, devices, links and
+/// single points of failure (computed on the platform graph with every
+/// component up).
+NetworkReport network_report(const World& world, double horizon_s);
+/// The network part of the text report ("" without a network).
+std::string format_network(const RunReport& r, std::size_t max_rows);
+/// CSV of the guests' I/O, the devices, the links, the single points of failure.
+std::string io_csv(const RunReport& r);
+std::string devices_csv(const RunReport& r);
+std::string links_csv(const RunReport& r);
+std::string spof_csv(const RunReport& r);
+
 /// Chrome/Perfetto trace JSON: one process per host, one slice per task.
 std::string chrome_trace(const RunReport& r);
 
