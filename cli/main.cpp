@@ -147,6 +147,7 @@ int cmd_run(const RunOptions& o) {
       batch.add(out_dir + "/devices.csv", rp::devices_csv(report));
       batch.add(out_dir + "/links.csv", rp::links_csv(report));
       batch.add(out_dir + "/spof.csv", rp::spof_csv(report));
+      batch.add(out_dir + "/utilization.csv", rp::utilization_csv(report));
     }
   }
   if (!trace.empty()) batch.add(trace, rp::chrome_trace(report));
@@ -161,7 +162,7 @@ int cmd_run(const RunOptions& o) {
     std::cout << rp::format_table(report);
     if (!out_dir.empty())
       std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests,comparison"
-                << (report.network.present ? ",io,devices,links,spof" : "") << "}.csv\n";
+                << (report.network.present ? ",io,devices,links,spof,utilization" : "") << "}.csv\n";
     if (!trace.empty()) std::cout << "wrote " << trace << " (open it in ui.perfetto.dev or chrome://tracing)\n";
   }
   return kOk;

@@ -187,11 +187,13 @@ void FluidSystem::solve_component(Constraint& seed) {
     c->unfixed_ = 0;
   }
   std::size_t unfixed = 0;
+  comp_bounded_.clear();
   for (Variable* v : comp_vars_) {
     v->new_value_ = 0.0;
     v->fixed_ = v->weight_ <= 0;
     if (v->fixed_) continue;
     ++unfixed;
+    if (v->bound_ != Variable::kNoBound) comp_bounded_.push_back(v);
     for (const Variable::Membership& m : v->members_) {
       m.constraint->active_weight_ += v->weight_;
       ++m.constraint->unfixed_;
@@ -215,12 +217,12 @@ void FluidSystem::solve_component(Constraint& seed) {
     double level = std::numeric_limits<double>::infinity();
     for (const Constraint* c : comp_constraints_)
       if (c->unfixed_ > 0) level = std::min(level, std::max(c->remaining_, 0.0) / c->active_weight_);
-    for (const Variable* v : comp_vars_)
-      if (!v->fixed_ && v->bound_ != Variable::kNoBound) level = std::min(level, v->bound_ / v->weight_);
+    for (const Variable* v : comp_bounded_)
+      if (!v->fixed_) level = std::min(level, v->bound_ / v->weight_);
     assert(level != std::numeric_limits<double>::infinity() && "enabled variable with no constraint and no bound");
     const double threshold = level + level * kLevelSlack;
-    for (Variable* v : comp_vars_)
-      if (!v->fixed_ && v->bound_ != Variable::kNoBound && v->bound_ / v->weight_ <= threshold) fix(v, v->bound_);
+    for (Variable* v : comp_bounded_)
+      if (!v->fixed_ && v->bound_ / v->weight_ <= threshold) fix(v, v->bound_);
     for (const Constraint* c : comp_constraints_) {
       if (c->unfixed_ == 0 || std::max(c->remaining_, 0.0) / c->active_weight_ > threshold) continue;
       for (const Constraint::Entry& e : c->vars_)
@@ -250,6 +252,7 @@ void FluidSystem::solve_component(Constraint& seed) {
     v->value_ = v->new_value_;
     if (v->drives_ != nullptr) v->drives_->set_capacity(v->value_);
   }
+  values_changed_ += changed_.size();
   for (std::size_t i = 0; i < changed_.size(); ++i)
     if (changed_[i]->observer_ != nullptr) changed_[i]->observer_->on_value_change(changed_old_[i], changed_[i]->value_);
 }

@@ -88,6 +88,7 @@ NodeId Network::add_node(NodeSpec spec) {
   if (n.spec.iops > 0) n.iops = std::make_unique<engine::Constraint>(engine_.fluid(), n.spec.iops);
   trees_.clear();
   paths_.clear();
+  graph_.reset();
   return id;
 }
 
@@ -112,6 +113,7 @@ LinkId Network::add_link(LinkSpec spec) {
   nodes_[*b].links.push_back(id);
   trees_.clear();
   paths_.clear();
+  graph_.reset();
   return id;
 }
 
@@ -190,32 +192,48 @@ std::vector<std::int64_t> shortest_tree(const Graph& g, NodeId a, const std::vec
 
 namespace {
 
-// The graph and per-node/per-link flags, built for each query (cheap next to
-// a Dijkstra run on the same graph).
-struct RouteQuery {
+
+}  // namespace
+
+// The routing graph, built once per topology (flags carry failures and
+// exclusions per query).
+struct Network::RouteGraph {
+  explicit RouteGraph(std::size_t nodes) : g(nodes), forwarding(nodes) {}
   Graph g;
-  std::vector<bool> forwarding, usable_node, usable_link;
+  std::vector<bool> forwarding;
 };
 
-template <typename Nodes, typename Links>
-RouteQuery make_query(const Nodes& nodes, const Links& links, bool respect_failures,
-                      const std::vector<bool>* avoid_nodes, const std::vector<bool>* avoid_links) {
-  RouteQuery q{Graph(nodes.size()), {}, {}, {}};
-  q.forwarding.resize(nodes.size());
-  q.usable_node.resize(nodes.size());
-  q.usable_link.resize(links.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    q.forwarding[i] = forwards(nodes[i].spec.kind);
-    q.usable_node[i] = (!respect_failures || nodes[i].up) && !(avoid_nodes && (*avoid_nodes)[i]);
-  }
-  for (std::size_t l = 0; l < links.size(); ++l) {
-    q.usable_link[l] = (!respect_failures || links[l].up) && !(avoid_links && (*avoid_links)[l]);
-    const double w = links[l].spec.latency_s + 1e-9 + 1e-16 * static_cast<double>(l);
-    boost::add_edge(links[l].a, links[l].b, {w, static_cast<std::uint32_t>(2 * l)}, q.g);
-    boost::add_edge(links[l].b, links[l].a, {w, static_cast<std::uint32_t>(2 * l + 1)}, q.g);
-  }
-  return q;
+void Network::set_route_by_hops(bool hops) {
+  route_by_hops_ = hops;
+  graph_.reset();
+  trees_.clear();
+  paths_.clear();
 }
+
+const Network::RouteGraph& Network::graph() const {
+  if (graph_) return *graph_;
+  graph_ = std::make_unique<RouteGraph>(nodes_.size());
+  for (std::size_t i = 0; i < nodes_.size(); ++i) graph_->forwarding[i] = forwards(nodes_[i].spec.kind);
+  for (std::size_t l = 0; l < links_.size(); ++l) {
+    const double w = (route_by_hops_ ? 1.0 : links_[l].spec.latency_s + 1e-9) + 1e-16 * static_cast<double>(l);
+    boost::add_edge(links_[l].a, links_[l].b, {w, static_cast<std::uint32_t>(2 * l)}, graph_->g);
+    boost::add_edge(links_[l].b, links_[l].a, {w, static_cast<std::uint32_t>(2 * l + 1)}, graph_->g);
+  }
+  return *graph_;
+}
+
+std::vector<std::int64_t> Network::tree(NodeId a, bool respect_failures, const std::vector<bool>* avoid_nodes,
+                                        const std::vector<bool>* avoid_links) const {
+  const RouteGraph& rg = graph();
+  std::vector<bool> usable_node(nodes_.size()), usable_link(links_.size());
+  for (std::size_t i = 0; i < nodes_.size(); ++i)
+    usable_node[i] = (!respect_failures || nodes_[i].up) && !(avoid_nodes && (*avoid_nodes)[i]);
+  for (std::size_t l = 0; l < links_.size(); ++l)
+    usable_link[l] = (!respect_failures || links_[l].up) && !(avoid_links && (*avoid_links)[l]);
+  return shortest_tree(rg.g, a, rg.forwarding, usable_node, usable_link);
+}
+
+namespace {
 
 std::optional<Path> path_in_tree(const std::vector<std::int64_t>& tree, NodeId a, NodeId b,
                                  const std::function<std::pair<NodeId, NodeId>(LinkId)>& ends,
@@ -245,20 +263,16 @@ std::optional<Path> path_in_tree(const std::vector<std::int64_t>& tree, NodeId a
 std::optional<Path> Network::route(NodeId a, NodeId b, const std::vector<bool>* avoid_nodes,
                                    const std::vector<bool>* avoid_links, bool ignore_failures) const {
   if (!ignore_failures && (!nodes_[a].up || !nodes_[b].up)) return std::nullopt;
-  const RouteQuery q = make_query(nodes_, links_, !ignore_failures, avoid_nodes, avoid_links);
-  const auto tree = shortest_tree(q.g, a, q.forwarding, q.usable_node, q.usable_link);
   return path_in_tree(
-      tree, a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
+      tree(a, !ignore_failures, avoid_nodes, avoid_links), a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
 }
 
 std::vector<Path> Network::disjoint_routes(NodeId a, NodeId b, int k) const {
   std::vector<Path> out;
   std::vector<bool> avoid_nodes(nodes_.size(), false), avoid_links(links_.size(), false);
   for (int i = 0; i < k; ++i) {
-    const RouteQuery q = make_query(nodes_, links_, false, &avoid_nodes, &avoid_links);
-    const auto tree = shortest_tree(q.g, a, q.forwarding, q.usable_node, q.usable_link);
     auto p = path_in_tree(
-        tree, a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
+        tree(a, false, &avoid_nodes, &avoid_links), a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
     if (!p || p->links.empty()) break;
     for (LinkId l : p->links) avoid_links[l] = true;
     for (std::size_t j = 1; j + 1 < p->nodes.size(); ++j) avoid_nodes[p->nodes[j]] = true;
@@ -282,8 +296,7 @@ const Path* Network::cached_route(NodeId a, NodeId b) {
   if (auto it = paths_.find(key); it != paths_.end()) return &it->second;
   auto tree = trees_.find(a);
   if (tree == trees_.end()) {
-    const RouteQuery q = make_query(nodes_, links_, false, nullptr, nullptr);
-    tree = trees_.emplace(a, shortest_tree(q.g, a, q.forwarding, q.usable_node, q.usable_link)).first;
+    tree = trees_.emplace(a, this->tree(a, false, nullptr, nullptr)).first;
   }
   auto p = path_in_tree(
       tree->second, a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });

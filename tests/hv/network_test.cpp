@@ -168,6 +168,21 @@ TEST_F(NetworkTest, RoutesPreferLowLatencyThenFewHops) {
   EXPECT_NEAR(p->latency_s, 3e-3, 1e-15);
 }
 
+TEST_F(NetworkTest, RoutesByHopsIgnoreLatency) {
+  // a-s1-b: 2 hops, 20 ms; a-s2-s3-b: 3 hops, 3 ms.
+  const NodeId a = host("a"), b = host("b");
+  for (const char* s : {"s1", "s2", "s3"}) node(s);
+  link("a", "s1", 1, 10e-3);
+  link("s1", "b", 1, 10e-3);
+  link("a", "s2", 1, 1e-3);
+  link("s2", "s3", 1, 1e-3);
+  link("s3", "b", 1, 1e-3);
+  EXPECT_EQ(names(*net.route(a, b)), (std::vector<std::string>{"a", "s2", "s3", "b"}));
+  net.set_route_by_hops(true);
+  EXPECT_EQ(names(*net.route(a, b)), (std::vector<std::string>{"a", "s1", "b"}));
+  EXPECT_NEAR(net.latency(a, b), 20e-3, 1e-15);
+}
+
 TEST_F(NetworkTest, HostsDoNotForwardSoADasIsItsHostsOnly) {
   const NodeId h1 = host("h1"), h2 = host("h2");
   node("sw");

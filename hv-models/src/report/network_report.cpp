@@ -98,6 +98,18 @@ NetworkReport network_report(const World& w, double horizon) {
   std::stable_sort(r.links.begin(), r.links.end(),
                    [](const LinkRow& x, const LinkRow& y) { return x.mean_utilization > y.mean_utilization; });
   r.spof = single_points(w);
+  for (NodeId n = 0; n < net->node_count(); ++n) {
+    if (net->node_bytes(n) <= 0 || net->node(n).kind == NodeKind::kHost) continue;
+    Series s{net->node(n).name, node_kind_name(net->node(n).kind), net->node(n).bandwidth_Bps, {}};
+    for (const auto& sample : net->samples()) s.rate_Bps.emplace_back(sample.time_s, sample.node_rate[n]);
+    r.series.push_back(std::move(s));
+  }
+  for (LinkId l = 0; l < net->link_count(); ++l) {
+    if (net->link_bytes(l) <= 0) continue;
+    Series s{net->link(l).name, "link", net->link(l).bandwidth_Bps, {}};
+    for (const auto& sample : net->samples()) s.rate_Bps.emplace_back(sample.time_s, sample.link_rate[l]);
+    r.series.push_back(std::move(s));
+  }
   return r;
 }
 
@@ -191,6 +203,15 @@ std::string links_csv(const RunReport& r) {
     out += csv_field(l.name) + "," + csv_field(l.network) + "," + fmt("%.17g", l.bandwidth_Bps) + "," +
            fmt("%.17g", l.bytes) + "," + fmt("%.17g", l.mean_utilization) + "," + fmt("%.17g", l.peak_utilization) +
            "\n";
+  return out;
+}
+
+std::string utilization_csv(const RunReport& r) {
+  std::string out = "time_s,component,kind,throughput_Bps,utilization\n";
+  for (const Series& s : r.network.series)
+    for (const auto& [t, rate] : s.rate_Bps)
+      out += fmt("%.17g", t) + "," + csv_field(s.name) + "," + s.kind + "," + fmt("%.9g", rate) + "," +
+             (s.bandwidth_Bps > 0 ? fmt("%.9g", rate / s.bandwidth_Bps) : "") + "\n";
   return out;
 }
 

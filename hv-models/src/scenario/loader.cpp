@@ -557,6 +557,7 @@ class Loader {
     np.present = true;
     np.failover_s = n.quantity("failover");
     np.sample_s = n.quantity("sample");
+    np.route_by_hops = n.choice("routing") == "hops";
     const auto shapes = n.list("shapes");
     for (std::size_t idx = 0; idx < shapes.size(); ++idx)
       load_shape(Map(*this, shapes[idx], section("shape"), "network.shapes[" + std::to_string(idx) + "]"), sc);
@@ -642,6 +643,7 @@ class Loader {
     // A network of the plan, to check guests' routes to their disks.
     check_engine_ = std::make_unique<engine::Engine>(0);
     check_net_ = std::make_unique<Network>(*check_engine_);
+    check_net_->set_route_by_hops(np.route_by_hops);
     for (const HostSpec& h : sc.hosts) check_net_->add_node({.name = h.name, .kind = NodeKind::kHost});
     for (const NodeSpec& s : sc.network.nodes) check_net_->add_node(s);
     for (const LinkSpec& l : sc.network.links) check_net_->add_link(l);
@@ -1210,6 +1212,7 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
   if (sc.network.present) {
     Network& net = world->network();
     net.set_failover(sc.network.failover_s);
+    net.set_route_by_hops(sc.network.route_by_hops);
     for (const NodeSpec& n : sc.network.nodes) net.add_node(n);
     for (const LinkSpec& l : sc.network.links) net.add_link(l);
   }

@@ -221,6 +221,8 @@ workloads:
                     "How long a flow whose route failed waits before it takes another (multipath path failover).", 0},
                    {"sample", VT::kQuantity, UK::kDuration, "1s",
                     "Interval of the link and device utilization samples in the report.", 0, true},
+                   {"routing", VT::kChoice, UK::kNone, "latency",
+                    "Routes take the lowest total latency, or the fewest hops.", -1e300, false, "latency|hops"},
                },
                R"(network:
   failover: 5s

@@ -190,6 +190,8 @@ class FluidSystem {
   void solve();
   /// Number of components solved since construction (for tests and benchmarks).
   std::uint64_t components_solved() const { return components_solved_; }
+  /// Variables whose value a solve changed, since construction.
+  std::uint64_t values_changed() const { return values_changed_; }
 
  private:
   friend class Variable;
@@ -202,9 +204,11 @@ class FluidSystem {
   std::size_t dirty_count_ = 0;
   std::uint64_t stamp_ = 0;
   std::uint64_t components_solved_ = 0;
+  std::uint64_t values_changed_ = 0;
   // Scratch reused across solves.
   std::vector<Constraint*> comp_constraints_;
   std::vector<Variable*> comp_vars_;
+  std::vector<Variable*> comp_bounded_;  // enabled variables of the component with a finite bound
   std::vector<Variable*> changed_;
   std::vector<double> changed_old_;
 };

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -88,6 +89,10 @@ class Network {
   ~Network();
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
+
+  /// Routes by lowest latency (the default) or by fewest hops.
+  void set_route_by_hops(bool hops);
+  bool route_by_hops() const { return route_by_hops_; }
 
   /// Changes the failover delay.
   void set_failover(double seconds) { failover_s_ = seconds; }
@@ -193,6 +198,10 @@ class Network {
         : spec(std::move(s)), a(a_), b(b_), bw(f, spec.bandwidth_Bps) {}
   };
 
+  struct RouteGraph;
+  const RouteGraph& graph() const;
+  std::vector<std::int64_t> tree(NodeId a, bool respect_failures, const std::vector<bool>* avoid_nodes,
+                                 const std::vector<bool>* avoid_links) const;
   const Path* cached_route(NodeId a, NodeId b);
   bool path_up(const Path& p) const;
   void attach(Flow& f, const Path& p);
@@ -206,11 +215,13 @@ class Network {
 
   engine::Engine& engine_;
   double failover_s_;
+  bool route_by_hops_ = false;
   std::deque<NodeData> nodes_;
   std::deque<LinkData> links_;
   std::unordered_map<std::string, NodeId> node_index_;
   std::unordered_map<std::string, LinkId> link_index_;
   // Shortest-path trees by source, computed on the whole graph on first use.
+  mutable std::unique_ptr<RouteGraph> graph_;
   std::unordered_map<NodeId, std::vector<std::int64_t>> trees_;  // predecessor link per node, -1 none
   std::unordered_map<std::uint64_t, Path> paths_;
   std::vector<Flow*> waiting_;  // flows with no route, until a repair

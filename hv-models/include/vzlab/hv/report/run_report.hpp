@@ -136,6 +136,13 @@ struct SpofRow {
   std::vector<std::string> guests;
 };
 
+/// Throughput of one link or device over time (from the samples).
+struct Series {
+  std::string name, kind;  ///< kind: "link" or a node kind
+  double bandwidth_Bps = 0.0;
+  std::vector<std::pair<double, double>> rate_Bps;  ///< (time, throughput)
+};
+
 /// The network part of a report (empty when the scenario has none).
 struct NetworkReport {
   bool present = false;
@@ -143,6 +150,7 @@ struct NetworkReport {
   std::vector<DeviceRow> devices;
   std::vector<LinkRow> links;   ///< busiest first
   std::vector<SpofRow> spof;    ///< most guests first
+  std::vector<Series> series;   ///< every device and link that carried traffic, over time
   std::uint64_t flows = 0, reroutes = 0, stalls = 0;
 };
 
@@ -230,6 +238,8 @@ std::string io_csv(const RunReport& r);
 std::string devices_csv(const RunReport& r);
 std::string links_csv(const RunReport& r);
 std::string spof_csv(const RunReport& r);
+/// CSV of the throughput samples: time, component, kind, throughput, utilization.
+std::string utilization_csv(const RunReport& r);
 
 /// Chrome/Perfetto trace JSON: one process per host, one slice per task.
 std::string chrome_trace(const RunReport& r);

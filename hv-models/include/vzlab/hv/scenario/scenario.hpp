@@ -70,6 +70,7 @@ struct NetworkPlan {
   bool present = false;
   double failover_s = 2.0;
   double sample_s = 1.0;
+  bool route_by_hops = false;
   std::vector<NodeSpec> nodes;
   std::vector<LinkSpec> links;
 };
