@@ -444,7 +444,11 @@ int cmd_validate(const std::string& file) {
   std::snprintf(work, sizeof work, "%.4g Gflop", flops / 1e9);
   std::cout << file << ": OK — \"" << scenario->name << "\": " << count(scenario->hosts.size(), "host", "hosts") << ", "
             << count(scenario->guests.size(), "guest", "guests") << " (" << count(vms, "VM", "VMs") << "), "
-            << count(processes, "process", "processes") << ", " << work << " of work\n";
+            << count(processes, "process", "processes") << ", " << work << " of work";
+  if (scenario->network.present)
+    std::cout << "; network: " << count(scenario->network.nodes.size(), "node", "nodes") << " besides the hosts, "
+              << count(scenario->network.links.size(), "link", "links");
+  std::cout << "\n";
   return kOk;
 }
 

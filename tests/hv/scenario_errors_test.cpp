@@ -516,6 +516,11 @@ TEST(ScenarioErrors, LinkToAnUnknownNode) {
                {5, 0, "network.links[0].from", "no host or node named 'sw9' (did you mean 'sw'?)"});
 }
 
+TEST(ScenarioErrors, LinkToAnUnknownNodeIsReportedAtThatEnd) {
+  expect_error(kNet + "  nodes: [{name: nas, kind: nas}]\n  links: [{from: h0, to: naz, bandwidth: 1Gb/s}]\n",
+               {5, 0, "network.links[0].to", "no host or node named 'naz' (did you mean 'nas'?)"});
+}
+
 TEST(ScenarioErrors, NegativeLinkBandwidth) {
   expect_error(kNet + "  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw, bandwidth: -1Gb/s}]\n",
                {5, 0, "network.links[0].bandwidth", "must be > 0"});

@@ -463,10 +463,13 @@ class Loader {
     sc.network.nodes.push_back(std::move(spec));
   }
 
-  void add_link(const Map& m, const char* key, Scenario& sc, LinkSpec link) {
+  // `key` names the key of the first end, `key_b` of the second (the same
+  // key for generated links).
+  void add_link(const Map& m, const char* key, Scenario& sc, LinkSpec link, const char* key_b = nullptr) {
     for (const std::string* end : {&link.a, &link.b})
       if (!host_index_.count(*end) && !node_index_.count(*end))
-        m.fail(key, "no host or node named '" + *end + "'" + did_you_mean(*end, node_names(sc)));
+        m.fail(end == &link.b && key_b ? key_b : key,
+               "no host or node named '" + *end + "'" + did_you_mean(*end, node_names(sc)));
     if (link.a == link.b) m.fail(key, "a link needs two different ends, not '" + link.a + "' twice");
     sc.network.links.push_back(std::move(link));
   }
@@ -612,7 +615,7 @@ class Loader {
       const double bw = m.quantity("bandwidth"), lat = m.quantity("latency");
       for (long i = 0; i < count; ++i)
         add_link(m, "from", sc, {.a = expand(m, "from", from, i, count), .b = expand(m, "to", to, i, count),
-                                 .bandwidth_Bps = bw, .latency_s = lat, .network = network});
+                                 .bandwidth_Bps = bw, .latency_s = lat, .network = network}, "to");
     }
     const auto pools = n.list("pools");
     for (std::size_t idx = 0; idx < pools.size(); ++idx) {
