@@ -513,7 +513,7 @@ const std::string kNet = "version: 1\nhosts: [{name: h0, speed: 1Gf}, {name: h1,
 
 TEST(ScenarioErrors, LinkToAnUnknownNode) {
   expect_error(kNet + "  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw9, bandwidth: 1Gb/s}]\n",
-               {5, 0, "network.links[0].from", "no host or node named 'sw9' (did you mean 'sw'?)"});
+               {5, 0, "network.links[0].to", "no host or node named 'sw9' (did you mean 'sw'?)"});
 }
 
 TEST(ScenarioErrors, LinkToAnUnknownNodeIsReportedAtThatEnd) {
