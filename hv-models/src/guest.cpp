@@ -50,6 +50,15 @@ long Guest::fit_per_host(const CalibrationProfile& p) const {
   return fit;
 }
 
+void Guest::move_to(Host& host) {
+  if (&host == host_) return;
+  host_ = &host;
+  if (!vm_on_host_) return;
+  vm_on_host_->detach_all();
+  vm_on_host_->attach(host.cpu());
+  update_vm_share();
+}
+
 double Guest::allocation_flops() const { return vm_on_host_ ? vm_on_host_->value() : 0.0; }
 
 void Guest::task_started() {

@@ -1,6 +1,7 @@
 #include "vzlab/hv/world.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace vzlab::hv {
@@ -16,7 +17,8 @@ World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed
   auto& ev = engine_->events();
   kinds_ = {ev.kind("guest.start"),   ev.kind("guest.end"),  ev.kind("task.start"),
             ev.kind("task.end"),      ev.kind("guest.boot"), ev.kind("guest.refused"),
-            ev.kind("host.crash"),    ev.kind("guest.down"), ev.kind("component.down"), ev.kind("component.up")};
+            ev.kind("host.crash"),    ev.kind("guest.down"), ev.kind("component.down"), ev.kind("component.up"),
+            ev.kind("host.repair"),   ev.kind("guest.restart")};
 }
 
 World::~World() {
@@ -62,6 +64,7 @@ void World::start_process(Guest& guest, ProcessSpec spec) {
 }
 
 void World::start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes) {
+  if (restartable_ && !programs_.count(guest.index())) programs_.emplace(guest.index(), processes);
   ++guest.running_;  // the guest counts as running until its start-up is over
   guest.processes_.push_back(engine_->spawn(run_guest(guest, start_s, std::move(processes))));
 }
@@ -111,6 +114,10 @@ engine::Process World::run_guest(Guest& guest, double start_s, std::vector<Proce
   }
   guest.admitted_ = true;
   co_await eng.sleep(guest.startup_s(calibration_));
+  if (guest.down_at_s_ >= 0) {  // back after a crash
+    guest.downtime_s_ += eng.now() - guest.down_at_s_;
+    guest.down_at_s_ = -1.0;
+  }
   for (ProcessSpec& p : processes) {
     p.start_s = eng.now();
     start_process(guest, std::move(p));
@@ -123,25 +130,126 @@ void World::crash(CrashKind kind, Host* host, Guest* guest) {
     if (guest != nullptr) take_down(*guest, kind);
     return;
   }
+  if (kind == CrashKind::kHost) {
+    if (!host->up_) return;
+    host->up_ = false;
+    ++host->failures_;
+    host->down_since_ = engine_->now();
+  }
   engine_->events().emit(engine_->now(), kinds_.host_crash, engine_->events().subject(host->name()),
                          {static_cast<double>(kind)});
+  std::vector<Guest*> downed;
   for (Guest& g : guests_)
-    if (&g.host() == host && crash_takes_down(kind, host->hypervisor(), g.mode())) take_down(g, kind);
+    if (&g.host() == host && crash_takes_down(kind, host->hypervisor(), g.mode()) && take_down(g, kind))
+      downed.push_back(&g);
+  if (kind != CrashKind::kHost || !restartable_) return;
+  // Guests on shared storage may come back elsewhere once the manager
+  // notices; the others only when their host is repaired.
+  std::vector<Guest*> movable;
+  for (Guest* g : downed) {
+    if (ha_.enabled && on_shared_storage(*g)) movable.push_back(g);
+    else waiting_for_repair_.push_back(g);
+  }
+  if (!movable.empty()) engine_->spawn(fail_over(*host, std::move(movable)));
 }
 
-void World::take_down(Guest& guest, CrashKind cause) {
-  if (guest.down_at_s_ >= 0 || guest.refused_ || guest.finished_at_s_ >= 0) return;
-  if (guest.processes_.empty()) return;  // never started
+double World::detection_time(double t) const {
+  const double h = ha_.heartbeat_s;
+  return (std::floor(t / h) + ha_.misses) * h;
+}
+
+bool World::on_shared_storage(const Guest& g) const {
+  return g.disk_node() && network_ && network_->node(*g.disk_node()).kind != NodeKind::kDas;
+}
+
+bool World::can_take(const Host& h, const Guest& g) const {
+  if (!h.up_ || !placement_problem(g.mode(), h.hypervisor()).empty()) return false;
+  if (is_vm(g.mode()) && h.vcpus_placed_ + g.vcpus() > h.cores() * h.cpu_overcommit()) return false;
+  if (h.memory_used_ + g.footprint_bytes(calibration_) > h.memory_bytes() && !h.swap_when_full()) return false;
+  if (g.disk_node() && network_ && !network_->route(host_node(h), *g.disk_node())) return false;
+  return true;
+}
+
+engine::Process World::fail_over(Host& dead, std::vector<Guest*> guests) {
+  const double noticed = detection_time(engine_->now());
+  if (noticed > engine_->now()) co_await engine_->sleep_until(noticed);
+  for (Guest* g : guests) {
+    if (g->down_at_s_ < 0) continue;  // already back
+    Host* target = nullptr;
+    for (Host& h : hosts_)
+      if (&h != &dead && h.group() == dead.group() && can_take(h, *g)) {
+        target = &h;
+        break;
+      }
+    if (target != nullptr) restart(*g, *target);
+    else waiting_for_repair_.push_back(g);  // no room anywhere: wait for a repair
+  }
+}
+
+void World::restart(Guest& g, Host& where) {
+  if (!programs_.count(g.index())) return;  // started before restarts were asked for: stays down
+  g.move_to(where);
+  g.processes_.clear();
+  g.running_ = 0;
+  g.admitted_ = false;
+  ++g.restarts_;
+  engine_->events().emit(engine_->now(), kinds_.guest_restart, g.subject_, {static_cast<double>(where.index())});
+  start_guest(g, engine_->now(), programs_.at(g.index()));
+}
+
+void World::repair(Host& host) {
+  if (host.up_) return;
+  host.up_ = true;
+  host.downtime_s_ += engine_->now() - host.down_since_;
+  engine_->events().emit(engine_->now(), kinds_.host_repair, engine_->events().subject(host.name()));
+  // Waiting guests: those of this host come back here; others (no room
+  // elsewhere at the time) take it if they may.
+  std::vector<Guest*> waiting;
+  waiting.swap(waiting_for_repair_);
+  for (Guest* g : waiting) {
+    if (g->down_at_s_ < 0) continue;
+    const bool home = &g->host() == &host;
+    if ((home || (ha_.enabled && on_shared_storage(*g) && g->host().group() == host.group())) && can_take(host, *g))
+      restart(*g, host);
+    else
+      waiting_for_repair_.push_back(g);
+  }
+}
+
+void World::add_random_faults(Host& host, Distribution mtbf, Distribution mttr) {
+  restartable_ = true;
+  engine_->spawn(random_faults(host, mtbf, mttr));
+}
+
+engine::Process World::random_faults(Host& host, Distribution mtbf, Distribution mttr) {
+  engine::RandomStream r = engine_->random("faults/" + host.name());
+  for (;;) {
+    co_await engine_->sleep(mtbf.sample(r));
+    crash(CrashKind::kHost, &host, nullptr);
+    co_await engine_->sleep(mttr.sample(r));
+    repair(host);
+  }
+}
+
+bool World::take_down(Guest& guest, CrashKind cause) {
+  if (guest.down_at_s_ >= 0 || guest.refused_ || guest.finished_at_s_ >= 0) return false;
+  if (guest.processes_.empty()) return false;  // never started
   guest.down_at_s_ = engine_->now();
+  ++guest.incidents_;
   for (const engine::ProcessHandle& p : guest.processes_) engine_->kill(p);
   guest.running_ = 0;
   if (guest.admitted_) release(guest);
   engine_->events().emit(engine_->now(), kinds_.guest_down, guest.subject_, {static_cast<double>(cause)});
+  return true;
 }
 
-engine::Process World::crash_at(double at_s, CrashKind kind, Host* host, Guest* guest) {
+engine::Process World::crash_at(double at_s, CrashKind kind, Host* host, Guest* guest,
+                                std::optional<double> repair_s) {
   if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
   crash(kind, host, guest);
+  if (!repair_s || kind != CrashKind::kHost) co_return;
+  co_await engine_->sleep(*repair_s);
+  repair(*host);
 }
 
 engine::Process World::refuse_at(Guest& guest, double at_s) {
@@ -152,8 +260,9 @@ engine::Process World::refuse_at(Guest& guest, double at_s) {
 
 void World::refuse_guest(Guest& guest, double at_s) { engine_->spawn(refuse_at(guest, at_s)); }
 
-void World::schedule_crash(double at_s, CrashKind kind, Host* host, Guest* guest) {
-  engine_->spawn(crash_at(at_s, kind, host, guest));
+void World::schedule_crash(double at_s, CrashKind kind, Host* host, Guest* guest, std::optional<double> repair_s) {
+  if (repair_s) restartable_ = true;
+  engine_->spawn(crash_at(at_s, kind, host, guest, repair_s));
 }
 
 void World::end_guest(Guest& guest) {

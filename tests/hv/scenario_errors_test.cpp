@@ -577,10 +577,20 @@ TEST(ScenarioErrors, ComponentFailureOfAnUnknownTarget) {
                {6, 0, "failures[0].target", "no network node or link named 'sw2'"});
 }
 
-TEST(ScenarioErrors, RepairOfAHost) {
+TEST(ScenarioErrors, RepairOfAGuest) {
   expect_error(kNet + "  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw, bandwidth: 1}]\n"
-                      "failures: [{at: 1s, crash: host, target: h0, repair: 1s}]\n",
-               {6, 0, "failures[0].repair", "applies to crash: component"});
+                      "guests: [{name: g, host: h0}]\nfailures: [{at: 1s, crash: guest, target: g, repair: 1s}]\n",
+               {7, 0, "failures[0].repair", "applies to crash: host or component"});
+}
+
+TEST(ScenarioErrors, RandomFailuresNeedAnEnd) {
+  expect_error("version: 1\nhosts: [{name: h0, speed: 1Gf, mtbf: {dist: exponential, mean: 10h}, mttr: 1h}]\n",
+               {2, 0, "hosts[0].mtbf", "give the scenario an 'until:'"});
+}
+
+TEST(ScenarioErrors, MtbfWithoutMttr) {
+  expect_error("version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf, mtbf: 10h}]\n",
+               {3, 0, "hosts[0].mtbf", "give both 'mtbf' and 'mttr'"});
 }
 
 TEST(ScenarioErrors, ShapeOverAnUnknownGroup) {

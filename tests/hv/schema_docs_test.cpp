@@ -103,6 +103,7 @@ guests: [{name: g, host: h0, processes: [{steps: [{io: {ops: 1}}]}]}]
 // A scenario with a network whose optional keys are all absent.
 const char* kMinimalNetwork = R"(version: 1
 hosts: [{name: h0, speed: 1Gf}]
+ha: {}
 network:
   shapes: [{shape: dual-fabric-san, name: san}, {shape: leaf-spine, name: dc}]
   nodes: [{name: local, kind: das, host: h0}, {name: sw, kind: switch}]
@@ -139,6 +140,8 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
   };
   const std::map<std::string, double> loaded{
       {"guest.disk_size", net.guests[0].disk_size_bytes},
+      {"ha.heartbeat", net.ha ? net.ha->heartbeat_s : -1.0},
+      {"ha.misses", net.ha ? static_cast<double>(net.ha->misses) : -1.0},
       {"network.failover", net.network.failover_s},
       {"network.sample", net.network.sample_s},
       {"node.count", count("local")},
@@ -410,6 +413,13 @@ const NodeSpec* find_node(const Scenario& sc, const std::string& name) {
   return nullptr;
 }
 
+TEST(SchemaDocs, HaExampleLoads) {
+  const Scenario sc = load_ok(kTwoHosts + section("ha").example);
+  ASSERT_TRUE(sc.ha.has_value());
+  EXPECT_DOUBLE_EQ(sc.ha->heartbeat_s, 2.0);
+  EXPECT_EQ(sc.ha->misses, 3);
+}
+
 TEST(SchemaDocs, NetworkExampleLoads) {
   // Failover 5 s; a star "lan" over both hosts (1 Gb/s = 125 MB/s each), a NAS
   // of 400 MB/s linked to it at 10 Gb/s = 1.25 GB/s.
@@ -526,7 +536,7 @@ TEST(SchemaDocs, EverySectionHasAnExampleTest) {
   for (const SectionSpec& s : schema()) names.insert(s.name);
   EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "layer",
                                           "failure", "distribution", "output", "calibration", "network", "node",
-                                          "link", "shape", "pool"}));
+                                          "link", "shape", "pool", "ha"}));
 }
 
 }  // namespace

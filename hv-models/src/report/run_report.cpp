@@ -69,6 +69,9 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
                  g.workload(), g.workload_instance(), g.exits(), g.footprint_bytes(w.calibration()),
                  g.startup_s(w.calibration()), g.fit_per_host(w.calibration()), g.refused(), std::nullopt};
     if (g.down_at_s() >= 0) row.down_at_s = g.down_at_s();
+    row.incidents = g.incidents();
+    row.restarts = g.restarts();
+    row.downtime_s = g.downtime_s(r.simulated_s);
     if (row.refused) ++r.refused_guests;
     else if (row.down_at_s) ++r.down_guests;
     else if (!row.finished_at_s) ++r.unfinished_guests;
@@ -85,6 +88,8 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
                 admitted_per_host[h.index()] > 0 ? h.energy_J(horizon) / 3.6e6 : 0.0,
                 h.memory_bytes(), h.peak_memory_used_bytes(), h.image_bytes(), h.image_bytes_saved()};
     row.utilization = horizon > 0 ? h.flops_done() / (h.capacity_flops() * horizon) : 0.0;
+    row.failures = h.failures();
+    row.downtime_s = h.downtime_s(horizon);
     if (!h.group().empty()) {
       GroupRow& gr = groups[h.group()];
       gr.name = h.group();
@@ -128,6 +133,35 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   }
   r.network = network_report(w, r.simulated_s);
   return r;
+}
+
+std::string format_availability(const RunReport& r, std::size_t max_rows) {
+  const bool any = std::any_of(r.guests.begin(), r.guests.end(), [](const GuestRow& g) { return g.incidents > 0; }) ||
+                   std::any_of(r.hosts.begin(), r.hosts.end(), [](const HostRow& h) { return h.failures > 0; });
+  if (!any || r.simulated_s <= 0) return "";
+  auto nines = [](double a) { return a >= 1.0 ? std::string("-") : fmt("%.2f", -std::log10(1.0 - a)); };
+  std::string out = "\nAvailability over the " + fmt("%.6g", r.simulated_s) +
+                    " s of the run (availability = 1 - downtime / run time; nines = -log10(1 - availability))\n";
+  Table hosts({"host", "failures", "downtime", "availability", "nines"});
+  std::size_t shown = 0;
+  for (const HostRow& h : r.hosts) {
+    if (h.failures == 0 || shown++ >= max_rows) continue;
+    const double a = 1.0 - h.downtime_s / r.simulated_s;
+    hosts.add({h.name, std::to_string(h.failures), fmt("%.6g s", h.downtime_s), fmt("%.4f %%", 100 * a), nines(a)});
+  }
+  if (shown > 0) out += hosts.str();
+  Table guests({"guest", "host now", "incidents", "restarts", "downtime", "per incident", "availability", "nines",
+                "state"});
+  shown = 0;
+  for (const GuestRow& g : r.guests) {
+    if (g.incidents == 0 || shown++ >= max_rows) continue;
+    const double a = 1.0 - g.downtime_s / r.simulated_s;
+    guests.add({g.name, g.host, std::to_string(g.incidents), std::to_string(g.restarts), fmt("%.6g s", g.downtime_s),
+                fmt("%.6g s", g.downtime_s / g.incidents), fmt("%.4f %%", 100 * a), nines(a),
+                g.down_at_s ? "down" : g.finished_at_s ? "done" : "running"});
+  }
+  if (shown > 0) out += guests.str();
+  return out;
 }
 
 std::string format_table(const RunReport& r, std::size_t max_rows) {
@@ -187,6 +221,7 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
   }
 
   out << format_network(r, max_rows);
+  out << format_availability(r, max_rows);
 
   out << "\nHosts\n";
   Table hosts({"host", "group", "hypervisor", "cores", "speed", "guests", "utilization", "", "peak memory",
@@ -241,7 +276,8 @@ std::string to_json(const RunReport& r) {
                           {"speed_flops", h.speed_flops}, {"guests", h.guests}, {"flops_done", h.flops_done},
                           {"utilization", h.utilization}, {"rack_units", h.rack_units}, {"energy_kWh", h.energy_kWh},
                           {"memory_bytes", h.memory_bytes}, {"peak_memory_used_bytes", h.peak_memory_used_bytes},
-                          {"image_bytes", h.image_bytes}, {"image_bytes_saved", h.image_bytes_saved}});
+                          {"image_bytes", h.image_bytes}, {"image_bytes_saved", h.image_bytes_saved},
+                          {"failures", h.failures}, {"downtime_s", h.downtime_s}});
   j["guests"] = ordered_json::array();
   for (const GuestRow& g : r.guests)
     j["guests"].push_back({{"name", g.name}, {"host", g.host}, {"mode", g.mode}, {"hypervisor", g.hypervisor},
@@ -249,7 +285,8 @@ std::string to_json(const RunReport& r) {
                            {"finished_at_s", opt(g.finished_at_s)}, {"tasks_completed", g.tasks_completed},
                            {"flops_done", g.flops_done}, {"exits", g.exits}, {"memory_bytes", g.memory_bytes},
                            {"startup_s", g.startup_s}, {"fit_per_host", g.fit_per_host}, {"refused", g.refused},
-                           {"down_at_s", opt(g.down_at_s)}});
+                           {"down_at_s", opt(g.down_at_s)}, {"incidents", g.incidents}, {"restarts", g.restarts},
+                           {"downtime_s", g.downtime_s}});
   j["groups"] = ordered_json::array();
   for (const GroupRow& g : r.groups)
     j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"hosts_in_use", g.hosts_in_use}, {"guests", g.guests},

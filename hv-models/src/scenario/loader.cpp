@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "vzlab/engine/random.hpp"
+#include "vzlab/hv/distribution.hpp"
 #include "vzlab/hv/scenario/name_template.hpp"
 #include "vzlab/hv/scenario/scenario.hpp"
 #include "vzlab/hv/scenario/schema.hpp"
@@ -75,24 +76,7 @@ std::string did_you_mean(std::string_view word, const Range& candidates) {
 }
 
 // A draw rule: a constant or one of the distributions.
-struct Draw {
-  enum class Kind { kConstant, kUniform, kExponential, kNormal, kLognormal, kWeibull };
-  Kind kind = Kind::kConstant;
-  double a = 0.0, b = 0.0;
-  bool random() const { return kind != Kind::kConstant; }
-  double sample(engine::RandomStream& r) const {
-    double v = a;
-    switch (kind) {
-      case Kind::kConstant: break;
-      case Kind::kUniform: v = r.uniform(a, b); break;
-      case Kind::kExponential: v = r.exponential(a); break;
-      case Kind::kNormal: v = r.normal(a, b); break;
-      case Kind::kLognormal: v = r.lognormal(a, b); break;
-      case Kind::kWeibull: v = r.weibull(a, b); break;
-    }
-    return std::max(v, 0.0);
-  }
-};
+using Draw = Distribution;
 
 struct StepTemplate {
   Step step;    // everything but the amount
@@ -382,6 +366,12 @@ class Loader {
       sc.output.trace = out.text("trace");
     }
     load_hosts(top, sc);
+    if (top.has("ha")) {
+      Map ha(*this, top.node("ha"), section("ha"), "ha");
+      const long misses = ha.integer("misses");
+      if (misses > 1000) ha.fail("misses", "at most 1,000 missed heartbeats");
+      sc.ha = HaPolicy{true, ha.quantity("heartbeat"), static_cast<int>(misses)};
+    }
     load_network(top, sc);
     load_images(top);
     load_workloads(top);
@@ -433,6 +423,14 @@ class Loader {
       const bool swap = h.choice("memory_full") == "swap";
       const double cpu_overcommit = h.number("cpu_overcommit");
       if (rack_units > 100) h.fail("rack_units", "a host of more than 100 rack units does not fit a rack");
+      if (h.has("mtbf") != h.has("mttr")) h.fail(h.has("mtbf") ? "mtbf" : "mttr", "give both 'mtbf' and 'mttr'");
+      std::optional<Draw> mtbf, mttr;
+      if (h.has("mtbf")) {
+        mtbf = h.draw("mtbf");
+        mttr = h.draw("mttr");
+        if (!sc.until_s) h.fail("mtbf", "random failures never end: give the scenario an 'until:'");
+        if (!mtbf->random() && mtbf->a <= 0) h.fail("mtbf", "'mtbf' must be > 0");
+      }
       for (long i = 0; i < count; ++i) {
         HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(cores), speed,
                       group.empty() ? "" : expand(h, "group", group, i, count), hypervisor, os, disk_bandwidth,
@@ -440,6 +438,7 @@ class Loader {
                       cpu_overcommit};
         if (!host_index_.emplace(spec.name, sc.hosts.size()).second)
           h.fail("name", "host name '" + spec.name + "' is used twice");
+        if (mtbf) sc.faults.push_back({spec.name, *mtbf, *mttr});
         sc.hosts.push_back(std::move(spec));
       }
     }
@@ -775,8 +774,9 @@ class Loader {
                   : crash == "host-os"    ? CrashKind::kHostOs
                                           : CrashKind::kGuest;
       plan.target = f.scalar("target");
-      if (f.has("repair") && crash != "component")
-        f.fail("repair", "'repair' applies to crash: component (hosts and guests stay down)");
+      if (f.has("repair") && crash != "component" && crash != "host")
+        f.fail("repair", "'repair' applies to crash: host or component");
+      if (crash == "host") plan.repair_s = f.optional_quantity("repair");
       if (crash == "component") {
         plan.component = true;
         plan.repair_s = f.optional_quantity("repair");
@@ -1212,6 +1212,11 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
   world->set_calibration(profile);
   std::unordered_map<std::string, Host*> hosts;
   for (const HostSpec& h : sc.hosts) hosts.emplace(h.name, &world->add_host(h));
+  if (sc.ha) world->set_ha(*sc.ha);
+  const bool repairs = std::any_of(sc.failures.begin(), sc.failures.end(), [](const FailurePlan& f) {
+    return !f.component && f.repair_s.has_value();
+  });
+  if (sc.ha || repairs || !sc.faults.empty()) world->set_restartable(true);
   if (sc.network.present) {
     Network& net = world->network();
     net.set_failover(sc.network.failover_s);
@@ -1242,9 +1247,10 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
       for (Guest& g : world->guests())
         if (g.name() == f.target) world->schedule_crash(f.at_s, f.kind, &g.host(), &g);
     } else {
-      world->schedule_crash(f.at_s, f.kind, hosts.at(f.target), nullptr);
+      world->schedule_crash(f.at_s, f.kind, hosts.at(f.target), nullptr, f.repair_s);
     }
   }
+  for (const HostFaults& f : sc.faults) world->add_random_faults(*hosts.at(f.host), f.mtbf, f.mttr);
   if (sc.network.present) world->network().start_sampling(sc.network.sample_s);
   return world;
 }

@@ -29,6 +29,9 @@ std::vector<SectionSpec> make_schema() {
                     "Named lists of processes that guests refer to with `workload:`.", -1e300, false, "", "process"},
                    {"output", VT::kMap, UK::kNone, "{}", "Default output settings.", -1e300, false, "", "output"},
                    {"failures", VT::kList, UK::kNone, "[]", "Scripted crashes.", -1e300, false, "", "failure"},
+                   {"ha", VT::kMap, UK::kNone, "none (nothing is restarted elsewhere)",
+                    "High availability: the cluster manager restarts a dead host's guests elsewhere.", -1e300, false,
+                    "", "ha"},
                    {"network", VT::kMap, UK::kNone, "none (each host uses its own disk)",
                     "Switches, routers, storage devices and the links between them and the hosts.", -1e300, false, "",
                     "network"},
@@ -74,6 +77,11 @@ workloads:
                     "host then also waits swap_slowdown x overcommit x its CPU time).", -1e300, false, "refuse|swap"},
                    {"cpu_overcommit", VT::kNumber, UK::kNone, "8",
                     "The admin's limit of VM vCPUs per core; past it a VM is refused.", 0, true},
+                   {"mtbf", VT::kRandom, UK::kDuration, "none (it never fails by itself)",
+                    "Time between failures: it runs this long (a draw each time), then crashes; needs `mttr` and "
+                    "`until`.", 0, true},
+                   {"mttr", VT::kRandom, UK::kDuration, "none",
+                    "Time to repair: it stays down this long (a draw each time), then works again.", 0, true},
                },
                R"(hosts:
   - name: rack1-{i:02}      # rack1-00 .. rack1-15
@@ -202,6 +210,18 @@ workloads:
                     -1e300, false, "true|false"},
                },
                R"(io: {ops: 5000, size: 64KiB, batch: 32, write: true}
+)"});
+  s.push_back({"ha", "`ha:` at the top level",
+               "The cluster manager's high availability. Hosts send heartbeats every `heartbeat`; when `misses` "
+               "of them are missed in a row the host counts as dead, and each of its guests whose disk is on shared "
+               "storage (a NAS or SAN array of `network:`) restarts on the first up host of the same group with room "
+               "(it boots again and its work starts over). A guest on its host's own disk or DAS waits for that "
+               "host's repair.",
+               {
+                   {"heartbeat", VT::kQuantity, UK::kDuration, "1s", "Interval between heartbeats.", 0, true},
+                   {"misses", VT::kInteger, UK::kNone, "3", "Missed heartbeats before a host counts as dead.", 1},
+               },
+               R"(ha: {heartbeat: 2s, misses: 3}
 )"});
   s.push_back({"network", "`network:` at the top level",
                "The platform beyond the hosts: every host is a node already; add switches, routers and storage, "
@@ -335,7 +355,8 @@ workloads:
                     "The host (crash: guest, the guest; crash: component, a network node or a link \"a--b\") that "
                     "fails."},
                    {"repair", VT::kQuantity, UK::kDuration, "never",
-                    "crash: component only: it works again this long after it failed.", 0, true},
+                    "crash: host or component: it works again this long after it failed (guests of a host wait "
+                    "for it unless `ha:` restarts them elsewhere).", 0, true},
                },
                R"(failures:
   - {at: 60s, crash: host-os, target: ct-host-0}

@@ -97,8 +97,14 @@ class Guest {
   /// How many such guests one host of its kind holds: limited by memory and,
   /// for VMs, by the vCPU overcommit ratio.
   long fit_per_host(const CalibrationProfile& p) const;
-  /// Time it went down in a crash, or a negative value.
+  /// Time it went down in a crash (and is still down), or a negative value.
   double down_at_s() const { return down_at_s_; }
+  /// Times a crash took it down, and the time it was down up to `now`
+  /// (from the crash until it runs again after a restart).
+  int incidents() const { return incidents_; }
+  double downtime_s(double now) const { return downtime_s_ + (down_at_s_ >= 0 ? now - down_at_s_ : 0.0); }
+  /// Times it was restarted (on another host or after its host's repair).
+  int restarts() const { return restarts_; }
   /// True when its host could not take it (memory or vCPU limit).
   bool refused() const { return refused_; }
 
@@ -153,6 +159,9 @@ class Guest {
   std::optional<std::uint32_t> disk_node_;
   double io_requests_ = 0.0, io_bytes_ = 0.0, io_time_s_ = 0.0, sent_bytes_ = 0.0;
   std::vector<std::uint32_t> peers_;
+  int incidents_ = 0, restarts_ = 0;
+  double downtime_s_ = 0.0;
+  void move_to(Host& host);
 };
 
 }  // namespace vzlab::hv

@@ -78,6 +78,12 @@ class Host {
   /// Bytes that sharing container layers saved.
   double image_bytes_saved() const { return image_saved_; }
 
+  /// Whether it runs (false from a host crash until its repair).
+  bool up() const { return up_; }
+  /// Host crashes so far, and time it spent down up to `now`.
+  int failures() const { return failures_; }
+  double downtime_s(double now) const { return downtime_s_ + (up_ ? 0.0 : now - down_since_); }
+
   /// Work done on this host so far (completed and cut-off tasks).
   double flops_done() const { return flops_done_; }
   void add_flops_done(double flops) { flops_done_ += flops; }
@@ -95,6 +101,9 @@ class Host {
   double image_bytes_ = 0.0;
   double image_saved_ = 0.0;
   std::map<std::string, int> layers_;  // container layer -> guests that used it
+  bool up_ = true;
+  int failures_ = 0;
+  double down_since_ = 0.0, downtime_s_ = 0.0;
 };
 
 }  // namespace vzlab::hv

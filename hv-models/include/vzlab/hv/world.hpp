@@ -11,11 +11,13 @@
 //   guest.start (running), guest.end, task.start [flops, task id],
 //   host.crash [CrashKind] (subject: host), guest.down [CrashKind],
 //   component.down, component.up (subject: network node or link),
+//   host.repair (subject: host), guest.restart [host index] (boot begins again),
 //   task.end [flops done, completed (1) or cut off (0), task id]
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +25,7 @@
 
 #include "vzlab/engine/engine.hpp"
 #include "vzlab/hv/calibration.hpp"
+#include "vzlab/hv/distribution.hpp"
 #include "vzlab/hv/guest.hpp"
 #include "vzlab/hv/host.hpp"
 #include "vzlab/hv/network.hpp"
@@ -33,7 +36,15 @@ namespace vzlab::hv {
 /// Interned ids of the model's event kinds.
 struct EventKinds {
   std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused, host_crash, guest_down,
-      component_down, component_up;
+      component_down, component_up, host_repair, guest_restart;
+};
+
+/// The cluster manager's high availability: it notices a dead host by
+/// missed heartbeats and restarts its guests elsewhere.
+struct HaPolicy {
+  bool enabled = false;
+  double heartbeat_s = 1.0;  ///< heartbeat interval
+  int misses = 3;            ///< missed heartbeats before a host counts as dead
 };
 
 /// Hosts, guests and the engine that runs them.
@@ -88,8 +99,29 @@ class World {
   /// failure domain holds goes down; kGuest takes down `guest` only. A
   /// downed guest's processes end and its memory is freed.
   void crash(CrashKind kind, Host* host, Guest* guest);
-  /// Schedules crash(kind, host, guest) at time `at_s`.
-  void schedule_crash(double at_s, CrashKind kind, Host* host, Guest* guest);
+  /// Schedules crash(kind, host, guest) at time `at_s`; a host crash with
+  /// `repair_s` is repaired that long after.
+  void schedule_crash(double at_s, CrashKind kind, Host* host, Guest* guest,
+                      std::optional<double> repair_s = std::nullopt);
+  /// Brings a crashed host back; guests waiting for it restart there.
+  void repair(Host& host);
+  /// Random host crashes: up for a time drawn from `mtbf`, down for one drawn
+  /// from `mttr`, again and again (stream "faults/<host>").
+  void add_random_faults(Host& host, Distribution mtbf, Distribution mttr);
+
+  /// High availability (set before starting guests): with it enabled, a
+  /// host crash is noticed at the misses-th missed heartbeat; guests whose
+  /// disk is on shared storage (a NAS or SAN array) restart at once on
+  /// another up host of the same group with room (boot included, work
+  /// from the start); the others wait for their host's repair.
+  void set_ha(HaPolicy ha) { ha_ = ha; }
+  const HaPolicy& ha() const { return ha_; }
+  /// Keep every guest's processes so it can be restarted after a crash
+  /// (needed for repairs and HA; costs memory for big farms).
+  void set_restartable(bool on) { restartable_ = on; }
+  /// When the manager notices a host that crashed at `t`: the misses-th
+  /// heartbeat after it (heartbeats at 0, h, 2h, ...).
+  double detection_time(double t) const;
 
   /// Fails the network node or link named `target` at `at_s`, and repairs
   /// it `repair_s` later if given (events component.down / component.up).
@@ -110,8 +142,13 @@ class World {
   engine::Process run_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes);
   bool admit(Guest& guest);
   void end_guest(Guest& guest);
-  void take_down(Guest& guest, CrashKind cause);
-  engine::Process crash_at(double at_s, CrashKind kind, Host* host, Guest* guest);
+  bool take_down(Guest& guest, CrashKind cause);
+  engine::Process crash_at(double at_s, CrashKind kind, Host* host, Guest* guest, std::optional<double> repair_s);
+  engine::Process random_faults(Host& host, Distribution mtbf, Distribution mttr);
+  engine::Process fail_over(Host& host, std::vector<Guest*> guests);
+  void restart(Guest& guest, Host& where);
+  bool can_take(const Host& host, const Guest& guest) const;
+  bool on_shared_storage(const Guest& guest) const;
   engine::Process component_failure(double at_s, std::string target, std::optional<double> repair_s);
   engine::Process refuse_at(Guest& guest, double at_s);
   void release(Guest& guest);
@@ -125,6 +162,10 @@ class World {
   std::deque<engine::Variable> host_os_load_;  // type-2 hosts: the host OS's own CPU use
   std::unique_ptr<Network> network_;
   std::vector<NodeId> host_nodes_;
+  HaPolicy ha_;
+  bool restartable_ = false;
+  std::unordered_map<std::uint32_t, std::vector<ProcessSpec>> programs_;  // guest -> its processes, to restart it
+  std::vector<Guest*> waiting_for_repair_;                                // downed guests to restart on repair
   CalibrationProfile calibration_;
   bool finished_ = false;
   std::uint64_t last_task_id_ = 0;

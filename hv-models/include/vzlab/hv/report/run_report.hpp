@@ -46,7 +46,10 @@ struct GuestRow {
   double startup_s = 0.0;     ///< boot or container start
   long fit_per_host = 0;      ///< such guests one such host holds
   bool refused = false;       ///< its host could not take it
-  std::optional<double> down_at_s;  ///< when a crash took it down
+  std::optional<double> down_at_s;  ///< when a crash took it down (still down at the end)
+  int incidents = 0;          ///< times a crash took it down
+  int restarts = 0;           ///< times it was started again
+  double downtime_s = 0.0;    ///< time it spent down
   /// Time from its start to its end, if it finished.
   std::optional<double> runtime_s() const {
     if (!started_at_s || !finished_at_s) return std::nullopt;
@@ -79,6 +82,8 @@ struct HostRow {
   double peak_memory_used_bytes = 0.0;
   double image_bytes = 0.0;        ///< guest images stored
   double image_bytes_saved = 0.0;  ///< by sharing container layers
+  int failures = 0;                ///< host crashes
+  double downtime_s = 0.0;         ///< time it spent down
 };
 
 /// Hosts sharing a group label, summed up.
@@ -231,6 +236,8 @@ std::string summary_csv(const RunReport& r);
 /// single points of failure (computed on the platform graph with every
 /// component up).
 NetworkReport network_report(const World& world, double horizon_s);
+/// The availability part of the text report ("" when nothing failed).
+std::string format_availability(const RunReport& r, std::size_t max_rows);
 /// The network part of the text report ("" without a network).
 std::string format_network(const RunReport& r, std::size_t max_rows);
 /// CSV of the guests' I/O, the devices, the links, the single points of failure.

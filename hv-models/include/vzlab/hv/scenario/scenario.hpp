@@ -62,7 +62,13 @@ struct FailurePlan {
   CrashKind kind = CrashKind::kHost;
   std::string target;  ///< a host, a guest for kGuest, a node or link for a component
   bool component = false;          ///< a network component (node or link), not a host or guest
-  std::optional<double> repair_s;  ///< component: back up this long after it failed
+  std::optional<double> repair_s;  ///< host or component: back up this long after it failed
+};
+
+/// Random failures of a host.
+struct HostFaults {
+  std::string host;
+  Distribution mtbf, mttr;
 };
 
 /// The network beyond the hosts (hosts become nodes by their names).
@@ -93,6 +99,8 @@ struct Scenario {
   std::vector<GuestPlan> guests;
   std::vector<FailurePlan> failures;
   NetworkPlan network;
+  std::vector<HostFaults> faults;
+  std::optional<HaPolicy> ha;
   OutputSpec output;
 };
 
