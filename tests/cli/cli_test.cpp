@@ -182,10 +182,11 @@ TEST_F(Cli, OutDirWritesThreeCsvFiles) {
   ASSERT_FALSE(guests.empty());
   EXPECT_EQ(summary[0], "key,value");
   EXPECT_EQ(summary.size(), 10u);
-  EXPECT_EQ(hosts[0], "name,group,cores,speed_flops,guests,flops_done,utilization");
+  EXPECT_EQ(hosts[0], "name,group,cores,speed_flops,guests,flops_done,utilization,failures,downtime_s");
   EXPECT_EQ(hosts.size(), 13u);
   EXPECT_EQ(hosts[1].rfind("legacy-0,before,2,", 0), 0u) << hosts[1];
-  EXPECT_EQ(guests[0], "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits");
+  EXPECT_EQ(guests[0], "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits,"
+                      "incidents,restarts,downtime_s");
   EXPECT_EQ(guests.size(), 25u);
   EXPECT_EQ(guests[1].rfind("app0-native,legacy-0,native,", 0), 0u) << guests[1];
   std::set<std::string> names;
@@ -259,7 +260,8 @@ TEST_F(Cli, CsvFormatPrintsTheGuests) {
   ASSERT_EQ(r.code, 0) << r.err;
   const auto lines = lines_of(r.out);
   ASSERT_EQ(lines.size(), 25u) << r.out;
-  EXPECT_EQ(lines[0], "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits");
+  EXPECT_EQ(lines[0], "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits,"
+                      "incidents,restarts,downtime_s");
 }
 
 TEST_F(Cli, TableFormatIsTheDefault) {

@@ -92,9 +92,9 @@ TEST(Report, JsonCsvAndTraceCarryTheSameNumbers) {
   EXPECT_EQ(j["guests"][1]["host"], "b");
   EXPECT_DOUBLE_EQ(j["hosts"][0]["utilization"].get<double>(), 0.375);
 
-  EXPECT_EQ(hosts_csv(r), "name,group,cores,speed_flops,guests,flops_done,utilization\n"
-                          "a,g1,2,1000000000,1,3000000000,0.375\n"
-                          "b,g2,1,1000000000,1,1000000000,0.25\n");
+  EXPECT_EQ(hosts_csv(r), "name,group,cores,speed_flops,guests,flops_done,utilization,failures,downtime_s\n"
+                          "a,g1,2,1000000000,1,3000000000,0.375,0,0\n"
+                          "b,g2,1,1000000000,1,1000000000,0.25,0,0\n");
 
   const auto t = nlohmann::json::parse(chrome_trace(r));
   int slices = 0, host_names = 0;

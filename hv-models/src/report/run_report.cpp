@@ -330,21 +330,23 @@ std::string to_json(const RunReport& r) {
 }
 
 std::string hosts_csv(const RunReport& r) {
-  std::string out = "name,group,cores,speed_flops,guests,flops_done,utilization\n";
+  std::string out = "name,group,cores,speed_flops,guests,flops_done,utilization,failures,downtime_s\n";
   for (const HostRow& h : r.hosts)
     out += csv_field(h.name) + "," + csv_field(h.group) + "," + std::to_string(h.cores) + "," +
            fmt("%.17g", h.speed_flops) + "," + std::to_string(h.guests) + "," + fmt("%.17g", h.flops_done) + "," +
-           fmt("%.17g", h.utilization) + "\n";
+           fmt("%.17g", h.utilization) + "," + std::to_string(h.failures) + "," + fmt("%.17g", h.downtime_s) + "\n";
   return out;
 }
 
 std::string guests_csv(const RunReport& r) {
   std::string out =
-      "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits\n";
+      "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits,incidents,"
+      "restarts,downtime_s\n";
   for (const GuestRow& g : r.guests)
     out += csv_field(g.name) + "," + csv_field(g.host) + "," + g.mode + "," + g.hypervisor + "," +
            csv_field(g.workload) + "," + opt_num(g.started_at_s) + "," + opt_num(g.finished_at_s) + "," +
-           std::to_string(g.tasks_completed) + "," + fmt("%.17g", g.flops_done) + "," + fmt("%.17g", g.exits) + "\n";
+           std::to_string(g.tasks_completed) + "," + fmt("%.17g", g.flops_done) + "," + fmt("%.17g", g.exits) + "," +
+           std::to_string(g.incidents) + "," + std::to_string(g.restarts) + "," + fmt("%.17g", g.downtime_s) + "\n";
   return out;
 }
 
