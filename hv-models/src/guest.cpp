@@ -71,8 +71,13 @@ void Guest::task_ended() {
   if (vm_on_host_) update_vm_share();
 }
 
+void Guest::set_paused(bool paused) {
+  paused_ = paused;
+  if (vm_on_host_) update_vm_share();
+}
+
 void Guest::update_vm_share() {
-  const int impact = std::min(active_, spec_.vcpus);
+  const int impact = paused_ ? 0 : std::min(active_, spec_.vcpus);
   vm_on_host_->set_weight(impact * spec_.share);
   vm_on_host_->set_bound(std::min(impact * host_->speed_flops(), spec_.cap_flops));
 }

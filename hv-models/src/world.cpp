@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace vzlab::hv {
@@ -18,7 +19,7 @@ World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed
   kinds_ = {ev.kind("guest.start"),   ev.kind("guest.end"),  ev.kind("task.start"),
             ev.kind("task.end"),      ev.kind("guest.boot"), ev.kind("guest.refused"),
             ev.kind("host.crash"),    ev.kind("guest.down"), ev.kind("component.down"), ev.kind("component.up"),
-            ev.kind("host.repair"),   ev.kind("guest.restart")};
+            ev.kind("host.repair"),   ev.kind("guest.restart"), ev.kind("guest.migrated")};
 }
 
 World::~World() {
@@ -382,6 +383,83 @@ engine::Process World::component_failure(double at_s, std::string target, std::o
   if (!repair_s) co_return;
   co_await engine_->sleep(*repair_s);
   set(true);
+}
+
+void World::schedule_migration(MigrationSpec spec) { engine_->spawn(migrate(spec)); }
+
+engine::Process World::migrate(MigrationSpec spec) {
+  engine::Engine& eng = *engine_;
+  if (spec.at_s > eng.now()) co_await eng.sleep_until(spec.at_s);
+  Guest& g = guests_[spec.guest];
+  Host& to = hosts_[spec.to_host];
+  MigrationRecord rec{spec.guest, g.host().name(), to.name(), spec.live, "done", 0, 0.0, eng.now(), 0.0, 0.0};
+  auto give_up = [&](const char* why) {
+    rec.outcome = why;
+    migrations_.push_back(rec);
+  };
+  const bool running = g.admitted_ && g.down_at_s_ < 0 && g.finished_at_s_ < 0 && !g.refused_;
+  if (!running) {
+    give_up("not running then");
+    co_return;
+  }
+  if (&g.host() == &to) {
+    give_up("already there");
+    co_return;
+  }
+  if (!can_take(to, g)) {
+    give_up("no room (or no route to its disk) on the target");
+    co_return;
+  }
+  // Reserve the target's memory and vCPUs for the whole copy.
+  const double need = g.footprint_bytes(calibration_);
+  to.memory_used_ += need;
+  to.peak_memory_used_ = std::max(to.peak_memory_used_, to.memory_used_);
+  to.vcpus_placed_ += g.vcpus();
+  Network& net = network();
+  Host& from = g.host();
+  const NodeId a = host_node(from), b = host_node(to);
+  const double ram = g.ram_bytes(calibration_);
+  double to_send = ram;
+  auto copy = [&](double bytes) -> engine::Task<double> {
+    const double t0 = eng.now();
+    co_await net.transfer(a, b, bytes);
+    rec.bytes_sent += bytes;
+    ++rec.rounds;
+    co_return eng.now() - t0;
+  };
+  if (spec.live) {
+    for (;;) {
+      const double dt = co_await copy(to_send);
+      if (g.down_at_s_ >= 0) break;
+      const double rate = dt > 0 ? to_send / dt : std::numeric_limits<double>::infinity();
+      const double dirty = std::min(ram, g.dirty_rate_Bps() * dt);
+      to_send = dirty;
+      if (dirty <= rate * spec.downtime_target_s || rec.rounds >= spec.max_rounds) break;
+    }
+  }
+  if (g.down_at_s_ < 0) {
+    const double stop = eng.now();
+    g.set_paused(true);
+    co_await copy(to_send);
+    rec.downtime_s = eng.now() - stop;
+  }
+  to.memory_used_ -= need;
+  to.vcpus_placed_ -= g.vcpus();
+  if (g.down_at_s_ >= 0) {  // its host crashed during the copy
+    g.set_paused(false);
+    give_up("its host crashed during the copy");
+    co_return;
+  }
+  release(g);
+  g.move_to(to);
+  to.memory_used_ += need;
+  to.peak_memory_used_ = std::max(to.peak_memory_used_, to.memory_used_);
+  to.vcpus_placed_ += g.vcpus();
+  g.set_paused(false);
+  rec.total_s = eng.now() - rec.started_s;
+  eng.events().emit(eng.now(), kinds_.guest_migrated, g.subject_,
+                    {rec.downtime_s, rec.bytes_sent, static_cast<double>(rec.rounds)});
+  migrations_.push_back(rec);
 }
 
 engine::RunOutcome World::run(double until) { return engine_->run(until); }

@@ -593,6 +593,21 @@ TEST(ScenarioErrors, MtbfWithoutMttr) {
                {3, 0, "hosts[0].mtbf", "give both 'mtbf' and 'mttr'"});
 }
 
+TEST(ScenarioErrors, MigratingAContainer) {
+  const std::string text = "version: 1\nhosts: [{name: h0, speed: 1Gf, hypervisor: container-runtime},"
+                           " {name: h1, speed: 1Gf, hypervisor: container-runtime}]\n"
+                           "network: {links: [{from: h0, to: h1, bandwidth: 1}]}\n"
+                           "guests: [{name: c, host: h0, mode: os-level}]\nmigrations: [{at: 1s, guest: c, to: h1}]\n";
+  expect_error(text, {5, 0, "migrations[0].guest", "c is not a VM"});
+}
+
+TEST(ScenarioErrors, MigrationWithoutARoute) {
+  const std::string text = "version: 1\nhosts: [{name: h0, speed: 1Gf}, {name: h1, speed: 1Gf}, {name: h2, speed: 1Gf}]\n"
+                           "network: {links: [{from: h0, to: h1, bandwidth: 1}]}\n"
+                           "guests: [{name: vm, host: h0}]\nmigrations: [{at: 1s, guest: vm, to: h2}]\n";
+  expect_error(text, {5, 0, "migrations[0].to", "no route from h0 to h2"});
+}
+
 TEST(ScenarioErrors, ShapeOverAnUnknownGroup) {
   expect_error(kNet + "  shapes: [{shape: star, name: lan, hosts: web}]\n",
                {4, 0, "network.shapes[0].hosts", "no host has group 'web'"});

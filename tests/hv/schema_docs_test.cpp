@@ -102,13 +102,14 @@ guests: [{name: g, host: h0, processes: [{steps: [{io: {ops: 1}}]}]}]
 
 // A scenario with a network whose optional keys are all absent.
 const char* kMinimalNetwork = R"(version: 1
-hosts: [{name: h0, speed: 1Gf}]
+hosts: [{name: h0, speed: 1Gf}, {name: h1, speed: 1Gf}]
 ha: {}
 network:
   shapes: [{shape: dual-fabric-san, name: san}, {shape: leaf-spine, name: dc}]
   nodes: [{name: local, kind: das, host: h0}, {name: sw, kind: switch}]
-  links: [{from: sw, to: h0, bandwidth: 1Gb/s}]
+  links: [{from: sw, to: h0, bandwidth: 1Gb/s}, {from: sw, to: h1, bandwidth: 1Gb/s}]
 guests: [{name: g, host: h0, disk: san, processes: [{steps: [{compute: 1Gf}]}]}]
+migrations: [{at: 1s, guest: g, to: h1}]
 )";
 
 TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
@@ -140,6 +141,9 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
   };
   const std::map<std::string, double> loaded{
       {"guest.disk_size", net.guests[0].disk_size_bytes},
+      {"guest.dirty_rate", net.guests[0].spec.dirty_rate_Bps},
+      {"migration.downtime", net.migrations.at(0).downtime_s},
+      {"migration.rounds", static_cast<double>(net.migrations.at(0).rounds)},
       {"ha.heartbeat", net.ha ? net.ha->heartbeat_s : -1.0},
       {"ha.misses", net.ha ? static_cast<double>(net.ha->misses) : -1.0},
       {"network.failover", net.network.failover_s},
@@ -149,7 +153,7 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
       {"node.fill", node("local").fill_bytes},
       {"node.link", link("h0", "local").bandwidth_Bps},
       {"link.count", static_cast<double>(std::count_if(net.network.links.begin(), net.network.links.end(),
-                                                       [](const LinkSpec& l) { return l.a == "sw"; }))},
+                                                       [](const LinkSpec& l) { return l.a == "sw" && l.b == "h0"; }))},
       {"link.latency", link("sw", "h0").latency_s},
       {"shape.leaves", count("dc-leaf-")},
       {"shape.spines", count("dc-spine-")},
@@ -278,6 +282,9 @@ TEST(SchemaDocs, RequiredKeysAreRequired) {
       {"shape.name", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {shapes: [{shape: star}]}\n"},
       {"pool.name", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {pools: [{arrays: a}]}\n"},
       {"pool.arrays", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {pools: [{name: p}]}\n"},
+      {"migration.at", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nmigrations: [{guest: g, to: h0}]\n"},
+      {"migration.guest", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nmigrations: [{at: 1s, to: h0}]\n"},
+      {"migration.to", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nmigrations: [{at: 1s, guest: g}]\n"},
   };
   std::set<std::string> required;
   for (const SectionSpec& s : schema())
@@ -413,6 +420,19 @@ const NodeSpec* find_node(const Scenario& sc, const std::string& name) {
   return nullptr;
 }
 
+TEST(SchemaDocs, MigrationExampleLoads) {
+  // db-vm goes live from h0 to h2 at 5 min, aiming at 100 ms of downtime.
+  const Scenario sc = load_ok(
+      "version: 1\nhosts: [{name: h0, speed: 1Gf}, {name: h2, speed: 1Gf}]\n"
+      "network: {links: [{from: h0, to: h2, bandwidth: 1Gb/s}]}\nguests: [{name: db-vm, host: h0}]\n" +
+      std::string(section("migration").example));
+  ASSERT_EQ(sc.migrations.size(), 1u);
+  EXPECT_DOUBLE_EQ(sc.migrations[0].at_s, 300.0);
+  EXPECT_EQ(sc.migrations[0].to, "h2");
+  EXPECT_TRUE(sc.migrations[0].live);
+  EXPECT_DOUBLE_EQ(sc.migrations[0].downtime_s, 0.1);
+}
+
 TEST(SchemaDocs, HaExampleLoads) {
   const Scenario sc = load_ok(kTwoHosts + section("ha").example);
   ASSERT_TRUE(sc.ha.has_value());
@@ -536,7 +556,7 @@ TEST(SchemaDocs, EverySectionHasAnExampleTest) {
   for (const SectionSpec& s : schema()) names.insert(s.name);
   EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "layer",
                                           "failure", "distribution", "output", "calibration", "network", "node",
-                                          "link", "shape", "pool", "ha"}));
+                                          "link", "shape", "pool", "ha", "migration"}));
 }
 
 }  // namespace

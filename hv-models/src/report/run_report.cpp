@@ -132,6 +132,7 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     r.comparison.push_back({i, t, base->second, t / base->second - 1.0, t > 0 ? g.exits / t : 0.0});
   }
   r.network = network_report(w, r.simulated_s);
+  r.migrations = w.migrations();
   return r;
 }
 
@@ -222,6 +223,15 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
 
   out << format_network(r, max_rows);
   out << format_availability(r, max_rows);
+  if (!r.migrations.empty()) {
+    out << "\nMigrations (rounds include the final stop-and-copy; downtime = the guest paused)\n";
+    Table t({"guest", "from", "to", "kind", "started", "outcome", "rounds", "sent", "total time", "downtime"});
+    for (const MigrationRecord& m : r.migrations)
+      t.add({r.guests[m.guest].name, m.from, m.to, m.live ? "live" : "cold", fmt("%.6g s", m.started_s), m.outcome,
+             std::to_string(m.rounds), si_bytes(m.bytes_sent), fmt("%.4g s", m.total_s),
+             fmt("%.4g ms", 1e3 * m.downtime_s)});
+    out << t.str();
+  }
 
   out << "\nHosts\n";
   Table hosts({"host", "group", "hypervisor", "cores", "speed", "guests", "utilization", "", "peak memory",
@@ -293,6 +303,12 @@ std::string to_json(const RunReport& r) {
                            {"capacity_flops", g.capacity_flops}, {"utilization", g.mean_utilization},
                            {"finished_at_s", opt(g.finished_at_s)}, {"rack_units", g.rack_units},
                            {"energy_kWh", g.energy_kWh}, {"machines_to_manage", g.machines_to_manage}});
+  j["migrations"] = ordered_json::array();
+  for (const MigrationRecord& m : r.migrations)
+    j["migrations"].push_back({{"guest", r.guests[m.guest].name}, {"from", m.from}, {"to", m.to},
+                               {"kind", m.live ? "live" : "cold"}, {"outcome", m.outcome}, {"rounds", m.rounds},
+                               {"bytes_sent", m.bytes_sent}, {"started_s", m.started_s}, {"total_s", m.total_s},
+                               {"downtime_s", m.downtime_s}});
   if (r.network.present) {
     ordered_json n;
     n["flows"] = r.network.flows;

@@ -377,6 +377,7 @@ class Loader {
     load_workloads(top);
     load_guests(top, sc);
     load_failures(top, sc);
+    load_migrations(top, sc);
     check_send_targets(sc);
     return sc;
   }
@@ -690,6 +691,42 @@ class Loader {
     return node;
   }
 
+  void load_migrations(const Map& top, Scenario& sc) {
+    const auto items = top.list("migrations");
+    for (std::size_t idx = 0; idx < items.size(); ++idx) {
+      Map m(*this, items[idx], section("migration"), "migrations[" + std::to_string(idx) + "]");
+      MigrationPlan plan{m.quantity("at"), m.scalar("guest"), m.scalar("to"), m.choice("kind") == "live",
+                         m.quantity("downtime"), 30};
+      const long rounds = m.integer("rounds");
+      if (rounds > 10000) m.fail("rounds", "at most 10,000 rounds");
+      plan.rounds = static_cast<int>(rounds);
+      if (!plan.live)
+        for (const char* k : {"downtime", "rounds"})
+          if (m.has(k)) m.fail(k, std::string("'") + k + "' applies to kind: live");
+      const GuestPlan* g = nullptr;
+      std::vector<std::string> names;
+      for (const GuestPlan& x : sc.guests) {
+        names.push_back(x.spec.name);
+        if (x.spec.name == plan.guest) g = &x;
+      }
+      if (g == nullptr) m.fail("guest", "no guest named '" + plan.guest + "'" + did_you_mean(plan.guest, names));
+      if (!is_vm(g->spec.mode)) m.fail("guest", plan.guest + " is not a VM: only VMs migrate here");
+      if (g->host.empty()) m.fail("guest", plan.guest + " is placed from a pool; migrate a guest with a fixed host");
+      if (!host_index_.count(plan.to)) {
+        std::vector<std::string> hosts;
+        for (const HostSpec& h : sc.hosts) hosts.push_back(h.name);
+        m.fail("to", "no host named '" + plan.to + "'" + did_you_mean(plan.to, hosts));
+      }
+      if (const std::string why = placement_problem(g->spec.mode, sc.hosts[host_index_.at(plan.to)].hypervisor);
+          !why.empty())
+        m.fail("to", plan.guest + " on " + plan.to + ": " + why);
+      if (!sc.network.present) m.fail("to", "a migration needs a network: section linking the hosts");
+      if (!check_net_->route(*check_net_->find(g->host), *check_net_->find(plan.to)))
+        m.fail("to", "no route from " + g->host + " to " + plan.to + " for the copy");
+      sc.migrations.push_back(std::move(plan));
+    }
+  }
+
   void check_send_targets(const Scenario& sc) const {
     std::unordered_set<std::string> guests;
     for (const GuestPlan& g : sc.guests) guests.insert(g.spec.name);
@@ -926,6 +963,8 @@ class Loader {
         g.fail("real", "a full-bt guest cannot run for real: our VMM has no binary translator (KVM runs guests "
                        "hardware-assisted); use mode: full, para, os-level or native");
       base.memory_bytes = g.quantity("memory");
+      base.dirty_rate_Bps = g.quantity("dirty_rate");
+      if (g.has("dirty_rate") && !is_vm(base.mode)) g.fail("dirty_rate", "'dirty_rate' applies to VMs");
       if (g.has("image")) base.image = named(g, "image", images_, "images");
       const long vcpus = g.integer("vcpus");
       if (vcpus > kMaxCores) g.fail("vcpus", "vcpus " + std::to_string(vcpus) + " is above the limit of " + std::to_string(kMaxCores));
@@ -1251,6 +1290,13 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
     }
   }
   for (const HostFaults& f : sc.faults) world->add_random_faults(*hosts.at(f.host), f.mtbf, f.mttr);
+  for (const MigrationPlan& m : sc.migrations) {
+    std::uint32_t guest = 0;
+    for (const Guest& g : world->guests())
+      if (g.name() == m.guest) guest = g.index();
+    world->schedule_migration(
+        {m.at_s, guest, hosts.at(m.to)->index(), m.live, m.downtime_s, m.rounds});
+  }
   if (sc.network.present) world->network().start_sampling(sc.network.sample_s);
   return world;
 }

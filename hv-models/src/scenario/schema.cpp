@@ -29,6 +29,8 @@ std::vector<SectionSpec> make_schema() {
                     "Named lists of processes that guests refer to with `workload:`.", -1e300, false, "", "process"},
                    {"output", VT::kMap, UK::kNone, "{}", "Default output settings.", -1e300, false, "", "output"},
                    {"failures", VT::kList, UK::kNone, "[]", "Scripted crashes.", -1e300, false, "", "failure"},
+                   {"migrations", VT::kList, UK::kNone, "[]", "Planned migrations of VMs to other hosts.", -1e300,
+                    false, "", "migration"},
                    {"ha", VT::kMap, UK::kNone, "none (nothing is restarted elsewhere)",
                     "High availability: the cluster manager restarts a dead host's guests elsewhere.", -1e300, false,
                     "", "ha"},
@@ -131,6 +133,8 @@ workloads:
                     false, "", "", "use either `workload` or `processes`"},
                    {"processes", VT::kList, UK::kNone, "[]", "Processes to run (instead of `workload`).", -1e300,
                     false, "", "process"},
+                   {"dirty_rate", VT::kQuantity, UK::kByteRate, "0",
+                    "VMs: memory its work writes per second; a live migration must send it again.", 0},
                    {"disk", VT::kString, UK::kNone, "its host's own disk",
                     "Where its disk image lives: a storage node of `network:` (a `das`, `nas` or `array`), `das` for "
                     "its host's DAS node, or the name of a SAN (a `dual-fabric-san` shape or a `pools:` entry), "
@@ -210,6 +214,25 @@ workloads:
                     -1e300, false, "true|false"},
                },
                R"(io: {ops: 5000, size: 64KiB, batch: 32, write: true}
+)"});
+  s.push_back({"migration", "each item of `migrations:`",
+               "Moves a running VM to another host over the network (which must link the two hosts). live: "
+               "pre-copy -- its RAM (application memory + guest OS) is sent while it runs, then what it dirtied "
+               "meanwhile (dirty_rate x round time), round after round, until the rest fits the downtime target "
+               "at the last round's rate or `rounds` is reached; then it pauses, the rest is sent, and it resumes "
+               "on the target. cold: it stays paused while the whole RAM goes. The copy is a flow that competes "
+               "with other traffic. The report gives rounds, bytes sent, total time and downtime.",
+               {
+                   {"at", VT::kQuantity, UK::kDuration, nullptr, "When it starts.", 0},
+                   {"guest", VT::kString, UK::kNone, nullptr, "The VM to move."},
+                   {"to", VT::kString, UK::kNone, nullptr, "The host to move it to."},
+                   {"kind", VT::kChoice, UK::kNone, "live", "Pre-copy live migration, or cold.", -1e300, false,
+                    "live|cold"},
+                   {"downtime", VT::kQuantity, UK::kDuration, "300ms", "live: the downtime it aims at.", 0, true},
+                   {"rounds", VT::kInteger, UK::kNone, "30", "live: pre-copy rounds at most.", 1},
+               },
+               R"(migrations:
+  - {at: 5min, guest: db-vm, to: h2, kind: live, downtime: 100ms}
 )"});
   s.push_back({"ha", "`ha:` at the top level",
                "The cluster manager's high availability. Hosts send heartbeats every `heartbeat`; when `misses` "

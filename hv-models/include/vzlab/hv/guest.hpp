@@ -34,6 +34,7 @@ struct GuestSpec {
   long workload_instance = 0;                     ///< replica index of that workload (same draws, same work)
   double memory_bytes = 256.0 * 1048576;          ///< the application's own memory
   std::vector<std::pair<std::string, double>> image{};  ///< image layers (name, bytes)
+  double dirty_rate_Bps = 0.0;                    ///< VM only: memory its work writes per second (live migration)
 };
 
 class Guest;
@@ -105,6 +106,13 @@ class Guest {
   double downtime_s(double now) const { return downtime_s_ + (down_at_s_ >= 0 ? now - down_at_s_ : 0.0); }
   /// Times it was restarted (on another host or after its host's repair).
   int restarts() const { return restarts_; }
+  /// VM only: stops (or lets go on) its vCPUs without ending its tasks, as
+  /// during the stop-and-copy of a live migration.
+  void set_paused(bool paused);
+  bool paused() const { return paused_; }
+  double dirty_rate_Bps() const { return spec_.dirty_rate_Bps; }
+  /// A VM's RAM: its application's memory plus its guest OS.
+  double ram_bytes(const CalibrationProfile& p) const { return spec_.memory_bytes + p.vm_os_memory_bytes; }
   /// True when its host could not take it (memory or vCPU limit).
   bool refused() const { return refused_; }
 
@@ -160,6 +168,7 @@ class Guest {
   double io_requests_ = 0.0, io_bytes_ = 0.0, io_time_s_ = 0.0, sent_bytes_ = 0.0;
   std::vector<std::uint32_t> peers_;
   int incidents_ = 0, restarts_ = 0;
+  bool paused_ = false;
   double downtime_s_ = 0.0;
   void move_to(Host& host);
 };

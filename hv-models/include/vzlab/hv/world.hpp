@@ -12,6 +12,7 @@
 //   host.crash [CrashKind] (subject: host), guest.down [CrashKind],
 //   component.down, component.up (subject: network node or link),
 //   host.repair (subject: host), guest.restart [host index] (boot begins again),
+//   guest.migrated [downtime s, bytes sent, rounds],
 //   task.end [flops done, completed (1) or cut off (0), task id]
 #pragma once
 
@@ -36,7 +37,7 @@ namespace vzlab::hv {
 /// Interned ids of the model's event kinds.
 struct EventKinds {
   std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused, host_crash, guest_down,
-      component_down, component_up, host_repair, guest_restart;
+      component_down, component_up, host_repair, guest_restart, guest_migrated;
 };
 
 /// The cluster manager's high availability: it notices a dead host by
@@ -45,6 +46,27 @@ struct HaPolicy {
   bool enabled = false;
   double heartbeat_s = 1.0;  ///< heartbeat interval
   int misses = 3;            ///< missed heartbeats before a host counts as dead
+};
+
+/// A migration asked for.
+struct MigrationSpec {
+  double at_s = 0.0;
+  std::uint32_t guest = 0;        ///< index into guests()
+  std::uint32_t to_host = 0;      ///< index into hosts()
+  bool live = true;               ///< pre-copy while it runs; false: cold (paused all along)
+  double downtime_target_s = 0.3; ///< stop and copy once the rest fits in this
+  int max_rounds = 30;            ///< pre-copy rounds at most
+};
+
+/// What a migration did.
+struct MigrationRecord {
+  std::uint32_t guest = 0;
+  std::string from, to;
+  bool live = true;
+  std::string outcome;       ///< "done", or why not
+  int rounds = 0;            ///< copy rounds, the stop-and-copy included
+  double bytes_sent = 0.0;
+  double started_s = 0.0, total_s = 0.0, downtime_s = 0.0;
 };
 
 /// Hosts, guests and the engine that runs them.
@@ -127,6 +149,16 @@ class World {
   /// it `repair_s` later if given (events component.down / component.up).
   void schedule_component_failure(double at_s, const std::string& target, std::optional<double> repair_s);
 
+  /// Migrates a VM at spec.at_s over the network (which must link the two
+  /// hosts). Live, pre-copy: it sends its RAM while it runs, then again
+  /// what it dirtied meanwhile (dirty rate x round time), round after round,
+  /// until what is left fits the downtime target at the last round's rate
+  /// (or max_rounds); then it pauses, sends the rest and resumes on the new
+  /// host. Cold: paused while the whole RAM goes. The bytes are a flow that
+  /// competes with other traffic. Recorded in migrations().
+  void schedule_migration(MigrationSpec spec);
+  const std::vector<MigrationRecord>& migrations() const { return migrations_; }
+
   /// Runs until nothing is left to do or time `until`.
   engine::RunOutcome run(double until = engine::Engine::kForever);
   /// Stops every process still running, accounting the work they did.
@@ -146,6 +178,7 @@ class World {
   engine::Process crash_at(double at_s, CrashKind kind, Host* host, Guest* guest, std::optional<double> repair_s);
   engine::Process random_faults(Host& host, Distribution mtbf, Distribution mttr);
   engine::Process fail_over(Host& host, std::vector<Guest*> guests);
+  engine::Process migrate(MigrationSpec spec);
   void restart(Guest& guest, Host& where);
   bool can_take(const Host& host, const Guest& guest) const;
   bool on_shared_storage(const Guest& guest) const;
@@ -166,6 +199,7 @@ class World {
   bool restartable_ = false;
   std::unordered_map<std::uint32_t, std::vector<ProcessSpec>> programs_;  // guest -> its processes, to restart it
   std::vector<Guest*> waiting_for_repair_;                                // downed guests to restart on repair
+  std::vector<MigrationRecord> migrations_;
   CalibrationProfile calibration_;
   bool finished_ = false;
   std::uint64_t last_task_id_ = 0;

@@ -187,6 +187,7 @@ struct RunReport {
   /// draws) also ran natively, in guest order.
   std::vector<ComparisonRow> comparison;
   NetworkReport network;
+  std::vector<MigrationRecord> migrations;  ///< guest = index into guests
 };
 
 /// Options of the recorder.

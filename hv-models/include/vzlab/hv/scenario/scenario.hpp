@@ -65,6 +65,15 @@ struct FailurePlan {
   std::optional<double> repair_s;  ///< host or component: back up this long after it failed
 };
 
+/// A planned migration, by names.
+struct MigrationPlan {
+  double at_s = 0.0;
+  std::string guest, to;
+  bool live = true;
+  double downtime_s = 0.3;
+  int rounds = 30;
+};
+
 /// Random failures of a host.
 struct HostFaults {
   std::string host;
@@ -100,6 +109,7 @@ struct Scenario {
   std::vector<FailurePlan> failures;
   NetworkPlan network;
   std::vector<HostFaults> faults;
+  std::vector<MigrationPlan> migrations;
   std::optional<HaPolicy> ha;
   OutputSpec output;
 };
