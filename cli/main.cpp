@@ -4,7 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <iomanip>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +20,7 @@
 
 #include "atomic_file.hpp"
 #include "compare.hpp"
+#include "replicate.hpp"
 #include "workloads.h"
 #include "vzlab/real/measure.hpp"
 #include "vzlab/hv/report/run_report.hpp"
@@ -40,6 +45,8 @@ struct RunOptions {
   std::string format;
   std::string trace;
   std::string calibration;
+  int replications = 0;
+  int jobs = 0;
 };
 
 int input_error(const std::string& message) {
@@ -94,6 +101,9 @@ std::optional<sc::Scenario> load(const std::string& file, std::optional<std::uin
   return std::move(*loaded.scenario);
 }
 
+int cmd_replicate(const RunOptions& o, const sc::Scenario& first, std::optional<double> until,
+                  const vzlab::hv::CalibrationProfile& profile);
+
 int cmd_run(const RunOptions& o) {
   auto scenario = load(o.file, o.seed);
   if (!scenario) return kInputError;
@@ -116,6 +126,7 @@ int cmd_run(const RunOptions& o) {
     }
     profile = *loaded.profile;
   }
+  if (o.replications > 0) return cmd_replicate(o, *scenario, until, profile);
   const std::string format = o.format.empty() ? scenario->output.format : o.format;
   const std::string out_dir = o.out_dir.empty() ? scenario->output.dir : o.out_dir;
   const std::string trace = o.trace.empty() ? scenario->output.trace : o.trace;
@@ -165,6 +176,119 @@ int cmd_run(const RunOptions& o) {
                 << (report.network.present ? ",io,devices,links,spof,utilization" : "") << "}.csv\n";
     if (!trace.empty()) std::cout << "wrote " << trace << " (open it in ui.perfetto.dev or chrome://tracing)\n";
   }
+  return kOk;
+}
+
+// The scenario again with seeds base, base+1, ..., base+N-1, on `jobs`
+// threads; prints the mean of each metric with its 95% confidence interval.
+int cmd_replicate(const RunOptions& o, const sc::Scenario& first, std::optional<double> until,
+                  const vzlab::hv::CalibrationProfile& profile) {
+  const auto n = static_cast<std::size_t>(o.replications);
+  const std::uint64_t base = first.seed;
+  const int jobs = std::max(1, o.jobs > 0 ? o.jobs : static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::map<std::string, double>> results(n);
+  std::atomic<std::size_t> next{0}, done{0};
+  std::atomic<bool> failed{false};
+  std::string error;
+  std::mutex error_mutex;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto worker = [&] {
+    for (std::size_t i; !failed && (i = next++) < n;) {
+      try {
+        auto loaded = sc::load_file(o.file, sc::LoadOptions{base + i});
+        if (!loaded.ok()) throw std::runtime_error(loaded.error->format());
+        auto world = sc::build_world(*loaded.scenario, profile);
+        rp::RunRecorder recorder(*world, {});
+        world->run(until.value_or(vzlab::engine::Engine::kForever));
+        world->finish();
+        results[i] = vzlab::cli::run_metrics(recorder.report({}));
+        ++done;
+      } catch (const std::exception& e) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!failed.exchange(true)) error = "replication with seed " + std::to_string(base + i) + ": " + e.what();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  while (done < n && !failed) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (!tty) continue;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::size_t d = done;
+    const double eta = d > 0 ? elapsed * static_cast<double>(n - d) / static_cast<double>(d) : 0.0;
+    const int width = 30, filled = static_cast<int>(width * static_cast<double>(d) / static_cast<double>(n));
+    std::cerr << "\r  replications [" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << d
+              << "/" << n << (d > 0 ? ", " + std::to_string(static_cast<int>(std::ceil(eta))) + " s left" : "")
+              << "   " << std::flush;
+  }
+  for (std::thread& t : threads) t.join();
+  if (tty) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
+  if (failed) return input_error(error);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto summary = vzlab::cli::summarize_runs(results);
+
+  const std::string format = o.format.empty() ? first.output.format : o.format;
+  const std::string out_dir = o.out_dir.empty() ? first.output.dir : o.out_dir;
+  vzlab::cli::AtomicBatch batch;
+  if (!out_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec) return input_error("cannot create the output folder " + out_dir + ": " + ec.message());
+    std::string runs = "seed";
+    for (const auto& s : summary) runs += "," + s.name;
+    runs += "\n";
+    for (std::size_t i = 0; i < n; ++i) {
+      runs += std::to_string(base + i);
+      for (const auto& s : summary) {
+        auto it = results[i].find(s.name);
+        char v[40] = "";
+        if (it != results[i].end()) std::snprintf(v, sizeof v, "%.17g", it->second);
+        runs += std::string(",") + v;
+      }
+      runs += "\n";
+    }
+    std::string sum = "metric,n,mean,ci95,min,max\n";
+    for (const auto& s : summary) {
+      char line[256];
+      std::snprintf(line, sizeof line, "%s,%zu,%.17g,%.17g,%.17g,%.17g\n", s.name.c_str(), s.n, s.mean, s.ci95, s.min,
+                    s.max);
+      sum += line;
+    }
+    batch.add(out_dir + "/replications.csv", runs);
+    batch.add(out_dir + "/replications_summary.csv", sum);
+  }
+  std::string werr;
+  if (!batch.commit(&werr)) return input_error(werr);
+  if (format == "json") {
+    nlohmann::ordered_json j;
+    j["scenario"] = first.name;
+    j["replications"] = n;
+    j["seeds"] = {base, base + n - 1};
+    j["metrics"] = nlohmann::ordered_json::array();
+    for (const auto& s : summary)
+      j["metrics"].push_back({{"name", s.name}, {"n", s.n}, {"mean", s.mean}, {"ci95", s.ci95}, {"min", s.min},
+                              {"max", s.max}});
+    j["runs"] = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < n; ++i) j["runs"].push_back({{"seed", base + i}, {"metrics", results[i]}});
+    std::cout << j.dump(2) << "\n";
+    return kOk;
+  }
+  std::cout << first.name << "\n"
+            << n << " replications (seeds " << base << " .. " << base + n - 1 << ") on " << jobs << " threads in "
+            << std::fixed << std::setprecision(2) << wall << " s\n\n";
+  std::cout.unsetf(std::ios::floatfield);
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-34s %14s %14s %14s %14s", "metric", "mean", "95% CI +/-", "min", "max");
+  std::cout << line << "\n";
+  for (const auto& s : summary) {
+    std::snprintf(line, sizeof line, "  %-34s %14.6g %14.3g %14.6g %14.6g", s.name.c_str(), s.mean, s.ci95, s.min,
+                  s.max);
+    std::cout << line << "\n";
+  }
+  std::cout << "\n  95% CI: Student's t over the replications; availability = 1 - downtime / run time\n";
+  if (!out_dir.empty()) std::cout << "wrote " << out_dir << "/{replications,replications_summary}.csv\n";
   return kOk;
 }
 
@@ -476,6 +600,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--trace", run.trace, "Write a Chrome/Perfetto trace (one track per host, a slice per task)");
   run_cmd->add_option("--calibration", run.calibration,
                       "Costs of virtualization measured on a machine (YAML; default: published figures)");
+  run_cmd->add_option("--replications", run.replications,
+                      "Run N times with seeds SEED .. SEED+N-1 and print each metric's mean and 95% CI")
+      ->check(CLI::Range(1, 10000000));
+  run_cmd->add_option("--jobs", run.jobs, "Threads for --replications (default: one per core)")
+      ->check(CLI::Range(1, 1024));
   run_cmd->footer("Example: vzlab run scenarios/consolidation.yaml --format json --trace trace.json\n");
 
   std::string validate_file;

@@ -315,6 +315,42 @@ TEST_F(Cli, FailedTraceLeavesNoCsvBehind) {
   }
 }
 
+TEST_F(Cli, ReplicationsAreTheSameWhateverTheThreads) {
+  // failover.yaml with 12 seeds, on one thread and on two: the same numbers.
+  const std::string file = quote(std::string(VZLAB_SOURCE_DIR) + "/scenarios/failover.yaml");
+  Outcome one = vzlab("run " + file + " --replications 12 --jobs 1 --format json");
+  Outcome two = vzlab("run " + file + " --replications 12 --jobs 2 --format json");
+  ASSERT_EQ(one.code, 0) << one.err;
+  ASSERT_EQ(two.code, 0) << two.err;
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_TRUE(one.err.empty()) << "no progress bar outside a terminal: " << one.err;
+  const json j = json::parse(one.out);
+  EXPECT_EQ(j["replications"], 12);
+  EXPECT_EQ(j["runs"].size(), 12u);
+  EXPECT_EQ(j["runs"][11]["seed"], 12);
+  // The SAN cluster's VMs are more available than the DAS cluster's.
+  double das = 0, san = 0;
+  for (const json& m : j["metrics"]) {
+    if (m["name"] == "guest_availability[das]") das = m["mean"].get<double>();
+    if (m["name"] == "guest_availability[san]") san = m["mean"].get<double>();
+  }
+  EXPECT_GT(san, das);
+  EXPECT_GT(das, 0.0);
+}
+
+TEST_F(Cli, ReplicationsWriteTheirCsvFiles) {
+  const fs::path out = dir_ / "reps";
+  Outcome r = vzlab("run " + quote(std::string(VZLAB_SOURCE_DIR) + "/scenarios/failover.yaml") +
+                    " --replications 3 --out " + quote(out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto runs = lines_of(read_file(out / "replications.csv"));
+  ASSERT_EQ(runs.size(), 4u);
+  EXPECT_EQ(runs[0].rfind("seed,", 0), 0u);
+  EXPECT_EQ(runs[3].rfind("3,", 0), 0u);
+  EXPECT_EQ(lines_of(read_file(out / "replications_summary.csv"))[0], "metric,n,mean,ci95,min,max");
+  EXPECT_NE(r.out.find("3 replications (seeds 1 .. 3)"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace vzlab::cli
 

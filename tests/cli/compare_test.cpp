@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "workloads.h"
 
 namespace vzlab::cli {
@@ -110,6 +112,39 @@ TEST(Compare, PlansAimAtATimeWithWholeRoundsOrAScaledRound) {
   EXPECT_NEAR(p.scale, 0.01 / 0.1002, 1e-12);
   EXPECT_NEAR(static_cast<double>(p.script.ops[0].count), 1e8 * 0.01 / 0.1002, 1);
   EXPECT_EQ(p.script.ops[1].count, 100u);
+}
+
+}  // namespace
+}  // namespace vzlab::cli
+
+#include "replicate.hpp"
+
+namespace vzlab::cli {
+namespace {
+
+TEST(Replicate, StudentTQuantiles) {
+  // From the standard t tables; past 30 degrees of freedom the expansion.
+  EXPECT_DOUBLE_EQ(t_975(1), 12.706);
+  EXPECT_DOUBLE_EQ(t_975(10), 2.228);
+  EXPECT_DOUBLE_EQ(t_975(30), 2.042);
+  EXPECT_NEAR(t_975(100), 1.984, 1e-3);
+  EXPECT_NEAR(t_975(100000), 1.960, 1e-3);
+}
+
+TEST(Replicate, MeanAndConfidenceInterval) {
+  // 1, 2, 3, 4: mean 2.5, sample stddev sqrt(5/3) = 1.2910, half-width
+  // t(3) x 1.2910 / 2 = 3.182 x 0.6455 = 2.054.
+  const auto s = summarize_runs({{{"x", 1.0}}, {{"x", 2.0}}, {{"x", 3.0}}, {{"x", 4.0}, {"y", 7.0}}});
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].name, "x");
+  EXPECT_EQ(s[0].n, 4u);
+  EXPECT_DOUBLE_EQ(s[0].mean, 2.5);
+  EXPECT_NEAR(s[0].ci95, 3.182 * std::sqrt(5.0 / 3.0) / 2.0, 1e-12);
+  EXPECT_DOUBLE_EQ(s[0].min, 1.0);
+  EXPECT_DOUBLE_EQ(s[0].max, 4.0);
+  // A metric seen once has no interval.
+  EXPECT_EQ(s[1].n, 1u);
+  EXPECT_DOUBLE_EQ(s[1].ci95, 0.0);
 }
 
 }  // namespace

@@ -64,7 +64,7 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   std::vector<std::size_t> vms_per_host(w.hosts().size(), 0);
   std::vector<std::size_t> admitted_per_host(w.hosts().size(), 0);
   for (const Guest& g : w.guests()) {
-    GuestRow row{g.name(), g.host().name(), mode_name(g.mode()), "", started_[g.index()], finished_[g.index()],
+    GuestRow row{g.name(), g.host().name(), mode_name(g.mode()), g.group(), started_[g.index()], finished_[g.index()],
                  tasks_completed_[g.index()], guest_flops_[g.index()], hypervisor_name(g.host().hypervisor()),
                  g.workload(), g.workload_instance(), g.exits(), g.footprint_bytes(w.calibration()),
                  g.startup_s(w.calibration()), g.fit_per_host(w.calibration()), g.refused(), std::nullopt};

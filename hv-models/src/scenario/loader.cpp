@@ -995,6 +995,7 @@ class Loader {
         plan.spec.workload_instance = i;
         plan.real = real;
         plan.group = group.empty() ? "" : expand(g, "group", group, i, count);
+        plan.spec.group = plan.group;
         if (!names.insert(plan.spec.name).second) g.fail("name", "guest name '" + plan.spec.name + "' is used twice");
         std::vector<std::size_t> candidates = pool_hosts;
         if (pool.empty()) {

@@ -35,6 +35,7 @@ struct GuestSpec {
   double memory_bytes = 256.0 * 1048576;          ///< the application's own memory
   std::vector<std::pair<std::string, double>> image{};  ///< image layers (name, bytes)
   double dirty_rate_Bps = 0.0;                    ///< VM only: memory its work writes per second (live migration)
+  std::string group{};                            ///< label used to group guests in reports
 };
 
 class Guest;
@@ -78,6 +79,7 @@ class Guest {
   double share() const { return spec_.share; }
   Host& host() const { return *host_; }
   const std::string& workload() const { return spec_.workload; }
+  const std::string& group() const { return spec_.group; }
   long workload_instance() const { return spec_.workload_instance; }
   std::uint32_t index() const { return index_; }
 

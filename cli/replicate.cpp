@@ -1,0 +1,83 @@
+#include "replicate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace vzlab::cli {
+
+std::map<std::string, double> run_metrics(const hv::report::RunReport& r) {
+  std::map<std::string, double> m;
+  m["makespan_s"] = r.makespan_s;
+  double finished = 0, down = 0, downtime = 0, incidents = 0, availability = 0, counted = 0;
+  std::map<std::string, std::pair<double, double>> by_group;  // sum of availability, guests
+  for (const auto& g : r.guests) {
+    if (g.refused) continue;
+    finished += g.finished_at_s ? 1 : 0;
+    down += g.down_at_s ? 1 : 0;
+    downtime += g.downtime_s;
+    incidents += g.incidents;
+    const double a = r.simulated_s > 0 ? 1.0 - g.downtime_s / r.simulated_s : 1.0;
+    availability += a;
+    ++counted;
+    if (!g.group.empty()) {
+      by_group[g.group].first += a;
+      by_group[g.group].second += 1;
+    }
+  }
+  m["guests_finished"] = finished;
+  m["guests_down_at_end"] = down;
+  m["guest_incidents"] = incidents;
+  m["guest_downtime_s"] = downtime;
+  if (counted > 0) m["guest_availability"] = availability / counted;
+  for (const auto& [group, sum] : by_group) m["guest_availability[" + group + "]"] = sum.first / sum.second;
+  double failures = 0, energy = 0;
+  for (const auto& h : r.hosts) {
+    failures += h.failures;
+    energy += h.energy_kWh;
+  }
+  m["host_failures"] = failures;
+  m["energy_kWh"] = energy;
+  if (!r.migrations.empty()) {
+    double pause = 0;
+    for (const auto& mig : r.migrations) pause += mig.downtime_s;
+    m["migration_downtime_s"] = pause;
+  }
+  return m;
+}
+
+double t_975(std::size_t df) {
+  // Student's t, 0.975 quantile, for 1..30 degrees of freedom (standard
+  // tables); beyond, the expansion z + (z^3 + z) / (4 df) is within 1e-3.
+  static const double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                 2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                 2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (df == 0) return 0.0;
+  if (df <= 30) return table[df - 1];
+  const double z = 1.959964;
+  return z + (z * z * z + z) / (4.0 * static_cast<double>(df));
+}
+
+std::vector<MetricSummary> summarize_runs(const std::vector<std::map<std::string, double>>& runs) {
+  std::map<std::string, std::vector<double>> values;
+  for (const auto& run : runs)
+    for (const auto& [name, v] : run) values[name].push_back(v);
+  std::vector<MetricSummary> out;
+  for (const auto& [name, xs] : values) {
+    MetricSummary s;
+    s.name = name;
+    s.n = xs.size();
+    for (double x : xs) s.mean += x / static_cast<double>(s.n);
+    s.min = *std::min_element(xs.begin(), xs.end());
+    s.max = *std::max_element(xs.begin(), xs.end());
+    if (s.n >= 2) {
+      double var = 0;
+      for (double x : xs) var += (x - s.mean) * (x - s.mean);
+      var /= static_cast<double>(s.n - 1);
+      s.ci95 = t_975(s.n - 1) * std::sqrt(var / static_cast<double>(s.n));
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace vzlab::cli
