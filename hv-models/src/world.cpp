@@ -237,6 +237,7 @@ bool World::take_down(Guest& guest, CrashKind cause) {
   if (guest.processes_.empty()) return false;  // never started
   guest.down_at_s_ = engine_->now();
   ++guest.incidents_;
+  for (Service& s : services_) s.replica_down(guest);
   for (const engine::ProcessHandle& p : guest.processes_) engine_->kill(p);
   guest.running_ = 0;
   if (guest.admitted_) release(guest);
@@ -386,6 +387,10 @@ engine::Process World::component_failure(double at_s, std::string target, std::o
 }
 
 void World::schedule_migration(MigrationSpec spec) { engine_->spawn(migrate(spec)); }
+
+Service& World::add_service(ServiceSpec spec) {
+  return services_.emplace_back(*engine_, std::move(spec), static_cast<std::uint32_t>(services_.size()));
+}
 
 engine::Process World::migrate(MigrationSpec spec) {
   engine::Engine& eng = *engine_;

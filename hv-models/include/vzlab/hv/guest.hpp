@@ -112,6 +112,8 @@ class Guest {
   /// during the stop-and-copy of a live migration.
   void set_paused(bool paused);
   bool paused() const { return paused_; }
+  /// Up and running its work: started, not down, not finished, not refused.
+  bool serving() const { return started_ && down_at_s_ < 0 && finished_at_s_ < 0 && !refused_; }
   double dirty_rate_Bps() const { return spec_.dirty_rate_Bps; }
   /// A VM's RAM: its application's memory plus its guest OS.
   double ram_bytes(const CalibrationProfile& p) const { return spec_.memory_bytes + p.vm_os_memory_bytes; }

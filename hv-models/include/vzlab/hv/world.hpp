@@ -30,6 +30,7 @@
 #include "vzlab/hv/guest.hpp"
 #include "vzlab/hv/host.hpp"
 #include "vzlab/hv/network.hpp"
+#include "vzlab/hv/service.hpp"
 #include "vzlab/hv/workload.hpp"
 
 namespace vzlab::hv {
@@ -159,6 +160,11 @@ class World {
   void schedule_migration(MigrationSpec spec);
   const std::vector<MigrationRecord>& migrations() const { return migrations_; }
 
+  /// A load-balanced service over replicas (guests of this world); call
+  /// start() on it to begin its arrivals.
+  Service& add_service(ServiceSpec spec);
+  const std::deque<Service>& services() const { return services_; }
+
   /// Runs until nothing is left to do or time `until`.
   engine::RunOutcome run(double until = engine::Engine::kForever);
   /// Stops every process still running, accounting the work they did.
@@ -200,6 +206,7 @@ class World {
   std::unordered_map<std::uint32_t, std::vector<ProcessSpec>> programs_;  // guest -> its processes, to restart it
   std::vector<Guest*> waiting_for_repair_;                                // downed guests to restart on repair
   std::vector<MigrationRecord> migrations_;
+  std::deque<Service> services_;
   CalibrationProfile calibration_;
   bool finished_ = false;
   std::uint64_t last_task_id_ = 0;

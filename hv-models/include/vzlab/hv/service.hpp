@@ -1,0 +1,107 @@
+// Load balancing: a service runs as identical replicas inside guests, behind
+// a load balancer. Requests arrive (Poisson or any interarrival law), the
+// balancer picks a healthy replica by its policy, the replica serves up to
+// `servers` requests at once (each for a drawn service time) and queues the
+// rest up to `queue_limit`; a full queue drops the request. The balancer
+// learns that a replica died (its guest went down) or came back at its next
+// health check; requests it sends to a dead replica fail.
+//
+//   Service& web = world.add_service({.name = "web", .replicas = {&g0, &g1}, ...});
+//   world.run(3600);   // web.stats(): response times, drops, per-replica use
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "vzlab/engine/engine.hpp"
+#include "vzlab/hv/distribution.hpp"
+
+namespace vzlab::hv {
+
+class Guest;
+
+enum class BalancePolicy { kRoundRobin, kRandom, kLeastConnections, kWeighted, kPowerOfTwo };
+
+const char* policy_name(BalancePolicy p);
+
+/// A service as a scenario describes it.
+struct ServiceSpec {
+  std::string name{};
+  std::vector<Guest*> replicas{};
+  std::vector<double> weights{};   ///< kWeighted: one per replica (default 1)
+  BalancePolicy policy = BalancePolicy::kRoundRobin;
+  Distribution interarrival{Distribution::Kind::kExponential, 0.1, 0.0};
+  Distribution service_time{Distribution::Kind::kExponential, 0.05, 0.0};
+  int servers = 1;                 ///< requests a replica serves at once
+  long queue_limit = 1000;         ///< requests waiting at a replica at most
+  double health_check_s = 1.0;     ///< interval of the balancer's health checks
+  double start_s = 0.0;            ///< first arrival after this
+  double stop_s = 0.0;             ///< no arrivals after this (0: never stops)
+};
+
+/// What a service saw.
+struct ServiceStats {
+  std::uint64_t arrived = 0, completed = 0, dropped = 0, failed = 0;
+  std::vector<double> response_s;  ///< of every completed request
+  struct Replica {
+    std::uint64_t sent = 0, completed = 0;
+    double busy_s = 0.0;  ///< server-seconds of service (divide by servers x time for utilization)
+  };
+  std::vector<Replica> replicas;
+};
+
+/// A running service (created by World::add_service).
+class Service {
+ public:
+  Service(engine::Engine& engine, ServiceSpec spec, std::uint32_t index);
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+  ~Service();
+
+  const ServiceSpec& spec() const { return spec_; }
+  const ServiceStats& stats() const { return stats_; }
+  /// Starts the arrivals and the health checks.
+  void start();
+  /// A replica's guest went down: its requests fail, at once.
+  void replica_down(const Guest& g);
+  /// Whether the balancer currently sends to replica r.
+  bool in_rotation(std::size_t r) const { return replicas_[r].in_rotation; }
+
+ private:
+  struct Request final : engine::Timer {
+    Service* service = nullptr;
+    std::size_t replica = 0;
+    double arrived_s = 0.0, started_s = 0.0;
+    void fire() override { service->complete(*this); }
+  };
+  struct ReplicaState {
+    int busy = 0;
+    std::deque<Request*> queue;
+    std::vector<Request*> serving;
+    bool in_rotation = true;
+  };
+  engine::Process arrivals();
+  engine::Process health_checks();
+  std::size_t pick();
+  bool alive(std::size_t r) const;
+  void start_service(Request& q);
+  void complete(Request& q);
+  Request* make_request();
+  void recycle(Request* q);
+
+  engine::Engine& engine_;
+  ServiceSpec spec_;
+  std::uint32_t index_;
+  engine::RandomStream arrivals_rng_, service_rng_, choice_rng_;
+  ServiceStats stats_;
+  std::vector<ReplicaState> replicas_;
+  std::deque<Request> pool_;
+  std::vector<Request*> free_;
+  std::size_t next_ = 0;           // round robin
+  double weight_credit_ = 0.0;     // weighted: smooth weighted round robin state
+  std::vector<double> current_weight_;
+};
+
+}  // namespace vzlab::hv

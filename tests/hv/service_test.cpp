@@ -1,0 +1,124 @@
+// The load balancer and its replicas against queueing theory.
+#include "vzlab/hv/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "vzlab/hv/world.hpp"
+
+namespace vzlab::hv {
+namespace {
+
+using Kind = Distribution::Kind;
+
+// One run: `replicas` native guests that stay up (they sleep), a service
+// with Poisson arrivals (rate lambda) and exponential service (rate mu).
+struct ServiceRun {
+  World world;
+  Service* service = nullptr;
+  ServiceRun(std::uint64_t seed, int replicas, int servers, double lambda, double mu, BalancePolicy policy, double until)
+      : world(seed) {
+    Host& h = world.add_host({.name = "h", .cores = 64, .hypervisor = HypervisorType::kNone});
+    CalibrationProfile p;
+    p.native_start_s = 0;
+    world.set_calibration(p);
+    ServiceSpec s{.name = "svc"};
+    for (int r = 0; r < replicas; ++r) {
+      Guest& g = world.add_guest({.name = "r" + std::to_string(r), .mode = GuestMode::kNative}, h);
+      world.start_guest(g, 0.0, {{"up", {{Step::Kind::kSleep, 1e9}}, 1, 0.0}});
+      s.replicas.push_back(&g);
+    }
+    s.policy = policy;
+    s.interarrival = {Kind::kExponential, 1.0 / lambda, 0};
+    s.service_time = {Kind::kExponential, 1.0 / mu, 0};
+    s.servers = servers;
+    s.queue_limit = 1000000;
+    s.stop_s = until;
+    service = &world.add_service(s);
+    service->start();
+    world.run(until);
+  }
+  double mean_response() const {
+    const auto& r = service->stats().response_s;
+    return std::accumulate(r.begin(), r.end(), 0.0) / static_cast<double>(r.size());
+  }
+};
+
+// Mean of the replications' means and the half-width of its 95% interval.
+std::pair<double, double> replicate(int n, auto&& one) {
+  std::vector<double> m;
+  for (int i = 1; i <= n; ++i) m.push_back(one(static_cast<std::uint64_t>(i)));
+  const double mean = std::accumulate(m.begin(), m.end(), 0.0) / n;
+  double var = 0;
+  for (double x : m) var += (x - mean) * (x - mean) / (n - 1);
+  return {mean, 2.09 * std::sqrt(var / n)};  // t(0.975, 19)
+}
+
+TEST(Service, MM1MeanResponseTime) {
+  // lambda = 8/s, mu = 10/s: W = 1 / (mu - lambda) = 0.5 s.
+  const auto [mean, ci] = replicate(20, [](std::uint64_t seed) {
+    return ServiceRun(seed, 1, 1, 8.0, 10.0, BalancePolicy::kRoundRobin, 5000.0).mean_response();
+  });
+  EXPECT_NEAR(mean, 0.5, std::max(ci, 0.01)) << "ci " << ci;
+  EXPECT_LT(ci, 0.03);
+}
+
+TEST(Service, MMcMeanResponseTimeIsErlangC) {
+  // c = 3 servers, lambda = 24/s, mu = 10/s: a = 2.4, rho = 0.8.
+  // P(wait) = C(3, 2.4) = (a^3/3! / (1 - rho)) / (1 + a + a^2/2 + a^3/3! / (1 - rho)),
+  // W = C / (c mu - lambda) + 1 / mu.
+  const double a = 2.4, rho = 0.8;
+  const double top = a * a * a / 6.0 / (1 - rho);
+  const double erlang_c = top / (1 + a + a * a / 2 + top);
+  const double w = erlang_c / (30.0 - 24.0) + 0.1;
+  const auto [mean, ci] = replicate(20, [](std::uint64_t seed) {
+    return ServiceRun(seed, 1, 3, 24.0, 10.0, BalancePolicy::kRoundRobin, 2000.0).mean_response();
+  });
+  EXPECT_NEAR(mean, w, std::max(ci, 0.005)) << "theory " << w << " ci " << ci;
+}
+
+TEST(Service, RoundRobinAlternatesAndWeightsShare) {
+  ServiceRun rr(1, 3, 1, 5.0, 100.0, BalancePolicy::kRoundRobin, 600.0);
+  const auto& s = rr.service->stats();
+  // Every replica gets a third, to one request.
+  for (const auto& r : s.replicas) EXPECT_LE(std::abs(static_cast<double>(r.sent) - s.replicas[0].sent), 1.0);
+  EXPECT_EQ(s.dropped, 0u);
+  // Weights 1, 2, 3: the shares are 1/6, 2/6, 3/6 (smooth weighted round
+  // robin keeps each within one request of its share).
+  World w(1);
+  Host& h = w.add_host({.name = "h", .cores = 8, .hypervisor = HypervisorType::kNone});
+  ServiceSpec spec{.name = "w", .weights = {1, 2, 3}, .policy = BalancePolicy::kWeighted};
+  for (int r = 0; r < 3; ++r) {
+    Guest& g = w.add_guest({.name = "g" + std::to_string(r), .mode = GuestMode::kNative}, h);
+    w.start_guest(g, 0.0, {{"up", {{Step::Kind::kSleep, 1e9}}, 1, 0.0}});
+    spec.replicas.push_back(&g);
+  }
+  spec.start_s = 1.0;  // after the first health check saw them up
+  spec.stop_s = 600.0;
+  Service& weighted = w.add_service(spec);
+  weighted.start();
+  w.run(600.0);
+  const auto& ws = weighted.stats();
+  std::uint64_t total = 0;
+  for (const auto& r : ws.replicas) total += r.sent;
+  EXPECT_EQ(total, ws.arrived);
+  for (int r = 0; r < 3; ++r)
+    EXPECT_NEAR(static_cast<double>(ws.replicas[r].sent), total * (r + 1) / 6.0, 1.0) << r;
+}
+
+TEST(Service, LeastConnectionsBeatsRandomUnderLoad) {
+  // Three single-server replicas at 90 % load: joining the shortest queue
+  // waits far less than picking at random (which is three M/M/1 queues:
+  // W = 1 / (10 - 9) = 1 s).
+  const double random = ServiceRun(3, 3, 1, 27.0, 10.0, BalancePolicy::kRandom, 3000.0).mean_response();
+  const double least = ServiceRun(3, 3, 1, 27.0, 10.0, BalancePolicy::kLeastConnections, 3000.0).mean_response();
+  const double two = ServiceRun(3, 3, 1, 27.0, 10.0, BalancePolicy::kPowerOfTwo, 3000.0).mean_response();
+  EXPECT_NEAR(random, 1.0, 0.25);
+  EXPECT_LT(least, 0.5 * random);
+  EXPECT_LT(two, random);
+}
+
+}  // namespace
+}  // namespace vzlab::hv
