@@ -37,6 +37,11 @@ std::map<std::string, double> run_metrics(const hv::report::RunReport& r) {
   }
   m["host_failures"] = failures;
   m["energy_kWh"] = energy;
+  for (const auto& s : r.services) {
+    m["response_mean_s[" + s.name + "]"] = s.mean_s;
+    m["response_p99_s[" + s.name + "]"] = s.p99_s;
+    m["failed_requests[" + s.name + "]"] = static_cast<double>(s.failed + s.dropped);
+  }
   if (!r.migrations.empty()) {
     double pause = 0;
     for (const auto& mig : r.migrations) pause += mig.downtime_s;

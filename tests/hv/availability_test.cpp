@@ -132,3 +132,43 @@ TEST(Availability, TheReportTellsDowntimeAndNines) {
 
 }  // namespace
 }  // namespace vzlab::hv
+
+namespace vzlab::hv {
+namespace {
+
+TEST(LoadBalancing, TheShippedScenarioShowsThePolicies) {
+  auto loaded = scenario::load_file(std::string(VZLAB_SOURCE_DIR) + "/scenarios/load-balancing.yaml", {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error->format();
+  auto w = scenario::build_world(*loaded.scenario);
+  report::RunRecorder rec(*w, {});
+  w->run(*loaded.scenario->until_s);
+  w->finish();
+  const report::RunReport r = rec.report({});
+  ASSERT_EQ(r.services.size(), 4u);
+  auto find = [&](const std::string& name) {
+    for (const auto& s : r.services)
+      if (s.name == name) return s;
+    throw std::runtime_error(name);
+  };
+  for (const auto& s : r.services) {
+    // Poisson arrivals at 100/s from 30 s to 1800 s: 177,000 +/- 4 standard deviations (sqrt = 421).
+    EXPECT_NEAR(static_cast<double>(s.arrived), 177000.0, 4 * 421.0) << s.name;
+    // Every request completed, was dropped, failed, or was still queued or
+    // in service at the end (at most 3 replicas x (500 queued + 1)).
+    const auto accounted = s.completed + s.dropped + s.failed;
+    EXPECT_LE(accounted, s.arrived) << s.name;
+    EXPECT_LE(s.arrived - accounted, 3u * 501u) << s.name;
+    // The dead replica was busy less than the survivors.
+    EXPECT_LT(s.utilization[0].second, s.utilization[1].second) << s.name;
+  }
+  // Least connections sends everything to the replica that died (it looks
+  // idle) until the health check: the most failures; in normal times it
+  // answers fastest.
+  EXPECT_GT(find("least-conn").failed, find("round-robin").failed);
+  EXPECT_GT(find("least-conn").failed, find("random").failed);
+  EXPECT_LT(find("least-conn").p50_s, find("random").p50_s);
+  EXPECT_LT(find("least-conn").p50_s, find("round-robin").p50_s);
+}
+
+}  // namespace
+}  // namespace vzlab::hv

@@ -608,6 +608,25 @@ TEST(ScenarioErrors, MigrationWithoutARoute) {
   expect_error(text, {5, 0, "migrations[0].to", "no route from h0 to h2"});
 }
 
+TEST(ScenarioErrors, ServiceOfAnUnknownReplica) {
+  expect_error("version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: web-0, host: h0}]\n"
+               "services: [{name: s, replicas: \"web-0, web-9\", interarrival: 1s, service_time: 1s}]\n",
+               {5, 0, "services[0].replicas", "no guest named 'web-9'"});
+}
+
+TEST(ScenarioErrors, ServiceWeightsDoNotMatch) {
+  expect_error("version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: a, host: h0}, {name: b, host: h0}]\n"
+               "services: [{name: s, replicas: \"a, b\", policy: weighted, weights: \"1, 2, 3\", interarrival: 1s,"
+               " service_time: 1s}]\n",
+               {5, 0, "services[0].weights", "3 weights for 2 replicas"});
+}
+
+TEST(ScenarioErrors, ServiceThatNeverStops) {
+  expect_error("version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: a, host: h0}]\n"
+               "services: [{name: s, replicas: a, interarrival: 1s, service_time: 1s}]\n",
+               {4, 0, "services[0].name", "requests never stop"});
+}
+
 TEST(ScenarioErrors, ShapeOverAnUnknownGroup) {
   expect_error(kNet + "  shapes: [{shape: star, name: lan, hosts: web}]\n",
                {4, 0, "network.shapes[0].hosts", "no host has group 'web'"});

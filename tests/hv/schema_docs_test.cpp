@@ -110,6 +110,7 @@ network:
   links: [{from: sw, to: h0, bandwidth: 1Gb/s}, {from: sw, to: h1, bandwidth: 1Gb/s}]
 guests: [{name: g, host: h0, disk: san, processes: [{steps: [{compute: 1Gf}]}]}]
 migrations: [{at: 1s, guest: g, to: h1}]
+services: [{name: s, replicas: g, interarrival: 1s, service_time: 1s, stop: 1h}]
 )";
 
 TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
@@ -144,6 +145,10 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
       {"guest.dirty_rate", net.guests[0].spec.dirty_rate_Bps},
       {"migration.downtime", net.migrations.at(0).downtime_s},
       {"migration.rounds", static_cast<double>(net.migrations.at(0).rounds)},
+      {"service.servers", static_cast<double>(net.services.at(0).spec.servers)},
+      {"service.queue_limit", static_cast<double>(net.services.at(0).spec.queue_limit)},
+      {"service.health_check", net.services.at(0).spec.health_check_s},
+      {"service.start", net.services.at(0).spec.start_s},
       {"ha.heartbeat", net.ha ? net.ha->heartbeat_s : -1.0},
       {"ha.misses", net.ha ? static_cast<double>(net.ha->misses) : -1.0},
       {"network.failover", net.network.failover_s},
@@ -282,6 +287,14 @@ TEST(SchemaDocs, RequiredKeysAreRequired) {
       {"shape.name", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {shapes: [{shape: star}]}\n"},
       {"pool.name", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {pools: [{arrays: a}]}\n"},
       {"pool.arrays", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork: {pools: [{name: p}]}\n"},
+      {"service.name", "version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g, host: h0}]\n"
+                       "services: [{replicas: g, interarrival: 1s, service_time: 1s}]\n"},
+      {"service.replicas", "version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf}]\n"
+                           "services: [{name: s, interarrival: 1s, service_time: 1s}]\n"},
+      {"service.interarrival", "version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g, host: h0}]\n"
+                               "services: [{name: s, replicas: g, service_time: 1s}]\n"},
+      {"service.service_time", "version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: g, host: h0}]\n"
+                               "services: [{name: s, replicas: g, interarrival: 1s}]\n"},
       {"migration.at", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nmigrations: [{guest: g, to: h0}]\n"},
       {"migration.guest", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nmigrations: [{at: 1s, to: h0}]\n"},
       {"migration.to", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nmigrations: [{at: 1s, guest: g}]\n"},
@@ -433,6 +446,19 @@ TEST(SchemaDocs, MigrationExampleLoads) {
   EXPECT_DOUBLE_EQ(sc.migrations[0].downtime_s, 0.1);
 }
 
+TEST(SchemaDocs, ServiceExampleLoads) {
+  // web over web-0..2, least connections, 100 requests/s, 25 ms of service.
+  const Scenario sc = load_ok("version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf}]\n"
+                              "guests: [{name: \"web-{i}\", count: 3, host: h0}]\n" +
+                              std::string(section("service").example));
+  ASSERT_EQ(sc.services.size(), 1u);
+  EXPECT_EQ(sc.services[0].replicas, (std::vector<std::string>{"web-0", "web-1", "web-2"}));
+  EXPECT_EQ(sc.services[0].spec.policy, BalancePolicy::kLeastConnections);
+  EXPECT_DOUBLE_EQ(sc.services[0].spec.interarrival.a, 0.01);
+  EXPECT_DOUBLE_EQ(sc.services[0].spec.service_time.a, 0.025);
+  EXPECT_DOUBLE_EQ(sc.services[0].spec.stop_s, 3600.0);
+}
+
 TEST(SchemaDocs, HaExampleLoads) {
   const Scenario sc = load_ok(kTwoHosts + section("ha").example);
   ASSERT_TRUE(sc.ha.has_value());
@@ -556,7 +582,7 @@ TEST(SchemaDocs, EverySectionHasAnExampleTest) {
   for (const SectionSpec& s : schema()) names.insert(s.name);
   EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "layer",
                                           "failure", "distribution", "output", "calibration", "network", "node",
-                                          "link", "shape", "pool", "ha", "migration"}));
+                                          "link", "shape", "pool", "ha", "migration", "service"}));
 }
 
 }  // namespace

@@ -133,6 +133,29 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   }
   r.network = network_report(w, r.simulated_s);
   r.migrations = w.migrations();
+  for (const Service& s : w.services()) {
+    const ServiceSpec& spec = s.spec();
+    const ServiceStats& st = s.stats();
+    ServiceRow row{spec.name, policy_name(spec.policy), st.arrived, st.completed, st.dropped, st.failed,
+                   0.0, 0.0, 0.0, 0.0, 0.0, {}};
+    const double window = std::max(0.0, std::min(r.simulated_s, spec.stop_s > 0 ? spec.stop_s : r.simulated_s) -
+                                            spec.start_s);
+    row.throughput = window > 0 ? static_cast<double>(st.completed) / window : 0.0;
+    std::vector<double> t = st.response_s;
+    if (!t.empty()) {
+      std::sort(t.begin(), t.end());
+      for (double x : t) row.mean_s += x / static_cast<double>(t.size());
+      // Nearest rank: the smallest value with at least q of the responses at or below it.
+      auto pct = [&](double q) { return t[static_cast<std::size_t>(std::ceil(q * t.size())) - 1]; };
+      row.p50_s = pct(0.50);
+      row.p95_s = pct(0.95);
+      row.p99_s = pct(0.99);
+    }
+    for (std::size_t i = 0; i < spec.replicas.size(); ++i)
+      row.utilization.emplace_back(spec.replicas[i]->name(),
+                                   window > 0 ? st.replicas[i].busy_s / (spec.servers * window) : 0.0);
+    r.services.push_back(std::move(row));
+  }
   return r;
 }
 
@@ -223,6 +246,19 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
 
   out << format_network(r, max_rows);
   out << format_availability(r, max_rows);
+  if (!r.services.empty()) {
+    out << "\nLoad-balanced services (response time = queueing + service; throughput = completed per second)\n";
+    Table t({"service", "policy", "requests", "completed", "dropped", "failed", "throughput", "mean", "p50", "p95",
+             "p99", "replica utilization"});
+    for (const ServiceRow& s : r.services) {
+      std::string util;
+      for (const auto& [name, u] : s.utilization) util += (util.empty() ? "" : " ") + name + fmt(" %.0f%%", 100 * u);
+      t.add({s.name, s.policy, std::to_string(s.arrived), std::to_string(s.completed), std::to_string(s.dropped),
+             std::to_string(s.failed), fmt("%.4g/s", s.throughput), duration(s.mean_s), duration(s.p50_s),
+             duration(s.p95_s), duration(s.p99_s), util});
+    }
+    out << t.str();
+  }
   if (!r.migrations.empty()) {
     out << "\nMigrations (rounds include the final stop-and-copy; downtime = the guest paused)\n";
     Table t({"guest", "from", "to", "kind", "started", "outcome", "rounds", "sent", "total time", "downtime"});
@@ -303,6 +339,15 @@ std::string to_json(const RunReport& r) {
                            {"capacity_flops", g.capacity_flops}, {"utilization", g.mean_utilization},
                            {"finished_at_s", opt(g.finished_at_s)}, {"rack_units", g.rack_units},
                            {"energy_kWh", g.energy_kWh}, {"machines_to_manage", g.machines_to_manage}});
+  j["services"] = ordered_json::array();
+  for (const ServiceRow& s : r.services) {
+    ordered_json u = ordered_json::object();
+    for (const auto& [name, v] : s.utilization) u[name] = v;
+    j["services"].push_back({{"name", s.name}, {"policy", s.policy}, {"arrived", s.arrived},
+                             {"completed", s.completed}, {"dropped", s.dropped}, {"failed", s.failed},
+                             {"throughput", s.throughput}, {"mean_s", s.mean_s}, {"p50_s", s.p50_s},
+                             {"p95_s", s.p95_s}, {"p99_s", s.p99_s}, {"utilization", u}});
+  }
   j["migrations"] = ordered_json::array();
   for (const MigrationRecord& m : r.migrations)
     j["migrations"].push_back({{"guest", r.guests[m.guest].name}, {"from", m.from}, {"to", m.to},

@@ -16,6 +16,9 @@ inline std::string fmt(const char* f, double v) {
   return buf;
 }
 
+// "63.2 ms" below a second, "12.7 s" above.
+inline std::string duration(double s) { return s < 1.0 ? fmt("%.4g ms", 1e3 * s) : fmt("%.4g s", s); }
+
 // "1.5 Gf/s" style for speeds.
 inline std::string si(double v, const char* unit) {
   const char* prefixes[] = {"", "k", "M", "G", "T", "P"};

@@ -378,6 +378,7 @@ class Loader {
     load_guests(top, sc);
     load_failures(top, sc);
     load_migrations(top, sc);
+    load_services(top, sc);
     check_send_targets(sc);
     return sc;
   }
@@ -689,6 +690,66 @@ class Loader {
     if (dev.capacity_bytes > 0 && dev.fill_bytes > dev.capacity_bytes)
       g.fail("disk_size", "the disks placed on " + node + " need more than its capacity");
     return node;
+  }
+
+  // "a, b, c" as a list of trimmed words.
+  static std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream list(text);
+    for (std::string w; std::getline(list, w, ',');) {
+      w.erase(0, w.find_first_not_of(' '));
+      w.erase(w.find_last_not_of(' ') + 1);
+      out.push_back(w);
+    }
+    return out;
+  }
+
+  void load_services(const Map& top, Scenario& sc) {
+    const auto items = top.list("services");
+    std::unordered_set<std::string> names;
+    for (std::size_t idx = 0; idx < items.size(); ++idx) {
+      Map m(*this, items[idx], section("service"), "services[" + std::to_string(idx) + "]");
+      ServicePlan plan;
+      ServiceSpec& s = plan.spec;
+      s.name = m.scalar("name");
+      if (!names.insert(s.name).second) m.fail("name", "service name '" + s.name + "' is used twice");
+      const std::string policy = m.choice("policy");
+      s.policy = policy == "round-robin"         ? BalancePolicy::kRoundRobin
+                 : policy == "random"            ? BalancePolicy::kRandom
+                 : policy == "least-connections" ? BalancePolicy::kLeastConnections
+                 : policy == "weighted"          ? BalancePolicy::kWeighted
+                                                 : BalancePolicy::kPowerOfTwo;
+      plan.replicas = split_list(m.scalar("replicas"));
+      std::vector<std::string> guest_names;
+      for (const GuestPlan& g : sc.guests) guest_names.push_back(g.spec.name);
+      for (const std::string& r : plan.replicas)
+        if (std::find(guest_names.begin(), guest_names.end(), r) == guest_names.end())
+          m.fail("replicas", "no guest named '" + r + "'" + did_you_mean(r, guest_names));
+      if (m.has("weights")) {
+        if (s.policy != BalancePolicy::kWeighted) m.fail("weights", "'weights' applies to policy: weighted");
+        for (const std::string& w : split_list(m.scalar("weights"))) {
+          char* end = nullptr;
+          const double v = std::strtod(w.c_str(), &end);
+          if (w.empty() || *end != '\0' || !(v > 0)) m.fail("weights", "'" + w + "' is not a positive number");
+          s.weights.push_back(v);
+        }
+        if (s.weights.size() != plan.replicas.size())
+          m.fail("weights", std::to_string(s.weights.size()) + " weights for " + std::to_string(plan.replicas.size()) +
+                                " replicas");
+      }
+      s.interarrival = m.draw("interarrival");
+      if (!s.interarrival.random() && !(s.interarrival.a > 0)) m.fail("interarrival", "'interarrival' must be > 0");
+      s.service_time = m.draw("service_time");
+      const long servers = m.integer("servers");
+      if (servers > 100000) m.fail("servers", "at most 100,000 servers per replica");
+      s.servers = static_cast<int>(servers);
+      s.queue_limit = m.integer("queue_limit");
+      s.health_check_s = m.quantity("health_check");
+      s.start_s = m.quantity("start");
+      s.stop_s = m.has("stop") ? m.quantity("stop") : sc.until_s.value_or(0.0);
+      if (!(s.stop_s > 0)) m.fail("name", "requests never stop: give the service a 'stop:' or the scenario an 'until:'");
+      sc.services.push_back(std::move(plan));
+    }
   }
 
   void load_migrations(const Map& top, Scenario& sc) {
@@ -1291,6 +1352,13 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
     }
   }
   for (const HostFaults& f : sc.faults) world->add_random_faults(*hosts.at(f.host), f.mtbf, f.mttr);
+  for (const ServicePlan& s : sc.services) {
+    ServiceSpec spec = s.spec;
+    for (const std::string& r : s.replicas)
+      for (Guest& g : world->guests())
+        if (g.name() == r) spec.replicas.push_back(&g);
+    world->add_service(std::move(spec)).start();
+  }
   for (const MigrationPlan& m : sc.migrations) {
     std::uint32_t guest = 0;
     for (const Guest& g : world->guests())

@@ -31,6 +31,8 @@ std::vector<SectionSpec> make_schema() {
                    {"failures", VT::kList, UK::kNone, "[]", "Scripted crashes.", -1e300, false, "", "failure"},
                    {"migrations", VT::kList, UK::kNone, "[]", "Planned migrations of VMs to other hosts.", -1e300,
                     false, "", "migration"},
+                   {"services", VT::kList, UK::kNone, "[]", "Load-balanced services over replica guests.", -1e300,
+                    false, "", "service"},
                    {"ha", VT::kMap, UK::kNone, "none (nothing is restarted elsewhere)",
                     "High availability: the cluster manager restarts a dead host's guests elsewhere.", -1e300, false,
                     "", "ha"},
@@ -233,6 +235,38 @@ workloads:
                },
                R"(migrations:
   - {at: 5min, guest: db-vm, to: h2, kind: live, downtime: 100ms}
+)"});
+  s.push_back({"service", "each item of `services:`",
+               "A service running as identical replicas inside guests, behind a load balancer. Requests arrive "
+               "with the `interarrival` law (exponential: Poisson arrivals); the balancer picks a replica in "
+               "rotation by `policy`; a replica serves `servers` requests at once, each for a `service_time` draw, "
+               "and queues the rest up to `queue_limit` (beyond: dropped). The balancer checks its replicas every "
+               "`health_check`: a replica whose guest went down leaves the rotation then (requests sent to it "
+               "before fail), and comes back once its guest runs again. The report gives response-time "
+               "percentiles, throughput, drops, failures and each replica's utilization.",
+               {
+                   {"name", VT::kString, UK::kNone, nullptr, "Name of the service."},
+                   {"replicas", VT::kString, UK::kNone, nullptr, "Its replicas: guest names separated by commas."},
+                   {"policy", VT::kChoice, UK::kNone, "round-robin", "How the balancer picks a replica.", -1e300,
+                    false, "round-robin|random|least-connections|weighted|power-of-two"},
+                   {"weights", VT::kString, UK::kNone, "1 each",
+                    "policy: weighted: one number per replica, separated by commas."},
+                   {"interarrival", VT::kRandom, UK::kDuration, nullptr,
+                    "Time between requests (e.g. {dist: exponential, mean: 10ms} for 100 requests/s).", 0},
+                   {"service_time", VT::kRandom, UK::kDuration, nullptr, "Time a replica's server takes per request.",
+                    0},
+                   {"servers", VT::kInteger, UK::kNone, "1", "Requests a replica serves at once.", 1},
+                   {"queue_limit", VT::kInteger, UK::kNone, "1000", "Requests waiting at a replica at most.", 0},
+                   {"health_check", VT::kQuantity, UK::kDuration, "1s", "Interval of the health checks.", 0, true},
+                   {"start", VT::kQuantity, UK::kDuration, "0", "First requests after this.", 0},
+                   {"stop", VT::kQuantity, UK::kDuration, "the scenario's until", "No requests after this.", 0, true},
+               },
+               R"(services:
+  - name: web
+    replicas: "web-0, web-1, web-2"
+    policy: least-connections
+    interarrival: {dist: exponential, mean: 10ms}
+    service_time: {dist: exponential, mean: 25ms}
 )"});
   s.push_back({"ha", "`ha:` at the top level",
                "The cluster manager's high availability. Hosts send heartbeats every `heartbeat`; when `misses` "

@@ -164,6 +164,7 @@ class World {
   /// start() on it to begin its arrivals.
   Service& add_service(ServiceSpec spec);
   const std::deque<Service>& services() const { return services_; }
+  std::deque<Service>& services() { return services_; }
 
   /// Runs until nothing is left to do or time `until`.
   engine::RunOutcome run(double until = engine::Engine::kForever);

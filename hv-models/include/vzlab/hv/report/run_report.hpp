@@ -159,6 +159,15 @@ struct NetworkReport {
   std::uint64_t flows = 0, reroutes = 0, stalls = 0;
 };
 
+/// A load-balanced service.
+struct ServiceRow {
+  std::string name, policy;
+  std::uint64_t arrived = 0, completed = 0, dropped = 0, failed = 0;
+  double throughput = 0.0;  ///< completed requests per second of the service's time
+  double mean_s = 0.0, p50_s = 0.0, p95_s = 0.0, p99_s = 0.0;  ///< response times
+  std::vector<std::pair<std::string, double>> utilization;   ///< per replica: busy / (servers x time)
+};
+
 /// Facts about the run that are not in the world.
 struct RunMeta {
   std::string scenario;
@@ -188,6 +197,7 @@ struct RunReport {
   std::vector<ComparisonRow> comparison;
   NetworkReport network;
   std::vector<MigrationRecord> migrations;  ///< guest = index into guests
+  std::vector<ServiceRow> services;
 };
 
 /// Options of the recorder.

@@ -74,6 +74,12 @@ struct MigrationPlan {
   int rounds = 30;
 };
 
+/// A load-balanced service, by names.
+struct ServicePlan {
+  ServiceSpec spec;                   ///< replicas left empty
+  std::vector<std::string> replicas;  ///< guest names
+};
+
 /// Random failures of a host.
 struct HostFaults {
   std::string host;
@@ -110,6 +116,7 @@ struct Scenario {
   NetworkPlan network;
   std::vector<HostFaults> faults;
   std::vector<MigrationPlan> migrations;
+  std::vector<ServicePlan> services;
   std::optional<HaPolicy> ha;
   OutputSpec output;
 };
