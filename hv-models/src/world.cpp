@@ -168,6 +168,11 @@ bool World::can_take(const Host& h, const Guest& g) const {
   if (is_vm(g.mode()) && h.vcpus_placed_ + g.vcpus() > h.cores() * h.cpu_overcommit()) return false;
   if (h.memory_used_ + g.footprint_bytes(calibration_) > h.memory_bytes() && !h.swap_when_full()) return false;
   if (g.disk_node() && network_ && !network_->route(host_node(h), *g.disk_node())) return false;
+  if (!g.anti_affinity().empty())
+    for (const Guest& other : guests_)
+      if (&other != &g && &other.host() == &h && other.anti_affinity() == g.anti_affinity() && other.admitted_ &&
+          other.down_at_s_ < 0 && other.finished_at_s_ < 0)
+        return false;
   return true;
 }
 

@@ -172,3 +172,51 @@ TEST(LoadBalancing, TheShippedScenarioShowsThePolicies) {
 
 }  // namespace
 }  // namespace vzlab::hv
+
+namespace vzlab::hv {
+namespace {
+
+TEST(AntiAffinity, ReplicasArePlacedOnSeparateHosts) {
+  // First-fit would put all three on h0; anti-affinity spreads them.
+  auto loaded = scenario::load_string(R"(version: 1
+hosts: [{name: "h{i}", count: 3, group: pool, speed: 1Gf}]
+guests:
+  - {name: "web-{i}", count: 3, pool: pool, anti_affinity: web, processes: [{steps: [{compute: 1Gf}]}]}
+  - {name: "db-{i}", count: 2, pool: pool, processes: [{steps: [{compute: 1Gf}]}]}
+)", "t.yaml", {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error->format();
+  auto w = scenario::build_world(*loaded.scenario);
+  EXPECT_EQ(guest(*w, "web-0").host().name(), "h0");
+  EXPECT_EQ(guest(*w, "web-1").host().name(), "h1");
+  EXPECT_EQ(guest(*w, "web-2").host().name(), "h2");
+  EXPECT_EQ(guest(*w, "db-1").host().name(), "h0");  // no label: first fit
+}
+
+TEST(AntiAffinity, HaDoesNotRestartAReplicaNextToAnother) {
+  // Two hosts, one replica each on shared storage: when h0 dies, h1 already
+  // holds a replica, so web-0 waits for h0's repair (50.5 + 100 s, then a
+  // 20 s boot: down 120 s) instead of restarting on h1 after 3 heartbeats.
+  std::string text = R"(version: 1
+hosts: [{name: h0, group: pool, speed: 1Gf}, {name: h1, group: pool, speed: 1Gf}]
+network:
+  shapes: [{shape: star, name: lan, bandwidth: 10Gb/s}]
+  nodes: [{name: nas, kind: nas}]
+  links: [{from: nas, to: lan, bandwidth: 10Gb/s}]
+ha: {heartbeat: 1s, misses: 3}
+guests:
+  - {name: "web-{i}", count: 2, host: "h{i}", disk: nas, anti_affinity: web, processes: [{steps: [{compute: 1000Gf}]}]}
+failures:
+  - {at: 50.5s, crash: host, target: h0, repair: 100s}
+)";
+  auto w = run(text);
+  EXPECT_EQ(guest(*w, "web-0").host().name(), "h0");
+  EXPECT_NEAR(guest(*w, "web-0").downtime_s(w->engine().now()), 120.0, 1e-9);
+  // Without the label it restarts on h1 after detection (53 s) and a boot.
+  text.replace(text.find(", anti_affinity: web"), std::string(", anti_affinity: web").size(), "");
+  auto free = run(text);
+  EXPECT_EQ(guest(*free, "web-0").host().name(), "h1");
+  EXPECT_NEAR(guest(*free, "web-0").downtime_s(free->engine().now()), 22.5, 1e-9);
+}
+
+}  // namespace
+}  // namespace vzlab::hv

@@ -627,6 +627,12 @@ TEST(ScenarioErrors, ServiceThatNeverStops) {
                {4, 0, "services[0].name", "requests never stop"});
 }
 
+TEST(ScenarioErrors, AntiAffineGuestsOnOneHost) {
+  expect_error("version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
+               "guests: [{name: \"web-{i}\", count: 2, host: h0, anti_affinity: web}]\n",
+               {3, 0, "guests[0].anti_affinity", "web-1 and web-0 share anti_affinity 'web' but are both placed on h0"});
+}
+
 TEST(ScenarioErrors, ShapeOverAnUnknownGroup) {
   expect_error(kNet + "  shapes: [{shape: star, name: lan, hosts: web}]\n",
                {4, 0, "network.shapes[0].hosts", "no host has group 'web'"});

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -1025,6 +1026,7 @@ class Loader {
                        "hardware-assisted); use mode: full, para, os-level or native");
       base.memory_bytes = g.quantity("memory");
       base.dirty_rate_Bps = g.quantity("dirty_rate");
+      const std::string anti = g.text("anti_affinity");
       if (g.has("dirty_rate") && !is_vm(base.mode)) g.fail("dirty_rate", "'dirty_rate' applies to VMs");
       if (g.has("image")) base.image = named(g, "image", images_, "images");
       const long vcpus = g.integer("vcpus");
@@ -1057,6 +1059,14 @@ class Loader {
         plan.real = real;
         plan.group = group.empty() ? "" : expand(g, "group", group, i, count);
         plan.spec.group = plan.group;
+        plan.spec.anti_affinity = anti.empty() ? "" : expand(g, "anti_affinity", anti, i, count);
+        if (!plan.spec.anti_affinity.empty() && pool.empty()) {
+          const std::string on = expand(g, "host", host, i, count);
+          for (const GuestPlan& other : sc.guests)
+            if (other.spec.anti_affinity == plan.spec.anti_affinity && other.host == on)
+              g.fail("anti_affinity", plan.spec.name + " and " + other.spec.name + " share anti_affinity '" +
+                                          plan.spec.anti_affinity + "' but are both placed on " + on);
+        }
         if (!names.insert(plan.spec.name).second) g.fail("name", "guest name '" + plan.spec.name + "' is used twice");
         std::vector<std::size_t> candidates = pool_hosts;
         if (pool.empty()) {
@@ -1265,6 +1275,7 @@ std::vector<long> place_guests(const Scenario& sc, const CalibrationProfile& pro
     free.push_back({h.memory_bytes, h.cores * h.cpu_overcommit, h.cores * h.speed_flops});
   }
   std::vector<long> where;
+  std::vector<std::set<std::string>> labels(sc.hosts.size());  // anti-affinity labels placed on each host
   for (const GuestPlan& g : sc.guests) {
     const double mem = footprint_bytes(g.spec, profile);
     const double vcpus = is_vm(g.spec.mode) ? g.spec.vcpus : 0.0;
@@ -1284,6 +1295,7 @@ std::vector<long> place_guests(const Scenario& sc, const CalibrationProfile& pro
       double best = 0.0;
       for (std::size_t h = 0; h < sc.hosts.size(); ++h) {
         if (sc.hosts[h].group != g.pool) continue;
+        if (!g.spec.anti_affinity.empty() && labels[h].count(g.spec.anti_affinity)) continue;
         const double l = left(h);
         if (l < -1e-12) continue;
         const bool better = chosen < 0 || (g.placement == Placement::kBestFit && l < best) ||
@@ -1300,6 +1312,7 @@ std::vector<long> place_guests(const Scenario& sc, const CalibrationProfile& pro
       r.memory -= mem;
       r.vcpus -= vcpus;
       r.cpu -= cpu_demand(g, sc.hosts[static_cast<std::size_t>(chosen)]);
+      if (!g.spec.anti_affinity.empty()) labels[static_cast<std::size_t>(chosen)].insert(g.spec.anti_affinity);
     }
     where.push_back(chosen);
   }

@@ -135,6 +135,9 @@ workloads:
                     false, "", "", "use either `workload` or `processes`"},
                    {"processes", VT::kList, UK::kNone, "[]", "Processes to run (instead of `workload`).", -1e300,
                     false, "", "process"},
+                   {"anti_affinity", VT::kTemplate, UK::kNone, "none",
+                    "A label: guests with the same label never share a host (replicas of one service), when "
+                    "placed from a pool, restarted by `ha:` or migrated."},
                    {"dirty_rate", VT::kQuantity, UK::kByteRate, "0",
                     "VMs: memory its work writes per second; a live migration must send it again.", 0},
                    {"disk", VT::kString, UK::kNone, "its host's own disk",

@@ -36,6 +36,7 @@ struct GuestSpec {
   std::vector<std::pair<std::string, double>> image{};  ///< image layers (name, bytes)
   double dirty_rate_Bps = 0.0;                    ///< VM only: memory its work writes per second (live migration)
   std::string group{};                            ///< label used to group guests in reports
+  std::string anti_affinity{};                    ///< guests with the same label never share a host
 };
 
 class Guest;
@@ -80,6 +81,7 @@ class Guest {
   Host& host() const { return *host_; }
   const std::string& workload() const { return spec_.workload; }
   const std::string& group() const { return spec_.group; }
+  const std::string& anti_affinity() const { return spec_.anti_affinity; }
   long workload_instance() const { return spec_.workload_instance; }
   std::uint32_t index() const { return index_; }
 
