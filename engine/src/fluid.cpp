@@ -25,7 +25,9 @@ void Variable::attach(Constraint& c) {
   members_.push_back({&c, static_cast<std::uint32_t>(c.vars_.size())});
   c.vars_.push_back({this, static_cast<std::uint32_t>(members_.size() - 1)});
   if (pending_) ++c.pending_vars_;
-  if (weight_ > 0) {
+  // Also when disabled now but enabled at the last solve: its weight may
+  // come back before the next solve, which would then look like no change.
+  if (weight_ > 0 || solved_weight_ > 0) {
     c.structural_ = true;
     c.mark_dirty();
   }
@@ -39,7 +41,10 @@ void Variable::detach_all() {
     moved.var->members_[moved.member].slot = m.slot;
     c.vars_.pop_back();
     if (pending_) --c.pending_vars_;
-    if (weight_ > 0) {
+    // It changes the constraint if it takes part now or did at the last
+    // solve (a variable disabled and detached before a solve still holds
+    // its old share until one runs).
+    if (weight_ > 0 || solved_weight_ > 0) {
       c.structural_ = true;
       c.mark_dirty();
     }

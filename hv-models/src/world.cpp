@@ -70,8 +70,61 @@ void World::start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> p
   guest.processes_.push_back(engine_->spawn(run_guest(guest, start_s, std::move(processes))));
 }
 
+void World::power_on(Host& h) {
+  if (h.powered_off_since_ < 0) return;
+  h.off_s_ += engine_->now() - h.powered_off_since_;
+  h.powered_off_since_ = -1.0;
+}
+
+void World::set_pool_manager(PoolManager m) {
+  pool_ = m;
+  incoming_flops_.assign(hosts_.size(), 0.0);
+  engine_->add_ticker(m.interval_s, [this] { manage_pool(); });
+}
+
+void World::manage_pool() {
+  const double now = engine_->now();
+  auto busy = [](Host& h) { return h.cpu().usage() / h.capacity_flops(); };
+  if (pool_.rebalance && network_) {
+    for (Host& hot : hosts_) {
+      if (!hot.up_ || hot.group().empty() || busy(hot) <= pool_.hot) continue;
+      // The VM taking the most CPU there, not already moving.
+      Guest* pick = nullptr;
+      for (Guest& g : guests_)
+        if (&g.host() == &hot && is_vm(g.mode()) && g.serving() && !g.paused() &&
+            std::find(migrating_.begin(), migrating_.end(), g.index()) == migrating_.end() &&
+            (pick == nullptr || g.allocation_flops() > pick->allocation_flops()))
+          pick = &g;
+      if (pick == nullptr) continue;
+      Host* to = nullptr;
+      for (Host& h : hosts_) {
+        if (&h == &hot || h.group() != hot.group() || !can_take(h, *pick)) continue;
+        if (!network_ || !network_->route(host_node(hot), host_node(h))) continue;  // the copy needs a route
+        // Count the VMs already on their way there.
+        const double load = h.cpu().usage() + incoming_flops_[h.index()];
+        if ((load + pick->allocation_flops()) / h.capacity_flops() >= pool_.hot) continue;
+        if (to == nullptr || load < to->cpu().usage() + incoming_flops_[to->index()]) to = &h;
+      }
+      if (to == nullptr) continue;
+      migrating_.push_back(pick->index());
+      incoming_flops_[to->index()] += pick->allocation_flops();
+      incoming_.emplace_back(pick->index(), pick->allocation_flops());
+      schedule_migration({now, pick->index(), to->index(), true, 0.3, 30});
+    }
+  }
+  if (pool_.power_off_idle) {
+    for (Host& h : hosts_) {
+      if (h.powered_off_since_ >= 0 || !h.up_ || h.memory_used_ > 0) continue;
+      bool reserved = false;  // a migration is copying to it
+      for (std::uint32_t gi : migrating_) reserved = reserved || &guests_[gi].host() == &h;
+      if (!reserved && h.vcpus_placed_ == 0) h.powered_off_since_ = now;
+    }
+  }
+}
+
 bool World::admit(Guest& guest) {
   Host& h = guest.host();
+  power_on(h);
   const double need = guest.footprint_bytes(calibration_);
   const bool vm = is_vm(guest.mode());
   if (vm && h.vcpus_placed_ + guest.vcpus() > h.cores() * h.cpu_overcommit()) {
@@ -402,6 +455,20 @@ engine::Process World::migrate(MigrationSpec spec) {
   if (spec.at_s > eng.now()) co_await eng.sleep_until(spec.at_s);
   Guest& g = guests_[spec.guest];
   Host& to = hosts_[spec.to_host];
+  // However it ends, the guest is no longer in flight.
+  struct InFlight {
+    World& w;
+    std::uint32_t guest, to;
+    ~InFlight() {
+      w.migrating_.erase(std::remove(w.migrating_.begin(), w.migrating_.end(), guest), w.migrating_.end());
+      for (auto it = w.incoming_.begin(); it != w.incoming_.end(); ++it)
+        if (it->first == guest) {
+          w.incoming_flops_[to] -= it->second;
+          w.incoming_.erase(it);
+          break;
+        }
+    }
+  } in_flight{*this, spec.guest, spec.to_host};
   MigrationRecord rec{spec.guest, g.host().name(), to.name(), spec.live, "done", 0, 0.0, eng.now(), 0.0, 0.0};
   auto give_up = [&](const char* why) {
     rec.outcome = why;
@@ -421,6 +488,7 @@ engine::Process World::migrate(MigrationSpec spec) {
     co_return;
   }
   // Reserve the target's memory and vCPUs for the whole copy.
+  power_on(to);
   const double need = g.footprint_bytes(calibration_);
   to.memory_used_ += need;
   to.peak_memory_used_ = std::max(to.peak_memory_used_, to.memory_used_);

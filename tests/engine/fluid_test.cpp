@@ -262,3 +262,48 @@ TEST(Fluid, DestroyingADrivenConstraintFirstIsSafe) {
 
 }  // namespace
 }  // namespace vzlab::engine
+
+namespace vzlab::engine {
+namespace {
+
+TEST(FluidRegression, DisablingThenDetachingBeforeASolveFreesTheShare) {
+  // a and b share 2 units (1 each). b is disabled (weight 0) and then
+  // detached before any solve: a must get all 2 at the next solve.
+  FluidSystem fs;
+  Constraint c(fs, 2.0);
+  Variable a(fs), b(fs);
+  a.attach(c);
+  b.attach(c);
+  fs.solve();
+  ASSERT_DOUBLE_EQ(a.value(), 1.0);
+  b.set_weight(0.0);
+  b.detach_all();
+  fs.solve();
+  EXPECT_DOUBLE_EQ(a.value(), 2.0);
+}
+
+}  // namespace
+}  // namespace vzlab::engine
+
+namespace vzlab::engine {
+namespace {
+
+TEST(FluidRegression, MovingADisabledVariableThenEnablingItCounts) {
+  // v leaves c1 for c2 while disabled, and gets its old weight back before
+  // any solve: it must take c2's capacity (a paused VM moved to another host).
+  FluidSystem fs;
+  Constraint c1(fs, 2.0), c2(fs, 3.0);
+  Variable v(fs);
+  v.attach(c1);
+  fs.solve();
+  ASSERT_DOUBLE_EQ(v.value(), 2.0);
+  v.set_weight(0.0);
+  v.detach_all();
+  v.attach(c2);
+  v.set_weight(1.0);
+  fs.solve();
+  EXPECT_DOUBLE_EQ(v.value(), 3.0);
+}
+
+}  // namespace
+}  // namespace vzlab::engine

@@ -220,3 +220,63 @@ failures:
 
 }  // namespace
 }  // namespace vzlab::hv
+
+namespace vzlab::hv {
+namespace {
+
+std::unique_ptr<World> run_instant(const std::string& text) {
+  auto loaded = scenario::load_string(text, "t.yaml", {});
+  if (!loaded.ok()) throw std::runtime_error(loaded.error->format());
+  CalibrationProfile p;
+  p.vm_boot_s = 0;
+  auto w = scenario::build_world(*loaded.scenario, p);
+  w->run(loaded.scenario->until_s.value_or(engine::Engine::kForever));
+  w->finish();
+  return w;
+}
+
+TEST(PoolManager, MovesAVmOffABusyHostOnce) {
+  // Three VMs of 100 Gf on h0 (2 cores of 1 Gf/s: 2/3 Gf/s each), h1 empty.
+  // At 10 s h0 is 100 % busy: vm-0 moves live to h1 (768 MiB of RAM over
+  // 10 Gb/s plus two 50 us hops, no dirtying: no pause). Then each runs at
+  // 1 Gf/s. At 20 s moving another would make h1 100 % busy: it stays.
+  const auto w = run_instant(R"(version: 1
+hosts: [{name: h0, group: pool, cores: 2, speed: 1Gf}, {name: h1, group: pool, cores: 2, speed: 1Gf}]
+network: {shapes: [{shape: star, name: lan, bandwidth: 10Gb/s}]}
+manager: {interval: 10s, hot: 0.85, power_off_idle: false}
+guests: [{name: "vm-{i}", count: 3, host: h0, processes: [{steps: [{compute: 100Gf}]}]}]
+)");
+  ASSERT_EQ(w->migrations().size(), 1u);
+  EXPECT_EQ(w->migrations()[0].guest, 0u);
+  EXPECT_DOUBLE_EQ(w->migrations()[0].started_s, 10.0);
+  const double moved = 10.0 + 805306368.0 / 1.25e9 + 2 * 50e-6;
+  const double end = moved + (100.0 - moved * 2.0 / 3.0);
+  for (const Guest& g : w->guests()) EXPECT_NEAR(g.finished_at_s(), end, 1e-6) << g.name();
+  EXPECT_EQ(guest(*w, "vm-0").host().name(), "h1");
+}
+
+TEST(PoolManager, SwitchesOffAnEmptyHost) {
+  // vm-a ends at 50 s on h0; the manager's tick at 50 s still sees it (a tick
+  // comes before the events due then), so h0 is off from 60 s: 60 s of idle
+  // power (100 W) plus 50 s of work at (250 - 100) W = 13,500 J, against
+  // 17,500 J when it stays on.
+  const std::string text = R"(version: 1
+until: 100s
+hosts: [{name: h0, group: pool, speed: 1Gf}, {name: h1, group: pool, speed: 1Gf}]
+manager: {interval: 10s, rebalance: false}
+guests:
+  - {name: vm-a, host: h0, processes: [{steps: [{compute: 50Gf}]}]}
+  - {name: vm-b, host: h1, processes: [{steps: [{compute: 100Gf}]}]}
+)";
+  const auto w = run_instant(text);
+  EXPECT_NEAR(w->hosts()[0].energy_J(100.0), 13500.0, 1e-6);
+  EXPECT_NEAR(w->hosts()[0].off_time_s(100.0), 40.0, 1e-9);
+  EXPECT_FALSE(w->hosts()[1].powered_off());
+  std::string on = text;
+  on.replace(on.find("manager: {interval: 10s, rebalance: false}\n"),
+             std::string("manager: {interval: 10s, rebalance: false}\n").size(), "");
+  EXPECT_NEAR(run_instant(on)->hosts()[0].energy_J(100.0), 17500.0, 1e-6);
+}
+
+}  // namespace
+}  // namespace vzlab::hv

@@ -104,6 +104,7 @@ guests: [{name: g, host: h0, processes: [{steps: [{io: {ops: 1}}]}]}]
 const char* kMinimalNetwork = R"(version: 1
 hosts: [{name: h0, speed: 1Gf}, {name: h1, speed: 1Gf}]
 ha: {}
+manager: {}
 network:
   shapes: [{shape: dual-fabric-san, name: san}, {shape: leaf-spine, name: dc}]
   nodes: [{name: local, kind: das, host: h0}, {name: sw, kind: switch}]
@@ -150,6 +151,8 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
       {"service.health_check", net.services.at(0).spec.health_check_s},
       {"service.start", net.services.at(0).spec.start_s},
       {"ha.heartbeat", net.ha ? net.ha->heartbeat_s : -1.0},
+      {"manager.interval", net.manager ? net.manager->interval_s : -1.0},
+      {"manager.hot", net.manager ? net.manager->hot : -1.0},
       {"ha.misses", net.ha ? static_cast<double>(net.ha->misses) : -1.0},
       {"network.failover", net.network.failover_s},
       {"network.sample", net.network.sample_s},
@@ -459,6 +462,16 @@ TEST(SchemaDocs, ServiceExampleLoads) {
   EXPECT_DOUBLE_EQ(sc.services[0].spec.stop_s, 3600.0);
 }
 
+TEST(SchemaDocs, ManagerExampleLoads) {
+  const Scenario sc = load_ok(kTwoHosts + "network: {shapes: [{shape: star, name: lan}]}\n" +
+                              section("manager").example);
+  ASSERT_TRUE(sc.manager.has_value());
+  EXPECT_DOUBLE_EQ(sc.manager->interval_s, 30.0);
+  EXPECT_DOUBLE_EQ(sc.manager->hot, 0.8);
+  EXPECT_TRUE(sc.manager->rebalance);
+  EXPECT_TRUE(sc.manager->power_off_idle);
+}
+
 TEST(SchemaDocs, HaExampleLoads) {
   const Scenario sc = load_ok(kTwoHosts + section("ha").example);
   ASSERT_TRUE(sc.ha.has_value());
@@ -582,7 +595,7 @@ TEST(SchemaDocs, EverySectionHasAnExampleTest) {
   for (const SectionSpec& s : schema()) names.insert(s.name);
   EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "layer",
                                           "failure", "distribution", "output", "calibration", "network", "node",
-                                          "link", "shape", "pool", "ha", "migration", "service"}));
+                                          "link", "shape", "pool", "ha", "migration", "service", "manager"}));
 }
 
 }  // namespace

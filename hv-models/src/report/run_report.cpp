@@ -89,6 +89,7 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
                 h.memory_bytes(), h.peak_memory_used_bytes(), h.image_bytes(), h.image_bytes_saved()};
     row.utilization = horizon > 0 ? h.flops_done() / (h.capacity_flops() * horizon) : 0.0;
     row.failures = h.failures();
+    row.off_s = h.off_time_s(horizon);
     row.downtime_s = h.downtime_s(horizon);
     if (!h.group().empty()) {
       GroupRow& gr = groups[h.group()];
@@ -280,6 +281,10 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
                si_bytes(h.image_bytes_saved)});
   }
   out << hosts.str();
+  std::string off;
+  for (const HostRow& h : r.hosts)
+    if (h.off_s > 0) off += (off.empty() ? "" : ", ") + h.name + " " + fmt("%.6g s", h.off_s);
+  if (!off.empty()) out << "  switched off by the pool manager: " << off << "\n";
   if (r.hosts.size() > max_rows)
     out << "  ... " << r.hosts.size() - max_rows << " more hosts (see --format csv or --out DIR)\n";
 
@@ -323,7 +328,7 @@ std::string to_json(const RunReport& r) {
                           {"utilization", h.utilization}, {"rack_units", h.rack_units}, {"energy_kWh", h.energy_kWh},
                           {"memory_bytes", h.memory_bytes}, {"peak_memory_used_bytes", h.peak_memory_used_bytes},
                           {"image_bytes", h.image_bytes}, {"image_bytes_saved", h.image_bytes_saved},
-                          {"failures", h.failures}, {"downtime_s", h.downtime_s}});
+                          {"failures", h.failures}, {"downtime_s", h.downtime_s}, {"off_s", h.off_s}});
   j["guests"] = ordered_json::array();
   for (const GuestRow& g : r.guests)
     j["guests"].push_back({{"name", g.name}, {"host", g.host}, {"mode", g.mode}, {"hypervisor", g.hypervisor},

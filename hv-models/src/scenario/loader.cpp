@@ -373,6 +373,14 @@ class Loader {
       if (misses > 1000) ha.fail("misses", "at most 1,000 missed heartbeats");
       sc.ha = HaPolicy{true, ha.quantity("heartbeat"), static_cast<int>(misses)};
     }
+    if (top.has("manager")) {
+      Map m(*this, top.node("manager"), section("manager"), "manager");
+      sc.manager = PoolManager{m.quantity("interval"), m.number("hot"), m.choice("rebalance") == "true",
+                               m.choice("power_off_idle") == "true"};
+      if (sc.manager->hot > 1) m.fail("hot", "'hot' is a share of the CPU: at most 1");
+      if (sc.manager->rebalance && !top.has("network"))
+        m.fail("rebalance", "rebalancing moves VMs over the network: add a network: section (or rebalance: false)");
+    }
     load_network(top, sc);
     load_images(top);
     load_workloads(top);
@@ -1365,6 +1373,7 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
     }
   }
   for (const HostFaults& f : sc.faults) world->add_random_faults(*hosts.at(f.host), f.mtbf, f.mttr);
+  if (sc.manager) world->set_pool_manager(*sc.manager);
   for (const ServicePlan& s : sc.services) {
     ServiceSpec spec = s.spec;
     for (const std::string& r : s.replicas)

@@ -33,6 +33,9 @@ std::vector<SectionSpec> make_schema() {
                     false, "", "migration"},
                    {"services", VT::kList, UK::kNone, "[]", "Load-balanced services over replica guests.", -1e300,
                     false, "", "service"},
+                   {"manager", VT::kMap, UK::kNone, "none",
+                    "A server-pool manager: rebalances busy hosts by live migration, switches idle hosts off.",
+                    -1e300, false, "", "manager"},
                    {"ha", VT::kMap, UK::kNone, "none (nothing is restarted elsewhere)",
                     "High availability: the cluster manager restarts a dead host's guests elsewhere.", -1e300, false,
                     "", "ha"},
@@ -270,6 +273,21 @@ workloads:
     policy: least-connections
     interarrival: {dist: exponential, mean: 10ms}
     service_time: {dist: exponential, mean: 25ms}
+)"});
+  s.push_back({"manager", "`manager:` at the top level",
+               "A server-pool manager that wakes every `interval`. In each group of hosts, a host whose CPU is busier "
+               "than `hot` sends its busiest VM (live migration, over the network) to the least busy host of the "
+               "group that stays below `hot` with it and has room. Hosts with no guest are switched off (they use "
+               "no power) and come back on when a guest is placed on them. Energy in the report counts it.",
+               {
+                   {"interval", VT::kQuantity, UK::kDuration, "1min", "How often it looks.", 0, true},
+                   {"hot", VT::kNumber, UK::kNone, "0.85", "CPU share above which a host sheds a VM.", 0, true},
+                   {"rebalance", VT::kChoice, UK::kNone, "true", "Move VMs off busy hosts.", -1e300, false,
+                    "true|false"},
+                   {"power_off_idle", VT::kChoice, UK::kNone, "true", "Switch off hosts with no guest.", -1e300,
+                    false, "true|false"},
+               },
+               R"(manager: {interval: 30s, hot: 0.8, power_off_idle: true}
 )"});
   s.push_back({"ha", "`ha:` at the top level",
                "The cluster manager's high availability. Hosts send heartbeats every `heartbeat`; when `misses` "

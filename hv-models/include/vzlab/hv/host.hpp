@@ -56,8 +56,12 @@ class Host {
   /// Energy over `horizon_s` seconds with the linear power model: idle power
   /// all the time, plus (peak - idle) for the share of capacity used.
   double energy_J(double horizon_s) const {
-    return power_idle_W() * horizon_s + (power_peak_W() - power_idle_W()) * flops_done_ / capacity_flops();
+    return power_idle_W() * (horizon_s - off_time_s(horizon_s)) + (power_peak_W() - power_idle_W()) * flops_done_ / capacity_flops();
   }
+  /// Whether a pool manager switched it off (it has no guests then).
+  bool powered_off() const { return powered_off_since_ >= 0; }
+  /// Time it spent switched off up to `now`.
+  double off_time_s(double now) const { return off_s_ + (powered_off_since_ >= 0 ? now - powered_off_since_ : 0.0); }
 
   double memory_bytes() const { return spec_.memory_bytes; }
   bool swap_when_full() const { return spec_.swap_when_full; }
@@ -102,6 +106,7 @@ class Host {
   double image_saved_ = 0.0;
   std::map<std::string, int> layers_;  // container layer -> guests that used it
   bool up_ = true;
+  double powered_off_since_ = -1.0, off_s_ = 0.0;
   int failures_ = 0;
   double down_since_ = 0.0, downtime_s_ = 0.0;
 };

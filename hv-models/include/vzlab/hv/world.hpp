@@ -70,6 +70,17 @@ struct MigrationRecord {
   double started_s = 0.0, total_s = 0.0, downtime_s = 0.0;
 };
 
+/// A server pool's manager: every `interval_s` it moves a VM off a host of
+/// a group whose CPU is busier than `hot` (live, to the least busy host of
+/// the group that stays below `hot` with it), and switches off hosts that
+/// hold no guest (they come back on when a guest is placed there).
+struct PoolManager {
+  double interval_s = 60.0;
+  double hot = 0.85;
+  bool rebalance = true;
+  bool power_off_idle = true;
+};
+
 /// Hosts, guests and the engine that runs them.
 class World {
  public:
@@ -160,6 +171,9 @@ class World {
   void schedule_migration(MigrationSpec spec);
   const std::vector<MigrationRecord>& migrations() const { return migrations_; }
 
+  /// Starts a pool manager (an engine ticker: it never keeps a run going).
+  void set_pool_manager(PoolManager m);
+
   /// A load-balanced service over replicas (guests of this world); call
   /// start() on it to begin its arrivals.
   Service& add_service(ServiceSpec spec);
@@ -189,6 +203,8 @@ class World {
   void restart(Guest& guest, Host& where);
   bool can_take(const Host& host, const Guest& guest) const;
   bool on_shared_storage(const Guest& guest) const;
+  void manage_pool();
+  void power_on(Host& h);
   engine::Process component_failure(double at_s, std::string target, std::optional<double> repair_s);
   engine::Process refuse_at(Guest& guest, double at_s);
   void release(Guest& guest);
@@ -208,6 +224,10 @@ class World {
   std::vector<Guest*> waiting_for_repair_;                                // downed guests to restart on repair
   std::vector<MigrationRecord> migrations_;
   std::deque<Service> services_;
+  PoolManager pool_;
+  std::vector<std::uint32_t> migrating_;  // guests with a migration in flight
+  std::vector<double> incoming_flops_;    // by host: CPU of the VMs the manager is moving there
+  std::vector<std::pair<std::uint32_t, double>> incoming_;  // (guest, its CPU) of those moves
   CalibrationProfile calibration_;
   bool finished_ = false;
   std::uint64_t last_task_id_ = 0;

@@ -82,6 +82,7 @@ struct HostRow {
   double peak_memory_used_bytes = 0.0;
   double image_bytes = 0.0;        ///< guest images stored
   double image_bytes_saved = 0.0;  ///< by sharing container layers
+  double off_s = 0.0;              ///< time a pool manager kept it switched off
   int failures = 0;                ///< host crashes
   double downtime_s = 0.0;         ///< time it spent down
 };

@@ -118,6 +118,7 @@ struct Scenario {
   std::vector<MigrationPlan> migrations;
   std::vector<ServicePlan> services;
   std::optional<HaPolicy> ha;
+  std::optional<PoolManager> manager;
   OutputSpec output;
 };
 
