@@ -41,6 +41,8 @@ std::map<std::string, double> run_metrics(const hv::report::RunReport& r) {
     m["response_mean_s[" + s.name + "]"] = s.mean_s;
     m["response_p99_s[" + s.name + "]"] = s.p99_s;
     m["failed_requests[" + s.name + "]"] = static_cast<double>(s.failed + s.dropped);
+    if (s.sla_s > 0 && s.arrived > 0)
+      m["sla_violations[" + s.name + "]"] = static_cast<double>(s.sla_violations) / static_cast<double>(s.arrived);
   }
   if (!r.migrations.empty()) {
     double pause = 0;

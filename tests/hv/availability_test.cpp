@@ -168,6 +168,14 @@ TEST(LoadBalancing, TheShippedScenarioShowsThePolicies) {
   EXPECT_GT(find("least-conn").failed, find("random").failed);
   EXPECT_LT(find("least-conn").p50_s, find("random").p50_s);
   EXPECT_LT(find("least-conn").p50_s, find("round-robin").p50_s);
+  // SLA of 250 ms: every dropped or failed request misses it, and so do the
+  // slow ones; joining the shortest queue misses it least.
+  for (const auto& s : r.services) {
+    EXPECT_DOUBLE_EQ(s.sla_s, 0.25);
+    EXPECT_GE(s.sla_violations, s.dropped + s.failed) << s.name;
+    EXPECT_LE(s.sla_violations, s.arrived) << s.name;
+  }
+  EXPECT_LT(find("least-conn").sla_violations, find("random").sla_violations);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -63,6 +64,18 @@ TEST(Service, MM1MeanResponseTime) {
   });
   EXPECT_NEAR(mean, 0.5, std::max(ci, 0.01)) << "ci " << ci;
   EXPECT_LT(ci, 0.03);
+}
+
+TEST(Service, MM1ResponseTimesAreExponential) {
+  // In an M/M/1 queue the response time is exponential with rate mu - lambda:
+  // P(W > 0.5 s) = exp(-(10 - 8) x 0.5) = e^-1 = 0.368.
+  const auto [share, ci] = replicate(20, [](std::uint64_t seed) {
+    ServiceRun run(seed, 1, 1, 8.0, 10.0, BalancePolicy::kRoundRobin, 5000.0);
+    const auto& r = run.service->stats().response_s;
+    return static_cast<double>(std::count_if(r.begin(), r.end(), [](double x) { return x > 0.5; })) /
+           static_cast<double>(r.size());
+  });
+  EXPECT_NEAR(share, std::exp(-1.0), std::max(ci, 0.01)) << "ci " << ci;
 }
 
 TEST(Service, MMcMeanResponseTimeIsErlangC) {

@@ -152,6 +152,11 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
       row.p95_s = pct(0.95);
       row.p99_s = pct(0.99);
     }
+    row.sla_s = spec.sla_s;
+    if (spec.sla_s > 0) {
+      row.sla_violations = st.dropped + st.failed;
+      for (double x : st.response_s) row.sla_violations += x > spec.sla_s ? 1 : 0;
+    }
     for (std::size_t i = 0; i < spec.replicas.size(); ++i)
       row.utilization.emplace_back(spec.replicas[i]->name(),
                                    window > 0 ? st.replicas[i].busy_s / (spec.servers * window) : 0.0);
@@ -259,6 +264,12 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
              duration(s.p95_s), duration(s.p99_s), util});
     }
     out << t.str();
+    for (const ServiceRow& s : r.services) {
+      if (s.sla_s <= 0) continue;
+      const double share = s.arrived > 0 ? static_cast<double>(s.sla_violations) / static_cast<double>(s.arrived) : 0;
+      out << "  " << s.name << ": SLA of " << duration(s.sla_s) << " missed by " << s.sla_violations
+          << " requests (" << fmt("%.2f %%", 100 * share) << ": slower, dropped or failed)\n";
+    }
   }
   if (!r.migrations.empty()) {
     out << "\nMigrations (rounds include the final stop-and-copy; downtime = the guest paused)\n";
@@ -351,7 +362,8 @@ std::string to_json(const RunReport& r) {
     j["services"].push_back({{"name", s.name}, {"policy", s.policy}, {"arrived", s.arrived},
                              {"completed", s.completed}, {"dropped", s.dropped}, {"failed", s.failed},
                              {"throughput", s.throughput}, {"mean_s", s.mean_s}, {"p50_s", s.p50_s},
-                             {"p95_s", s.p95_s}, {"p99_s", s.p99_s}, {"utilization", u}});
+                             {"p95_s", s.p95_s}, {"p99_s", s.p99_s}, {"utilization", u}, {"sla_s", s.sla_s},
+                             {"sla_violations", s.sla_violations}});
   }
   j["migrations"] = ordered_json::array();
   for (const MigrationRecord& m : r.migrations)

@@ -756,6 +756,7 @@ class Loader {
       s.health_check_s = m.quantity("health_check");
       s.start_s = m.quantity("start");
       s.stop_s = m.has("stop") ? m.quantity("stop") : sc.until_s.value_or(0.0);
+      s.sla_s = m.has("sla") ? m.quantity("sla") : 0.0;
       if (!(s.stop_s > 0)) m.fail("name", "requests never stop: give the service a 'stop:' or the scenario an 'until:'");
       sc.services.push_back(std::move(plan));
     }

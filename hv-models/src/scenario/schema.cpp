@@ -266,6 +266,8 @@ workloads:
                    {"health_check", VT::kQuantity, UK::kDuration, "1s", "Interval of the health checks.", 0, true},
                    {"start", VT::kQuantity, UK::kDuration, "0", "First requests after this.", 0},
                    {"stop", VT::kQuantity, UK::kDuration, "the scenario's until", "No requests after this.", 0, true},
+                   {"sla", VT::kQuantity, UK::kDuration, "none",
+                    "Response time promised: slower, dropped and failed requests count as SLA violations.", 0, true},
                },
                R"(services:
   - name: web

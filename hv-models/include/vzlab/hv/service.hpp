@@ -39,6 +39,7 @@ struct ServiceSpec {
   double health_check_s = 1.0;     ///< interval of the balancer's health checks
   double start_s = 0.0;            ///< first arrival after this
   double stop_s = 0.0;             ///< no arrivals after this (0: never stops)
+  double sla_s = 0.0;              ///< a response slower than this violates the SLA (0: none)
 };
 
 /// What a service saw.

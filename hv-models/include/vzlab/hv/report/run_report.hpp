@@ -167,6 +167,8 @@ struct ServiceRow {
   double throughput = 0.0;  ///< completed requests per second of the service's time
   double mean_s = 0.0, p50_s = 0.0, p95_s = 0.0, p99_s = 0.0;  ///< response times
   std::vector<std::pair<std::string, double>> utilization;   ///< per replica: busy / (servers x time)
+  double sla_s = 0.0;           ///< the SLA's response time (0: none)
+  std::uint64_t sla_violations = 0;  ///< slower than the SLA, dropped or failed
 };
 
 /// Facts about the run that are not in the world.
