@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <limits>
 #include <stdexcept>
 
@@ -232,6 +233,11 @@ bool World::can_take(const Host& h, const Guest& g) const {
 engine::Process World::fail_over(Host& dead, std::vector<Guest*> guests) {
   const double noticed = detection_time(engine_->now());
   if (noticed > engine_->now()) co_await engine_->sleep_until(noticed);
+  if (ha_.manager_host >= 0 && !hosts_[static_cast<std::size_t>(ha_.manager_host)].up_) {
+    // Nobody is watching: the guests wait for the manager to come back.
+    for (Guest* g : guests) waiting_for_manager_.emplace_back(&dead, g);
+    co_return;
+  }
   for (Guest* g : guests) {
     if (g->down_at_s_ < 0) continue;  // already back
     Host* target = nullptr;
@@ -261,6 +267,14 @@ void World::repair(Host& host) {
   host.up_ = true;
   host.downtime_s_ += engine_->now() - host.down_since_;
   engine_->events().emit(engine_->now(), kinds_.host_repair, engine_->events().subject(host.name()));
+  if (ha_.manager_host >= 0 && &host == &hosts_[static_cast<std::size_t>(ha_.manager_host)] &&
+      !waiting_for_manager_.empty()) {
+    // The manager is back: it finds the dead hosts by their missed heartbeats.
+    std::map<Host*, std::vector<Guest*>> by_host;
+    for (auto [dead, g] : waiting_for_manager_) by_host[dead].push_back(g);
+    waiting_for_manager_.clear();
+    for (auto& [dead, guests] : by_host) engine_->spawn(fail_over(*dead, std::move(guests)));
+  }
   // Waiting guests: those of this host come back here; others (no room
   // elsewhere at the time) take it if they may.
   std::vector<Guest*> waiting;

@@ -288,3 +288,35 @@ guests:
 
 }  // namespace
 }  // namespace vzlab::hv
+
+namespace vzlab::hv {
+namespace {
+
+TEST(Availability, AManagerThatIsDownRestartsNothing) {
+  // The cluster manager runs on h2, which dies at 40 s and is back at 200 s.
+  // h0 dies at 50.5 s: nobody notices until the manager is back and misses
+  // three heartbeats (203 s); vm-nas restarts on h1 then and boots until
+  // 223 s: down 172.5 s instead of 22.5 s.
+  const auto w = run(R"(version: 1
+hosts:
+  - {name: h0, group: pool, speed: 1Gf}
+  - {name: h1, group: pool, speed: 1Gf}
+  - {name: h2, group: mgmt, speed: 1Gf}
+network:
+  shapes: [{shape: star, name: lan, bandwidth: 10Gb/s}]
+  nodes: [{name: nas, kind: nas}]
+  links: [{from: nas, to: lan, bandwidth: 10Gb/s}]
+ha: {heartbeat: 1s, misses: 3, manager: h2}
+guests:
+  - {name: vm-nas, host: h0, disk: nas, processes: [{steps: [{compute: 1000Gf}]}]}
+failures:
+  - {at: 40s, crash: host, target: h2, repair: 160s}
+  - {at: 50.5s, crash: host, target: h0, repair: 1000s}
+)");
+  const Guest& g = guest(*w, "vm-nas");
+  EXPECT_EQ(g.host().name(), "h1");
+  EXPECT_NEAR(g.downtime_s(w->engine().now()), 172.5, 1e-9);
+}
+
+}  // namespace
+}  // namespace vzlab::hv

@@ -372,6 +372,16 @@ class Loader {
       const long misses = ha.integer("misses");
       if (misses > 1000) ha.fail("misses", "at most 1,000 missed heartbeats");
       sc.ha = HaPolicy{true, ha.quantity("heartbeat"), static_cast<int>(misses)};
+      if (ha.has("manager")) {
+        const std::string m = ha.scalar("manager");
+        auto it = host_index_.find(m);
+        if (it == host_index_.end()) {
+          std::vector<std::string> hosts;
+          for (const HostSpec& h : sc.hosts) hosts.push_back(h.name);
+          ha.fail("manager", "no host named '" + m + "'" + did_you_mean(m, hosts));
+        }
+        sc.ha->manager_host = static_cast<int>(it->second);
+      }
     }
     if (top.has("manager")) {
       Map m(*this, top.node("manager"), section("manager"), "manager");

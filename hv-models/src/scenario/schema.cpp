@@ -300,6 +300,9 @@ workloads:
                {
                    {"heartbeat", VT::kQuantity, UK::kDuration, "1s", "Interval between heartbeats.", 0, true},
                    {"misses", VT::kInteger, UK::kNone, "3", "Missed heartbeats before a host counts as dead.", 1},
+                   {"manager", VT::kString, UK::kNone, "replicated (it never fails)",
+                    "The host the cluster manager runs on: while it is down nothing is restarted elsewhere (a "
+                    "single point of failure); when it is back it notices the dead hosts after `misses` heartbeats."},
                },
                R"(ha: {heartbeat: 2s, misses: 3}
 )"});

@@ -47,6 +47,7 @@ struct HaPolicy {
   bool enabled = false;
   double heartbeat_s = 1.0;  ///< heartbeat interval
   int misses = 3;            ///< missed heartbeats before a host counts as dead
+  int manager_host = -1;     ///< host the manager runs on (it can fail with it); -1: replicated, never down
 };
 
 /// A migration asked for.
@@ -222,6 +223,7 @@ class World {
   bool restartable_ = false;
   std::unordered_map<std::uint32_t, std::vector<ProcessSpec>> programs_;  // guest -> its processes, to restart it
   std::vector<Guest*> waiting_for_repair_;                                // downed guests to restart on repair
+  std::vector<std::pair<Host*, Guest*>> waiting_for_manager_;             // (dead host, guest) while the manager is down
   std::vector<MigrationRecord> migrations_;
   std::deque<Service> services_;
   PoolManager pool_;
