@@ -12,6 +12,7 @@
 #include "vzlab/hv/calibration.hpp"
 #include "vzlab/hv/scenario/scenario.hpp"
 #include "vzlab/real/script.hpp"
+#include "workloads.h"
 
 namespace vzlab::cli {
 
@@ -29,7 +30,7 @@ struct RealPlan {
   /// Steps of the CPU kernel it runs in all.
   double cpu_steps() const {
     double n = 0;
-    for (const auto& op : script.ops) n += op.kind == 1 /* VZ_OP_CPU */ ? static_cast<double>(op.count) : 0.0;
+    for (const auto& op : script.ops) n += op.kind == VZ_OP_CPU ? static_cast<double>(op.count) : 0.0;
     return n * static_cast<double>(script.rounds);
   }
   /// Share of the scenario's work this plan does.

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -191,11 +193,16 @@ int cmd_replicate(const RunOptions& o, const sc::Scenario& first, std::optional<
   std::atomic<bool> failed{false};
   std::string error;
   std::mutex error_mutex;
+  // Read once; every replication parses it again with its own seed (random
+  // sizes and arrival times are drawn at load).
+  std::ifstream in(o.file, std::ios::binary);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (!in && !in.eof()) return input_error("cannot read " + o.file);
   const auto t0 = std::chrono::steady_clock::now();
   auto worker = [&] {
     for (std::size_t i; !failed && (i = next++) < n;) {
       try {
-        auto loaded = sc::load_file(o.file, sc::LoadOptions{base + i});
+        auto loaded = sc::load_string(text, o.file, sc::LoadOptions{base + i});
         if (!loaded.ok()) throw std::runtime_error(loaded.error->format());
         auto world = sc::build_world(*loaded.scenario, profile);
         rp::RunRecorder recorder(*world, {});
@@ -594,18 +601,24 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Base seed of the random streams (default: the file's seed)");
   run_cmd->add_option("--until", run.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)");
   run_cmd->add_option("--out", run.out_dir,
-                      "Also write summary.csv, hosts.csv, guests.csv and comparison.csv into DIR");
+                      "Also write CSV files into DIR: summary, hosts, guests, comparison (and io, devices, links, "
+                      "spof, utilization with a network; replications and replications_summary with --replications)");
   run_cmd->add_option("--format", run.format, "What to print: table (default), csv (guests) or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
-  run_cmd->add_option("--trace", run.trace, "Write a Chrome/Perfetto trace (one track per host, a slice per task)");
+  auto* trace_opt =
+      run_cmd->add_option("--trace", run.trace, "Write a Chrome/Perfetto trace (one track per host, a slice per task)");
   run_cmd->add_option("--calibration", run.calibration,
                       "Costs of virtualization measured on a machine (YAML; default: published figures)");
-  run_cmd->add_option("--replications", run.replications,
-                      "Run N times with seeds SEED .. SEED+N-1 and print each metric's mean and 95% CI")
-      ->check(CLI::Range(1, 10000000));
+  auto* replications_opt =
+      run_cmd->add_option("--replications", run.replications,
+                          "Run N times with seeds SEED .. SEED+N-1 and print each metric's mean and 95% CI")
+          ->check(CLI::Range(1, 10000000))
+          ->excludes(trace_opt);
   run_cmd->add_option("--jobs", run.jobs, "Threads for --replications (default: one per core)")
-      ->check(CLI::Range(1, 1024));
-  run_cmd->footer("Example: vzlab run scenarios/consolidation.yaml --format json --trace trace.json\n");
+      ->check(CLI::Range(1, 1024))
+      ->needs(replications_opt);
+  run_cmd->footer("Examples:\n  vzlab run scenarios/consolidation.yaml --format json --trace trace.json\n"
+                  "  vzlab run scenarios/failover.yaml --replications 1000 --out results/\n");
 
   std::string validate_file;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it.");

@@ -314,8 +314,9 @@ bool Network::path_up(const Path& p) const {
 
 // ------------------------------------------------------------------ flows
 
-void Network::attach(Flow& f, const Path& p) {
-  f.path = p;
+// Joins the flow to every component of f.path.
+void Network::attach(Flow& f) {
+  const Path& p = f.path;
   f.slots.clear();
   engine::Variable& v = f.act.variable();
   for (LinkId l : p.links) {
@@ -367,7 +368,8 @@ void Network::reroute(Flow& f) {
   if (f.act.done()) return;
   if (auto p = route(f.a, f.b)) {
     ++reroutes_;
-    attach(f, *p);
+    f.path = std::move(*p);
+    attach(f);
     return;
   }
   ++stalls_;
@@ -416,13 +418,15 @@ engine::Task<void> Network::transfer(NodeId a, NodeId b, double bytes, double we
     // runs when one happens), without the latency phase.
     waiting_.push_back(&f);
   } else {
-    const Path path = *p;
-    if (with_latency && path.latency_s > 0) co_await engine_.sleep(path.latency_s);
-    if (path.links.empty() && std::none_of(path.nodes.begin(), path.nodes.end(), [&](NodeId n) { return nodes_[n].bw != nullptr; })) {
+    // The flow keeps its own copy: the cache may be cleared while it waits.
+    f.path = other ? std::move(*other) : *p;
+    if (with_latency && f.path.latency_s > 0) co_await engine_.sleep(f.path.latency_s);
+    if (f.path.links.empty() &&
+        std::none_of(f.path.nodes.begin(), f.path.nodes.end(), [&](NodeId n) { return nodes_[n].bw != nullptr; })) {
       // Nothing limits it (a node to itself with no bandwidth of its own).
       co_return;
     }
-    if (path_up(path)) attach(f, path);
+    if (path_up(f.path)) attach(f);
     else broken(f);
   }
   co_await f.act;

@@ -18,16 +18,16 @@ const char* policy_name(BalancePolicy p) {
   return "?";
 }
 
-Service::Service(engine::Engine& engine, ServiceSpec spec, std::uint32_t index)
+Service::Service(engine::Engine& engine, ServiceSpec spec)
     : engine_(engine),
       spec_(std::move(spec)),
-      index_(index),
       arrivals_rng_(engine.random("service/" + spec_.name + "/arrivals")),
       service_rng_(engine.random("service/" + spec_.name + "/service")),
       choice_rng_(engine.random("service/" + spec_.name + "/choice")),
       replicas_(spec_.replicas.size()),
       current_weight_(spec_.replicas.size(), 0.0) {
   stats_.replicas.resize(spec_.replicas.size());
+  for (std::size_t r = 0; r < spec_.replicas.size(); ++r) rotation_.push_back(r);
   if (spec_.weights.size() != spec_.replicas.size()) spec_.weights.assign(spec_.replicas.size(), 1.0);
 }
 
@@ -43,10 +43,16 @@ void Service::start() {
 
 bool Service::alive(std::size_t r) const { return spec_.replicas[r]->serving(); }
 
+bool Service::in_rotation(std::size_t r) const {
+  return std::find(rotation_.begin(), rotation_.end(), r) != rotation_.end();
+}
+
 engine::Process Service::health_checks() {
   // Checks at 0, h, 2h, ... for as long as requests may still come.
   for (;;) {
-    for (std::size_t r = 0; r < replicas_.size(); ++r) replicas_[r].in_rotation = alive(r);
+    rotation_.clear();
+    for (std::size_t r = 0; r < replicas_.size(); ++r)
+      if (alive(r)) rotation_.push_back(r);
     if (spec_.stop_s > 0 && engine_.now() > spec_.stop_s) co_return;
     co_await engine_.sleep(spec_.health_check_s);
   }
@@ -85,21 +91,16 @@ engine::Process Service::arrivals() {
 
 std::size_t Service::pick() {
   const std::size_t n = replicas_.size();
-  std::vector<std::size_t> up;
-  for (std::size_t r = 0; r < n; ++r)
-    if (replicas_[r].in_rotation) up.push_back(r);
+  const std::vector<std::size_t>& up = rotation_;
   if (up.empty()) return n;
   auto load = [&](std::size_t r) { return replicas_[r].busy + static_cast<long>(replicas_[r].queue.size()); };
   switch (spec_.policy) {
     case BalancePolicy::kRoundRobin: {
-      for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t r = (next_ + k) % n;
-        if (replicas_[r].in_rotation) {
-          next_ = r + 1;
-          return r;
-        }
-      }
-      return n;
+      // The first replica in rotation at or after the one after the last pick.
+      auto it = std::lower_bound(up.begin(), up.end(), next_ % n);
+      const std::size_t r = it == up.end() ? up.front() : *it;
+      next_ = r + 1;
+      return r;
     }
     case BalancePolicy::kRandom:
       return up[choice_rng_.next_u64() % up.size()];

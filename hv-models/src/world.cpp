@@ -461,7 +461,7 @@ engine::Process World::component_failure(double at_s, std::string target, std::o
 void World::schedule_migration(MigrationSpec spec) { engine_->spawn(migrate(spec)); }
 
 Service& World::add_service(ServiceSpec spec) {
-  return services_.emplace_back(*engine_, std::move(spec), static_cast<std::uint32_t>(services_.size()));
+  return services_.emplace_back(*engine_, std::move(spec));
 }
 
 engine::Process World::migrate(MigrationSpec spec) {
@@ -535,18 +535,15 @@ engine::Process World::migrate(MigrationSpec spec) {
     co_await copy(to_send);
     rec.downtime_s = eng.now() - stop;
   }
-  to.memory_used_ -= need;
-  to.vcpus_placed_ -= g.vcpus();
-  if (g.down_at_s_ >= 0) {  // its host crashed during the copy
+  if (g.down_at_s_ >= 0) {  // its host crashed during the copy: give the target back
+    to.memory_used_ -= need;
+    to.vcpus_placed_ -= g.vcpus();
     g.set_paused(false);
     give_up("its host crashed during the copy");
     co_return;
   }
-  release(g);
+  release(g);  // from its old host; the target's reservation becomes its place
   g.move_to(to);
-  to.memory_used_ += need;
-  to.peak_memory_used_ = std::max(to.peak_memory_used_, to.memory_used_);
-  to.vcpus_placed_ += g.vcpus();
   g.set_paused(false);
   rec.total_s = eng.now() - rec.started_s;
   eng.events().emit(eng.now(), kinds_.guest_migrated, g.subject_,

@@ -351,6 +351,16 @@ TEST_F(Cli, ReplicationsWriteTheirCsvFiles) {
   EXPECT_NE(r.out.find("3 replications (seeds 1 .. 3)"), std::string::npos) << r.out;
 }
 
+TEST_F(Cli, ReplicationOptionsThatMakeNoSenseAreUsageErrors) {
+  const std::string file = quote(std::string(VZLAB_SOURCE_DIR) + "/scenarios/failover.yaml");
+  Outcome jobs = vzlab("run " + file + " --jobs 2");
+  EXPECT_EQ(jobs.code, 2);
+  EXPECT_NE(jobs.err.find("--jobs requires --replications"), std::string::npos) << jobs.err;
+  Outcome trace = vzlab("run " + file + " --replications 2 --trace " + quote((dir_ / "t.json").string()));
+  EXPECT_EQ(trace.code, 2);
+  EXPECT_FALSE(fs::exists(dir_ / "t.json"));
+}
+
 }  // namespace
 }  // namespace vzlab::cli
 

@@ -46,6 +46,15 @@ HypervisorType parse_hypervisor(const std::string& h) {
   return HypervisorType::kType1;
 }
 
+// The value of an enum whose name (as its model prints it) is `s`; the
+// schema has already checked that `s` is one of them.
+template <typename E, std::size_t N>
+E by_name(const std::string& s, const E (&all)[N], const char* (*name)(E)) {
+  for (E e : all)
+    if (s == name(e)) return e;
+  return all[0];
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -590,12 +599,9 @@ class Loader {
       const long count = m.integer("count");
       if (count > kMaxCount) m.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
       const std::string name = m.scalar("name"), kind_name = m.choice("kind");
-      const NodeKind kind = kind_name == "switch"       ? NodeKind::kSwitch
-                            : kind_name == "router"     ? NodeKind::kRouter
-                            : kind_name == "das"        ? NodeKind::kDas
-                            : kind_name == "nas"        ? NodeKind::kNas
-                            : kind_name == "controller" ? NodeKind::kController
-                                                        : NodeKind::kArray;
+      static constexpr NodeKind kKinds[] = {NodeKind::kSwitch, NodeKind::kRouter,     NodeKind::kDas,
+                                            NodeKind::kNas,    NodeKind::kController, NodeKind::kArray};
+      const NodeKind kind = by_name(kind_name, kKinds, node_kind_name);
       if (kind == NodeKind::kDas && !m.has("host")) m.fail("kind", "a das belongs to a host: give it 'host:'");
       if (kind != NodeKind::kDas)
         for (const char* k : {"host", "link"})
@@ -644,10 +650,7 @@ class Loader {
       if (pools_.count(name) || node_index_.count(name) || name == "das")
         m.fail("name", "'" + name + "' is already the name of a node or pool");
       std::vector<std::string>& arrays = pools_[name];
-      std::stringstream list(m.scalar("arrays"));
-      for (std::string a; std::getline(list, a, ',');) {
-        a.erase(0, a.find_first_not_of(' '));
-        a.erase(a.find_last_not_of(' ') + 1);
+      for (const std::string& a : split_list(m.scalar("arrays"))) {
         auto it = node_index_.find(a);
         if (it == node_index_.end() || sc.network.nodes[it->second].kind != NodeKind::kArray)
           m.fail("arrays", "'" + a + "' is not an array node" + did_you_mean(a, node_names(sc)));
@@ -733,11 +736,10 @@ class Loader {
       s.name = m.scalar("name");
       if (!names.insert(s.name).second) m.fail("name", "service name '" + s.name + "' is used twice");
       const std::string policy = m.choice("policy");
-      s.policy = policy == "round-robin"         ? BalancePolicy::kRoundRobin
-                 : policy == "random"            ? BalancePolicy::kRandom
-                 : policy == "least-connections" ? BalancePolicy::kLeastConnections
-                 : policy == "weighted"          ? BalancePolicy::kWeighted
-                                                 : BalancePolicy::kPowerOfTwo;
+      static constexpr BalancePolicy kPolicies[] = {BalancePolicy::kRoundRobin, BalancePolicy::kRandom,
+                                                    BalancePolicy::kLeastConnections, BalancePolicy::kWeighted,
+                                                    BalancePolicy::kPowerOfTwo};
+      s.policy = by_name(policy, kPolicies, policy_name);
       plan.replicas = split_list(m.scalar("replicas"));
       std::vector<std::string> guest_names;
       for (const GuestPlan& g : sc.guests) guest_names.push_back(g.spec.name);

@@ -204,7 +204,7 @@ class Network {
                                  const std::vector<bool>* avoid_links) const;
   const Path* cached_route(NodeId a, NodeId b);
   bool path_up(const Path& p) const;
-  void attach(Flow& f, const Path& p);
+  void attach(Flow& f);
   void detach(Flow& f);
   void broken(Flow& f);
   void reroute(Flow& f);

@@ -56,7 +56,7 @@ struct ServiceStats {
 /// A running service (created by World::add_service).
 class Service {
  public:
-  Service(engine::Engine& engine, ServiceSpec spec, std::uint32_t index);
+  Service(engine::Engine& engine, ServiceSpec spec);
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
   ~Service();
@@ -68,7 +68,7 @@ class Service {
   /// A replica's guest went down: its requests fail, at once.
   void replica_down(const Guest& g);
   /// Whether the balancer currently sends to replica r.
-  bool in_rotation(std::size_t r) const { return replicas_[r].in_rotation; }
+  bool in_rotation(std::size_t r) const;
 
  private:
   struct Request final : engine::Timer {
@@ -81,7 +81,6 @@ class Service {
     int busy = 0;
     std::deque<Request*> queue;
     std::vector<Request*> serving;
-    bool in_rotation = true;
   };
   engine::Process arrivals();
   engine::Process health_checks();
@@ -94,14 +93,13 @@ class Service {
 
   engine::Engine& engine_;
   ServiceSpec spec_;
-  std::uint32_t index_;
   engine::RandomStream arrivals_rng_, service_rng_, choice_rng_;
   ServiceStats stats_;
   std::vector<ReplicaState> replicas_;
+  std::vector<std::size_t> rotation_;  // replicas the balancer sends to, in order (set by the health checks)
   std::deque<Request> pool_;
   std::vector<Request*> free_;
   std::size_t next_ = 0;           // round robin
-  double weight_credit_ = 0.0;     // weighted: smooth weighted round robin state
   std::vector<double> current_weight_;
 };
 
