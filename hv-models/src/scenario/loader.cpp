@@ -1109,8 +1109,9 @@ class Loader {
           const std::string d = expand(g, "disk", disk, i, count);
           plan.disk = place_disk(g, sc, d, sc.hosts[candidates.front()].name, disk_size);
           plan.disk_size_bytes = disk_size;
-          for (std::size_t c : candidates)
-            if (!check_net_->route(*check_net_->find(sc.hosts[c].name), *check_net_->find(plan.disk)))
+          for (std::size_t c : candidates)  // place_disk checked the first one
+            if (c != candidates.front() &&
+                !check_net_->route(*check_net_->find(sc.hosts[c].name), *check_net_->find(plan.disk)))
               g.fail("disk", "no route from " + sc.hosts[c].name + " (in pool " + pool + ") to " + plan.disk);
         }
         // Every host it may land on must be able to run it.
