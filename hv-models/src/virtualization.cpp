@@ -31,6 +31,7 @@ const char* crash_name(CrashKind kind) {
     case CrashKind::kHypervisor: return "hypervisor";
     case CrashKind::kHostOs: return "host-os";
     case CrashKind::kGuest: return "guest";
+    case CrashKind::kStorage: return "storage";
   }
   return "?";
 }
@@ -40,7 +41,8 @@ bool crash_takes_down(CrashKind kind, HypervisorType hv, GuestMode mode) {
     case CrashKind::kHost: return true;
     case CrashKind::kHypervisor: return is_vm(mode);
     case CrashKind::kHostOs: return !is_vm(mode) || hv == HypervisorType::kType2;
-    case CrashKind::kGuest: return false;  // decided per guest, not per host
+    case CrashKind::kGuest:
+    case CrashKind::kStorage: return false;  // decided per guest, not per host
   }
   return false;
 }

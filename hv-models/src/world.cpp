@@ -20,7 +20,8 @@ World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed
   kinds_ = {ev.kind("guest.start"),   ev.kind("guest.end"),  ev.kind("task.start"),
             ev.kind("task.end"),      ev.kind("guest.boot"), ev.kind("guest.refused"),
             ev.kind("host.crash"),    ev.kind("guest.down"), ev.kind("component.down"), ev.kind("component.up"),
-            ev.kind("host.repair"),   ev.kind("guest.restart"), ev.kind("guest.migrated")};
+            ev.kind("host.repair"),   ev.kind("guest.restart"), ev.kind("guest.migrated"),
+            ev.kind("site.down"),     ev.kind("site.up"),    ev.kind("dr.recovery")};
 }
 
 World::~World() {
@@ -172,6 +173,7 @@ engine::Process World::run_guest(Guest& guest, double start_s, std::vector<Proce
   if (guest.down_at_s_ >= 0) {  // back after a crash
     guest.downtime_s_ += eng.now() - guest.down_at_s_;
     guest.down_at_s_ = -1.0;
+    guest.back_at_s_ = eng.now();
   }
   for (ProcessSpec& p : processes) {
     p.start_s = eng.now();
@@ -408,9 +410,26 @@ engine::Task<void> World::run_io(Guest& guest, const Step& step) {
     const NodeId dev = *guest.disk_node(), here = host_node(host);
     co_await net.requests(dev, step.amount);
     co_await eng.sleep(step.amount * (net.node(dev).latency_s + 2 * net.latency(here, dev)));
-    if (step.io_write) co_await net.transfer(here, dev, bytes, 1.0, guest.index(), false);
-    else co_await net.transfer(dev, here, bytes, 1.0, guest.index(), false);
-    if (step.io_write) net.add_fill(dev, bytes);
+    if (step.io_write) {
+      co_await net.transfer(here, dev, bytes, 1.0, guest.index(), false);
+      net.add_fill(dev, bytes);
+      for (ReplicationRecord& r : replications_) {
+        if (r.spec.from != dev || r.disaster_s >= 0) continue;
+        r.written_bytes += bytes;
+        r.writes += step.amount;
+        if (r.spec.mode != ReplicationMode::kSync) continue;
+        // The write completes once the replica has it too.
+        const double w0 = eng.now();
+        co_await net.transfer(dev, r.spec.to, bytes);
+        r.write_wait_s += eng.now() - w0;
+        r.shipped_bytes += bytes;
+        if (r.disaster_s >= 0) continue;
+        r.confirmed_bytes += bytes;
+        r.recovery_point_s = eng.now();
+      }
+    } else {
+      co_await net.transfer(dev, here, bytes, 1.0, guest.index(), false);
+    }
   } else {
     // The host's own disk: one access time per request, the bytes at the
     // disk's bandwidth shared with the other I/O of the host.
@@ -445,17 +464,110 @@ engine::Process World::component_failure(double at_s, std::string target, std::o
   const std::optional<NodeId> node = net.find(target);
   const std::optional<LinkId> link = node ? std::nullopt : net.find_link(target);
   if (!node && !link) throw std::invalid_argument("no network node or link named '" + target + "'");
-  auto set = [&](bool up) {
-    if (node) net.set_node_up(*node, up);
-    else net.set_link_up(*link, up);
-    engine_->events().emit(engine_->now(), up ? kinds_.component_up : kinds_.component_down,
-                           engine_->events().subject(target));
-  };
+  const Component c{!node, node ? *node : *link};
   if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
+  set_component_up(c, false);
+  if (!repair_s) co_return;
+  co_await engine_->sleep(*repair_s);
+  set_component_up(c, true);
+}
+
+void World::set_component_up(Component c, bool up) {
+  Network& net = network();
+  if (c.is_link) net.set_link_up(c.id, up);
+  else net.set_node_up(c.id, up);
+  const std::string& name = c.is_link ? net.link(c.id).name : net.node(c.id).name;
+  engine_->events().emit(engine_->now(), up ? kinds_.component_up : kinds_.component_down,
+                         engine_->events().subject(name));
+  if (up || c.is_link) return;
+  for (ReplicationRecord& r : replications_)
+    if (r.spec.from == c.id && r.disaster_s < 0) engine_->spawn(recover(r));
+}
+
+void World::schedule_site_failure(double at_s, const std::string& site, std::optional<double> repair_s) {
+  engine_->spawn(site_failure(at_s, site, repair_s));
+}
+
+engine::Process World::site_failure(double at_s, std::string site, std::optional<double> repair_s) {
+  if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
+  auto set = [&](bool up) {
+    engine_->events().emit(engine_->now(), up ? kinds_.site_up : kinds_.site_down, engine_->events().subject(site));
+    if (network_)
+      for (NodeId n = 0; n < network_->node_count(); ++n)
+        if (network_->node(n).site == site && network_->node(n).kind != NodeKind::kHost)
+          set_component_up({false, n}, up);
+    for (Host& h : hosts_)
+      if (h.site() == site) {
+        if (up) repair(h);
+        else crash(CrashKind::kHost, &h, nullptr);
+      }
+  };
   set(false);
   if (!repair_s) co_return;
   co_await engine_->sleep(*repair_s);
   set(true);
+}
+
+ReplicationRecord& World::add_replication(ReplicationSpec spec) {
+  restartable_ = true;
+  Network& net = network();
+  ReplicationRecord& r = replications_.emplace_back();
+  r.spec = std::move(spec);
+  r.replica_bytes = net.fill_bytes(r.spec.from);  // seeded before the run
+  if (r.spec.mode != ReplicationMode::kSync)
+    engine_->add_ticker(r.spec.interval_s, [this, &r] {
+      // A shipment still in flight at the next tick: this one is skipped
+      // (the next ships everything not yet confirmed).
+      if (!r.shipping && r.disaster_s < 0 && engine_->now() > 0) engine_->spawn(ship(r, engine_->now()));
+    });
+  return r;
+}
+
+engine::Process World::ship(ReplicationRecord& r, double at_s) {
+  Network& net = network();
+  r.shipping = true;
+  const double written = r.written_bytes;
+  const bool backup = r.spec.mode == ReplicationMode::kBackup;
+  const double bytes = backup ? net.fill_bytes(r.spec.from) : written - r.confirmed_bytes;
+  if (bytes > 0) co_await net.transfer(r.spec.from, r.spec.to, bytes);
+  r.shipping = false;
+  if (r.disaster_s >= 0) co_return;  // the original went down during the copy: it does not count
+  r.shipped_bytes += bytes;
+  r.replica_bytes = backup ? bytes : r.replica_bytes + bytes;
+  r.confirmed_bytes = written;
+  r.recovery_point_s = at_s;
+}
+
+engine::Process World::recover(ReplicationRecord& r) {
+  engine::Engine& eng = *engine_;
+  r.disaster_s = eng.now();
+  r.lost_bytes = r.written_bytes - r.confirmed_bytes;
+  r.rpo_s = r.lost_bytes > 0 ? eng.now() - r.recovery_point_s : 0.0;
+  eng.events().emit(eng.now(), kinds_.dr_recovery, eng.events().subject(r.spec.name), {r.rpo_s, r.lost_bytes});
+  if (r.spec.activation_s > 0) co_await eng.sleep(r.spec.activation_s);
+  if (r.spec.mode == ReplicationMode::kBackup && r.spec.restore_Bps > 0) {
+    r.restore_s = r.replica_bytes / r.spec.restore_Bps;
+    co_await eng.sleep(r.restore_s);
+  }
+  for (Guest& g : guests_) {
+    if (g.disk_node() != r.spec.from) continue;
+    g.set_disk_node(r.spec.to);  // from now on its disk is the replica
+    if (g.refused_ || g.finished_at_s_ >= 0 || !programs_.count(g.index())) continue;
+    if (g.down_at_s_ < 0 && !take_down(g, CrashKind::kStorage)) continue;  // not started yet: starts on the replica
+    Host* target = nullptr;
+    for (Host& h : hosts_)
+      if (can_take(h, g)) {
+        target = &h;
+        break;
+      }
+    if (target == nullptr) {
+      ++r.not_placed;
+      continue;
+    }
+    restart(g, *target);
+    r.guests.push_back(g.index());
+  }
+  r.done = true;
 }
 
 void World::schedule_migration(MigrationSpec spec) { engine_->spawn(migrate(spec)); }

@@ -108,7 +108,7 @@ TEST(ScenarioErrors, UnknownHostKeyFarFromAll) {
   // "cpus" is 3 edits from "cores" and "count", above the limit max(2, 4/3) + 1 = 3 (exclusive):
   // no suggestion, but the allowed keys are listed.
   const LoadError e = expect_error("version: 1\nhosts:\n  - name: h0\n    cpus: 2\n    speed: 1Gf\n",
-                                   {4, 5, "hosts[0].cpus", "allowed: name, count, group, cores, speed"});
+                                   {4, 5, "hosts[0].cpus", "allowed: name, count, group, site, cores, speed"});
   EXPECT_EQ(e.message.find("did you mean"), std::string::npos) << e.message;
 }
 
@@ -580,7 +580,7 @@ TEST(ScenarioErrors, ComponentFailureOfAnUnknownTarget) {
 TEST(ScenarioErrors, RepairOfAGuest) {
   expect_error(kNet + "  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw, bandwidth: 1}]\n"
                       "guests: [{name: g, host: h0}]\nfailures: [{at: 1s, crash: guest, target: g, repair: 1s}]\n",
-               {7, 0, "failures[0].repair", "applies to crash: host or component"});
+               {7, 0, "failures[0].repair", "applies to crash: host, component or site"});
 }
 
 TEST(ScenarioErrors, RandomFailuresNeedAnEnd) {

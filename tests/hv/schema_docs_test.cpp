@@ -107,12 +107,20 @@ ha: {}
 manager: {}
 network:
   shapes: [{shape: dual-fabric-san, name: san}, {shape: leaf-spine, name: dc}]
-  nodes: [{name: local, kind: das, host: h0}, {name: sw, kind: switch}]
-  links: [{from: sw, to: h0, bandwidth: 1Gb/s}, {from: sw, to: h1, bandwidth: 1Gb/s}]
+  nodes: [{name: local, kind: das, host: h0}, {name: sw, kind: switch}, {name: nas, kind: nas},
+          {name: nas2, kind: nas}]
+  links: [{from: sw, to: h0, bandwidth: 1Gb/s}, {from: sw, to: h1, bandwidth: 1Gb/s}, {from: sw, to: nas, bandwidth: 1Gb/s},
+          {from: sw, to: nas2, bandwidth: 1Gb/s}]
+replications: [{from: nas, to: nas2, mode: async}]
 guests: [{name: g, host: h0, disk: san, processes: [{steps: [{compute: 1Gf}]}]}]
 migrations: [{at: 1s, guest: g, to: h1}]
 services: [{name: s, replicas: g, interarrival: 1s, service_time: 1s, stop: 1h}]
 )";
+
+// Two NASes on one switch, for replications.
+const std::string kReplicationNet =
+    "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork:\n  nodes: [{name: sw, kind: switch}, {name: a, kind: nas}, "
+    "{name: b, kind: nas}]\n  links: [{from: a, to: sw, bandwidth: 1Gb/s}, {from: b, to: sw, bandwidth: 1Gb/s}]\n";
 
 TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
   // For each key whose documented default parses as a number, loading kMinimal (key absent)
@@ -155,6 +163,8 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
       {"manager.hot", net.manager ? net.manager->hot : -1.0},
       {"ha.misses", net.ha ? static_cast<double>(net.ha->misses) : -1.0},
       {"network.failover", net.network.failover_s},
+      {"replication.interval", net.replications.at(0).spec.interval_s},
+      {"replication.activation", net.replications.at(0).spec.activation_s},
       {"network.sample", net.network.sample_s},
       {"node.count", count("local")},
       {"node.latency", node("local").latency_s},
@@ -301,6 +311,9 @@ TEST(SchemaDocs, RequiredKeysAreRequired) {
       {"migration.at", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nmigrations: [{guest: g, to: h0}]\n"},
       {"migration.guest", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nmigrations: [{at: 1s, to: h0}]\n"},
       {"migration.to", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\nmigrations: [{at: 1s, guest: g}]\n"},
+      {"replication.from", kReplicationNet + "replications: [{to: b, mode: sync}]\n"},
+      {"replication.to", kReplicationNet + "replications: [{from: a, mode: sync}]\n"},
+      {"replication.mode", kReplicationNet + "replications: [{from: a, to: b}]\n"},
   };
   std::set<std::string> required;
   for (const SectionSpec& s : schema())
@@ -414,13 +427,16 @@ TEST(SchemaDocs, IoExampleLoads) {
 }
 
 TEST(SchemaDocs, FailureExampleLoads) {
-  // A host-OS crash of ct-host-0 at 60 s, a guest crash of app3-vm at 90 s, and
-  // SAN fabric A down from 2 min for 10 min.
+  // A host-OS crash of ct-host-0 at 60 s, a guest crash of app3-vm at 90 s,
+  // SAN fabric A down from 2 min for 10 min, and site east down at 1 h for 8 h.
   const Scenario sc = load_ok(std::string("version: 1\nhosts:\n  - {name: ct-host-0, speed: 1Gf, hypervisor: container-runtime}\n"
-                                          "  - {name: h1, speed: 1Gf}\nguests: [{name: app3-vm, host: h1}]\n"
+                                          "  - {name: h1, speed: 1Gf, site: east}\nguests: [{name: app3-vm, host: h1}]\n"
                                           "network: {shapes: [{shape: dual-fabric-san, name: san}]}\n") +
                               section("failure").example);
-  ASSERT_EQ(sc.failures.size(), 3u);
+  ASSERT_EQ(sc.failures.size(), 4u);
+  EXPECT_TRUE(sc.failures[3].site);
+  EXPECT_EQ(sc.failures[3].target, "east");
+  EXPECT_DOUBLE_EQ(sc.failures[3].repair_s.value_or(-1), 8 * 3600.0);
   EXPECT_EQ(sc.failures[0].kind, CrashKind::kHostOs);
   EXPECT_DOUBLE_EQ(sc.failures[1].at_s, 90.0);
   EXPECT_EQ(sc.failures[1].target, "app3-vm");
@@ -589,13 +605,31 @@ TEST(SchemaDocs, OutputExampleLoads) {
   EXPECT_EQ(sc.output.trace, "trace.json");
 }
 
+TEST(SchemaDocs, ReplicationExampleLoads) {
+  // nas-east copied to nas-west every 5 min; guests start there 10 min after losing it.
+  const Scenario sc = load_ok(std::string("version: 1\nhosts: [{name: h0, speed: 1Gf}]\nnetwork:\n  nodes:\n"
+                                          "    - {name: nas-east, kind: nas, site: east}\n"
+                                          "    - {name: nas-west, kind: nas, site: west}\n    - {name: sw, kind: switch}\n"
+                                          "  links: [{from: nas-east, to: sw, bandwidth: 1GB/s}, {from: nas-west, to: sw, bandwidth: 1GB/s}]\n") +
+                              section("replication").example);
+  ASSERT_EQ(sc.replications.size(), 1u);
+  const ReplicationPlan& r = sc.replications[0];
+  EXPECT_EQ(r.from, "nas-east");
+  EXPECT_EQ(r.spec.mode, ReplicationMode::kAsync);
+  EXPECT_DOUBLE_EQ(r.spec.interval_s, 300.0);
+  EXPECT_DOUBLE_EQ(r.spec.activation_s, 600.0);
+  EXPECT_EQ(r.spec.name, "nas-east->nas-west");
+  EXPECT_EQ(find_node(sc, "nas-west")->site, "west");
+}
+
 TEST(SchemaDocs, EverySectionHasAnExampleTest) {
   // The example tests above cover these sections; a new section needs a test of its example.
   std::set<std::string> names;
   for (const SectionSpec& s : schema()) names.insert(s.name);
   EXPECT_EQ(names, (std::set<std::string>{"scenario", "host", "guest", "process", "step", "io", "layer",
                                           "failure", "distribution", "output", "calibration", "network", "node",
-                                          "link", "shape", "pool", "ha", "migration", "service", "manager"}));
+                                          "link", "shape", "pool", "ha", "migration", "service", "manager",
+                                          "replication"}));
 }
 
 }  // namespace

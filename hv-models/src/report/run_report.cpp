@@ -134,6 +134,34 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   }
   r.network = network_report(w, r.simulated_s);
   r.migrations = w.migrations();
+  for (const ReplicationRecord& rec : w.replications()) {
+    const Network& net = *w.network_if_any();
+    DrRow d;
+    d.name = rec.spec.name;
+    d.mode = replication_mode_name(rec.spec.mode);
+    d.from = net.node(rec.spec.from).name;
+    d.to = net.node(rec.spec.to).name;
+    d.interval_s = rec.spec.mode == ReplicationMode::kSync ? 0.0 : rec.spec.interval_s;
+    d.shipped_bytes = rec.shipped_bytes;
+    d.write_delay_s = rec.writes > 0 ? rec.write_wait_s / rec.writes : 0.0;
+    if (rec.disaster_s >= 0) d.disaster_s = rec.disaster_s;
+    d.rpo_s = rec.rpo_s;
+    d.lost_bytes = rec.lost_bytes;
+    d.restore_s = rec.restore_s;
+    d.guests = rec.guests.size();
+    d.not_placed = rec.not_placed;
+    if (rec.done && rec.not_placed == 0) {
+      double last = rec.disaster_s;
+      bool all_back = true;
+      for (std::uint32_t gi : rec.guests) {
+        const Guest& g = w.guests()[gi];
+        all_back = all_back && g.down_at_s() < 0 && g.back_at_s() >= rec.disaster_s;
+        last = std::max(last, g.back_at_s());
+      }
+      if (all_back) d.rto_s = last - rec.disaster_s;
+    }
+    r.replications.push_back(std::move(d));
+  }
   for (const Service& s : w.services()) {
     const ServiceSpec& spec = s.spec();
     const ServiceStats& st = s.stats();
@@ -194,6 +222,26 @@ std::string format_availability(const RunReport& r, std::size_t max_rows) {
   return out;
 }
 
+std::string format_disaster_recovery(const RunReport& r) {
+  if (r.replications.empty()) return "";
+  std::string out =
+      "\nDisaster recovery (RPO = writes lost, as time before the loss; RTO = from the loss to the last guest "
+      "running at the replica)\n";
+  Table t({"replication", "mode", "every", "shipped", "write delay", "lost at", "RPO", "data lost", "restore",
+           "guests moved", "RTO"});
+  for (const DrRow& d : r.replications) {
+    const bool lost = d.disaster_s.has_value();
+    std::string rto = "-";
+    if (lost) rto = d.rto_s ? duration(*d.rto_s) : d.not_placed > 0 ? "no host for " + std::to_string(d.not_placed)
+                                                                   : "not yet";
+    t.add({d.name, d.mode, d.interval_s > 0 ? duration(d.interval_s) : "each write", si_bytes(d.shipped_bytes),
+           d.mode == "sync" ? duration(d.write_delay_s) : "0", lost ? fmt("%.6g s", *d.disaster_s) : "never",
+           lost ? duration(d.rpo_s) : "-", lost ? si_bytes(d.lost_bytes) : "-", lost ? duration(d.restore_s) : "-",
+           lost ? std::to_string(d.guests) : "-", rto});
+  }
+  return out + t.str();
+}
+
 std::string format_table(const RunReport& r, std::size_t max_rows) {
   std::ostringstream out;
   out << r.meta.scenario << "\n" << std::string(r.meta.scenario.size(), '=') << "\n";
@@ -252,6 +300,7 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
 
   out << format_network(r, max_rows);
   out << format_availability(r, max_rows);
+  out << format_disaster_recovery(r);
   if (!r.services.empty()) {
     out << "\nLoad-balanced services (response time = queueing + service; throughput = completed per second)\n";
     Table t({"service", "policy", "requests", "completed", "dropped", "failed", "throughput", "mean", "p50", "p95",
@@ -371,6 +420,20 @@ std::string to_json(const RunReport& r) {
                                {"kind", m.live ? "live" : "cold"}, {"outcome", m.outcome}, {"rounds", m.rounds},
                                {"bytes_sent", m.bytes_sent}, {"started_s", m.started_s}, {"total_s", m.total_s},
                                {"downtime_s", m.downtime_s}});
+  j["replications"] = ordered_json::array();
+  for (const DrRow& d : r.replications) {
+    ordered_json row{{"name", d.name}, {"mode", d.mode}, {"from", d.from}, {"to", d.to},
+                     {"interval_s", d.interval_s}, {"shipped_bytes", d.shipped_bytes},
+                     {"write_delay_s", d.write_delay_s}, {"guests_moved", d.guests}, {"not_placed", d.not_placed}};
+    if (d.disaster_s) {
+      row["disaster_s"] = *d.disaster_s;
+      row["rpo_s"] = d.rpo_s;
+      row["lost_bytes"] = d.lost_bytes;
+      row["restore_s"] = d.restore_s;
+    }
+    if (d.rto_s) row["rto_s"] = *d.rto_s;
+    j["replications"].push_back(row);
+  }
   if (r.network.present) {
     ordered_json n;
     n["flows"] = r.network.flows;

@@ -405,6 +405,7 @@ class Loader {
     load_workloads(top);
     load_guests(top, sc);
     load_failures(top, sc);
+    load_replications(top, sc);
     load_migrations(top, sc);
     load_services(top, sc);
     check_send_targets(sc);
@@ -438,6 +439,7 @@ class Loader {
       if (count > kMaxCount) h.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
       const std::string name = h.scalar("name");
       const std::string group = h.text("group");
+      const std::string site = h.text("site");
       const long cores = h.integer("cores");
       if (cores > kMaxCores) h.fail("cores", "cores " + std::to_string(cores) + " is above the limit of " + std::to_string(kMaxCores));
       const double speed = h.quantity("speed");
@@ -463,7 +465,8 @@ class Loader {
       }
       for (long i = 0; i < count; ++i) {
         HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(cores), speed,
-                      group.empty() ? "" : expand(h, "group", group, i, count), hypervisor, os, disk_bandwidth,
+                      group.empty() ? "" : expand(h, "group", group, i, count),
+                      site.empty() ? "" : expand(h, "site", site, i, count), hypervisor, os, disk_bandwidth,
                       disk_latency, power_idle, power_peak, static_cast<int>(rack_units), memory, swap,
                       cpu_overcommit};
         if (!host_index_.emplace(spec.name, sc.hosts.size()).second)
@@ -611,6 +614,7 @@ class Loader {
           if (m.has(k)) m.fail(k, std::string("'") + k + "' applies to storage (das, nas, array)");
       for (long i = 0; i < count; ++i) {
         NodeSpec spec{.name = expand(m, "name", name, i, count), .kind = kind};
+        if (m.has("site")) spec.site = expand(m, "site", m.scalar("site"), i, count);
         spec.bandwidth_Bps = m.has("bandwidth") ? m.quantity("bandwidth") : 0.0;
         spec.iops = m.has("iops") ? m.number("iops") : 0.0;
         spec.latency_s = m.quantity("latency");
@@ -894,8 +898,21 @@ class Loader {
                   : crash == "host-os"    ? CrashKind::kHostOs
                                           : CrashKind::kGuest;
       plan.target = f.scalar("target");
-      if (f.has("repair") && crash != "component" && crash != "host")
-        f.fail("repair", "'repair' applies to crash: host or component");
+      if (f.has("repair") && crash != "component" && crash != "host" && crash != "site")
+        f.fail("repair", "'repair' applies to crash: host, component or site");
+      if (crash == "site") {
+        plan.site = true;
+        plan.repair_s = f.optional_quantity("repair");
+        std::vector<std::string> sites;
+        for (const HostSpec& h : sc.hosts)
+          if (!h.site.empty()) sites.push_back(h.site);
+        for (const NodeSpec& n : sc.network.nodes)
+          if (!n.site.empty()) sites.push_back(n.site);
+        if (std::find(sites.begin(), sites.end(), plan.target) == sites.end())
+          f.fail("target", "no host or node has site: " + plan.target + did_you_mean(plan.target, sites));
+        sc.failures.push_back(std::move(plan));
+        continue;
+      }
       if (crash == "host") plan.repair_s = f.optional_quantity("repair");
       if (crash == "component") {
         plan.component = true;
@@ -931,6 +948,42 @@ class Loader {
           f.fail("crash", plan.target + ": " + why);
       }
       sc.failures.push_back(std::move(plan));
+    }
+  }
+
+  void load_replications(const Map& top, Scenario& sc) {
+    const auto items = top.list("replications");
+    for (std::size_t idx = 0; idx < items.size(); ++idx) {
+      Map m(*this, items[idx], section("replication"), "replications[" + std::to_string(idx) + "]");
+      if (!sc.network.present) m.fail("from", "replications need a network: section with the storage devices");
+      ReplicationPlan plan;
+      plan.from = m.scalar("from");
+      plan.to = m.scalar("to");
+      for (const char* key : {"from", "to"}) {
+        const std::string& dev = key[0] == 'f' ? plan.from : plan.to;
+        auto it = node_index_.find(dev);
+        if (it == node_index_.end())
+          m.fail(key, "no network node named '" + dev + "'" + did_you_mean(dev, node_names(sc)));
+        const NodeKind kind = sc.network.nodes[it->second].kind;
+        if (kind != NodeKind::kNas && kind != NodeKind::kArray)
+          m.fail(key, dev + " is a " + node_kind_name(kind) + "; replication copies a nas or an array");
+      }
+      if (plan.from == plan.to) m.fail("to", "a device cannot be its own replica");
+      for (const ReplicationPlan& other : sc.replications)
+        if (other.from == plan.from) m.fail("from", plan.from + " is already replicated (" + other.spec.name + ")");
+      if (!check_net_->route(*check_net_->find(plan.from), *check_net_->find(plan.to)))
+        m.fail("to", "no route from " + plan.from + " to " + plan.to + " for the copies: link them");
+      const std::string mode = m.choice("mode");
+      plan.spec.mode = mode == "sync" ? ReplicationMode::kSync
+                       : mode == "async" ? ReplicationMode::kAsync
+                                         : ReplicationMode::kBackup;
+      if (mode == "sync" && m.has("interval")) m.fail("interval", "'interval' applies to mode: async or backup");
+      if (mode != "backup" && m.has("restore")) m.fail("restore", "'restore' applies to mode: backup");
+      plan.spec.name = m.text("name", plan.from + "->" + plan.to);
+      plan.spec.interval_s = m.quantity("interval");
+      plan.spec.activation_s = m.quantity("activation");
+      plan.spec.restore_Bps = m.has("restore") ? m.quantity("restore") : 0.0;
+      sc.replications.push_back(std::move(plan));
     }
   }
 
@@ -1353,12 +1406,19 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
     return !f.component && f.repair_s.has_value();
   });
   if (sc.ha || repairs || !sc.faults.empty()) world->set_restartable(true);
+
   if (sc.network.present) {
     Network& net = world->network();
     net.set_failover(sc.network.failover_s);
     net.set_route_by_hops(sc.network.route_by_hops);
     for (const NodeSpec& n : sc.network.nodes) net.add_node(n);
     for (const LinkSpec& l : sc.network.links) net.add_link(l);
+  }
+  for (const ReplicationPlan& r : sc.replications) {
+    ReplicationSpec spec = r.spec;
+    spec.from = *world->network().find(r.from);
+    spec.to = *world->network().find(r.to);
+    world->add_replication(std::move(spec));
   }
   const std::vector<long> placed = place_guests(sc, profile);
   for (std::size_t i = 0; i < sc.guests.size(); ++i) {
@@ -1377,7 +1437,9 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
     world->start_guest(g, plan.start_s, plan.processes);
   }
   for (const FailurePlan& f : sc.failures) {
-    if (f.component) {
+    if (f.site) {
+      world->schedule_site_failure(f.at_s, f.target, f.repair_s);
+    } else if (f.component) {
       world->schedule_component_failure(f.at_s, f.target, f.repair_s);
     } else if (f.kind == CrashKind::kGuest) {
       for (Guest& g : world->guests())

@@ -36,6 +36,9 @@ std::vector<SectionSpec> make_schema() {
                    {"manager", VT::kMap, UK::kNone, "none",
                     "A server-pool manager: rebalances busy hosts by live migration, switches idle hosts off.",
                     -1e300, false, "", "manager"},
+                   {"replications", VT::kList, UK::kNone, "[]",
+                    "Disaster recovery: storage devices copied to replicas (sync, async or backups).", -1e300, false,
+                    "", "replication"},
                    {"ha", VT::kMap, UK::kNone, "none (nothing is restarted elsewhere)",
                     "High availability: the cluster manager restarts a dead host's guests elsewhere.", -1e300, false,
                     "", "ha"},
@@ -64,6 +67,8 @@ workloads:
                    {"name", VT::kTemplate, UK::kNone, nullptr, "Host name; with count > 1 it must contain {i}."},
                    {"count", VT::kInteger, UK::kNone, "1", "Number of hosts this item makes (i = 0 .. count-1), at most 10,000,000.", 1},
                    {"group", VT::kTemplate, UK::kNone, "\"\"", "Label used to group hosts in reports."},
+                   {"site", VT::kTemplate, UK::kNone, "\"\"",
+                    "Data centre the host stands in; `crash: site` takes down every host and node of a site."},
                    {"cores", VT::kInteger, UK::kNone, "1", "Number of CPU cores.", 1},
                    {"speed", VT::kQuantity, UK::kFlopRate, nullptr, "Speed of one core; no single task runs faster.",
                     0, true},
@@ -345,6 +350,8 @@ workloads:
                     "switch and router forward traffic; das is a host's local disk, nas a file server on the "
                     "network, array a SAN disk array; controller a SAN controller (it forwards).", -1e300, false,
                     "switch|router|das|nas|controller|array"},
+                   {"site", VT::kTemplate, UK::kNone, "\"\"",
+                    "Data centre the node stands in; `crash: site` takes it down with the site's hosts."},
                    {"bandwidth", VT::kQuantity, UK::kByteRate, "none",
                     "Throughput of the node itself (device, controller or backplane), shared by its flows.", 0, true},
                    {"iops", VT::kNumber, UK::kNone, "none", "Storage: requests per second, shared.", 0, true},
@@ -433,18 +440,44 @@ workloads:
                {
                    {"at", VT::kQuantity, UK::kDuration, nullptr, "When it happens.", 0},
                    {"crash", VT::kChoice, UK::kNone, nullptr, "What fails.", -1e300, false,
-                    "host|hypervisor|host-os|guest|component"},
+                    "host|hypervisor|host-os|guest|component|site"},
                    {"target", VT::kString, UK::kNone, nullptr,
-                    "The host (crash: guest, the guest; crash: component, a network node or a link \"a--b\") that "
-                    "fails."},
+                    "The host (crash: guest, the guest; crash: component, a network node or a link \"a--b\"; "
+                    "crash: site, a site named by hosts' and nodes' `site:`) that fails."},
                    {"repair", VT::kQuantity, UK::kDuration, "never",
-                    "crash: host or component: it works again this long after it failed (guests of a host wait "
+                    "crash: host, component or site: it works again this long after it failed (guests of a host wait "
                     "for it unless `ha:` restarts them elsewhere).", 0, true},
                },
                R"(failures:
   - {at: 60s, crash: host-os, target: ct-host-0}
   - {at: 90s, crash: guest, target: app3-vm}
   - {at: 2min, crash: component, target: san-fabric-a, repair: 10min}
+  - {at: 1h, crash: site, target: east, repair: 8h}
+)"});
+  s.push_back({"replication", "each item of `replications:`",
+               "A storage device (a NAS or SAN array) copied to a replica, usually at another site, for disaster "
+               "recovery. `sync`: each write also goes to the replica before it completes (writes wait for the "
+               "round trip; nothing is lost). `async`: every `interval` the bytes written since the last shipment "
+               "go over as one flow. `backup`: every `interval` a full copy of the device goes over, and recovery "
+               "restores it first. When the original goes down, the data written after the replica's last "
+               "consistent point is lost (RPO); after `activation`, every guest whose disk was there boots again "
+               "on a host that reaches the replica (RTO: until the last of them runs).",
+               {
+                   {"name", VT::kString, UK::kNone, "\"<from>-><to>\"", "Name shown in the report."},
+                   {"from", VT::kString, UK::kNone, nullptr, "The original device (nas or array node)."},
+                   {"to", VT::kString, UK::kNone, nullptr,
+                    "The replica device (nas or array node); the network must link the two."},
+                   {"mode", VT::kChoice, UK::kNone, nullptr, "How the replica is kept up to date.", -1e300, false,
+                    "sync|async|backup"},
+                   {"interval", VT::kQuantity, UK::kDuration, "5min",
+                    "async: time between shipments; backup: time between full copies.", 0, true},
+                   {"activation", VT::kQuantity, UK::kDuration, "0",
+                    "Time from losing the original to starting guests at the replica (noticing, deciding).", 0},
+                   {"restore", VT::kQuantity, UK::kByteRate, "none",
+                    "backup: rate at which a backup is restored before guests can start.", 0, true},
+               },
+               R"(replications:
+  - {from: nas-east, to: nas-west, mode: async, interval: 5min, activation: 10min}
 )"});
   s.push_back({"layer", "each item of an `images:` entry",
                "One layer of an image. Containers on the same host that use the same layer store it once; each "

@@ -108,6 +108,8 @@ class Guest {
   /// (from the crash until it runs again after a restart).
   int incidents() const { return incidents_; }
   double downtime_s(double now) const { return downtime_s_ + (down_at_s_ >= 0 ? now - down_at_s_ : 0.0); }
+  /// Last time it ran again after being down (negative: never down, or not back).
+  double back_at_s() const { return back_at_s_; }
   /// Times it was restarted (on another host or after its host's repair).
   int restarts() const { return restarts_; }
   /// VM only: stops (or lets go on) its vCPUs without ending its tasks, as
@@ -176,6 +178,7 @@ class Guest {
   int incidents_ = 0, restarts_ = 0;
   bool paused_ = false;
   double downtime_s_ = 0.0;
+  double back_at_s_ = -1.0;
   void move_to(Host& host);
 };
 

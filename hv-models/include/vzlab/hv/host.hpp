@@ -17,6 +17,7 @@ struct HostSpec {
   int cores = 1;
   double speed_flops = 1e9;  ///< per core
   std::string group{};       ///< free label used to group hosts in reports
+  std::string site{};        ///< data centre it stands in (a site failure takes it down)
   HypervisorType hypervisor = HypervisorType::kType1;
   std::string os = "linux";  ///< the host's own OS (its kernel, for containers)
   double disk_bandwidth_Bps = 500e6;  ///< local disk throughput, shared by all I/O on the host
@@ -36,6 +37,7 @@ class Host {
 
   const std::string& name() const { return spec_.name; }
   const std::string& group() const { return spec_.group; }
+  const std::string& site() const { return spec_.site; }
   int cores() const { return spec_.cores; }
   /// Speed of one core in flop/s; no single task runs faster.
   double speed_flops() const { return spec_.speed_flops; }

@@ -52,6 +52,7 @@ struct NodeSpec {
   double capacity_bytes = 0.0;  ///< storage: size
   double fill_bytes = 0.0;      ///< storage: already used at the start
   std::string host{};           ///< DAS: the host it belongs to
+  std::string site{};           ///< data centre it stands in (a site failure takes it down)
 };
 
 /// An edge as a scenario describes it (between two nodes, by name).

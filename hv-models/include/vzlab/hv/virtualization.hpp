@@ -33,6 +33,7 @@ enum class CrashKind {
   kHypervisor,  ///< the hypervisor: every VM on the host
   kHostOs,      ///< the host OS: its containers and processes, and on a type-2 host its VMs too
   kGuest,       ///< one guest's kernel (or a container's processes): that guest only
+  kStorage,     ///< its disk was lost (moved to a replica by disaster recovery): that guest only
 };
 
 /// Name of a crash kind as written in scenarios ("host", "hypervisor", ...).

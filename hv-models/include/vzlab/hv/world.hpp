@@ -13,6 +13,7 @@
 //   component.down, component.up (subject: network node or link),
 //   host.repair (subject: host), guest.restart [host index] (boot begins again),
 //   guest.migrated [downtime s, bytes sent, rounds],
+//   site.down, site.up (subject: site), dr.recovery [rpo s, lost bytes] (subject: replication),
 //   task.end [flops done, completed (1) or cut off (0), task id]
 #pragma once
 
@@ -30,6 +31,7 @@
 #include "vzlab/hv/guest.hpp"
 #include "vzlab/hv/host.hpp"
 #include "vzlab/hv/network.hpp"
+#include "vzlab/hv/replication.hpp"
 #include "vzlab/hv/service.hpp"
 #include "vzlab/hv/workload.hpp"
 
@@ -38,7 +40,7 @@ namespace vzlab::hv {
 /// Interned ids of the model's event kinds.
 struct EventKinds {
   std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused, host_crash, guest_down,
-      component_down, component_up, host_repair, guest_restart, guest_migrated;
+      component_down, component_up, host_repair, guest_restart, guest_migrated, site_down, site_up, dr_recovery;
 };
 
 /// The cluster manager's high availability: it notices a dead host by
@@ -162,6 +164,19 @@ class World {
   /// it `repair_s` later if given (events component.down / component.up).
   void schedule_component_failure(double at_s, const std::string& target, std::optional<double> repair_s);
 
+  /// Takes a network node or link out of service, or back (events
+  /// component.down / component.up); a storage device going down starts
+  /// the recovery of the replications made from it.
+  void set_component_up(Component c, bool up);
+  /// Fails every host and network node of `site` at `at_s` (event
+  /// site.down), and repairs them `repair_s` later if given (site.up).
+  void schedule_site_failure(double at_s, const std::string& site, std::optional<double> repair_s);
+
+  /// Replicates a storage device (set before starting guests): see
+  /// replication.hpp. Shipments run on an engine ticker.
+  ReplicationRecord& add_replication(ReplicationSpec spec);
+  const std::deque<ReplicationRecord>& replications() const { return replications_; }
+
   /// Migrates a VM at spec.at_s over the network (which must link the two
   /// hosts). Live, pre-copy: it sends its RAM while it runs, then again
   /// what it dirtied meanwhile (dirty rate x round time), round after round,
@@ -207,6 +222,9 @@ class World {
   void manage_pool();
   void power_on(Host& h);
   engine::Process component_failure(double at_s, std::string target, std::optional<double> repair_s);
+  engine::Process site_failure(double at_s, std::string site, std::optional<double> repair_s);
+  engine::Process ship(ReplicationRecord& r, double at_s);
+  engine::Process recover(ReplicationRecord& r);
   engine::Process refuse_at(Guest& guest, double at_s);
   void release(Guest& guest);
   engine::Task<void> run_io(Guest& guest, const Step& step);
@@ -226,6 +244,7 @@ class World {
   std::vector<std::pair<Host*, Guest*>> waiting_for_manager_;             // (dead host, guest) while the manager is down
   std::vector<MigrationRecord> migrations_;
   std::deque<Service> services_;
+  std::deque<ReplicationRecord> replications_;
   PoolManager pool_;
   std::vector<std::uint32_t> migrating_;  // guests with a migration in flight
   std::vector<double> incoming_flops_;    // by host: CPU of the VMs the manager is moving there

@@ -172,6 +172,19 @@ struct ServiceRow {
 };
 
 /// Facts about the run that are not in the world.
+/// A replication and the disaster it recovered from.
+struct DrRow {
+  std::string name, mode, from, to;
+  double interval_s = 0.0;        ///< async or backup
+  double shipped_bytes = 0.0;     ///< sent to the replica
+  double write_delay_s = 0.0;     ///< sync: mean time a write waited for the replica
+  std::optional<double> disaster_s;  ///< when the original was lost
+  double rpo_s = 0.0, lost_bytes = 0.0, restore_s = 0.0;
+  std::size_t guests = 0;         ///< guests started again at the replica
+  int not_placed = 0;             ///< guests no host could take
+  std::optional<double> rto_s;    ///< disaster to the last of its guests running again
+};
+
 struct RunMeta {
   std::string scenario;
   std::string file;
@@ -201,6 +214,7 @@ struct RunReport {
   NetworkReport network;
   std::vector<MigrationRecord> migrations;  ///< guest = index into guests
   std::vector<ServiceRow> services;
+  std::vector<DrRow> replications;
 };
 
 /// Options of the recorder.
@@ -250,6 +264,8 @@ std::string summary_csv(const RunReport& r);
 /// single points of failure (computed on the platform graph with every
 /// component up).
 NetworkReport network_report(const World& world, double horizon_s);
+/// The disaster-recovery table of the text report ("" without replications).
+std::string format_disaster_recovery(const RunReport& r);
 /// The availability part of the text report ("" when nothing failed).
 std::string format_availability(const RunReport& r, std::size_t max_rows);
 /// The network part of the text report ("" without a network).

@@ -62,6 +62,7 @@ struct FailurePlan {
   CrashKind kind = CrashKind::kHost;
   std::string target;  ///< a host, a guest for kGuest, a node or link for a component
   bool component = false;          ///< a network component (node or link), not a host or guest
+  bool site = false;               ///< a whole site: its hosts and network nodes
   std::optional<double> repair_s;  ///< host or component: back up this long after it failed
 };
 
@@ -78,6 +79,12 @@ struct MigrationPlan {
 struct ServicePlan {
   ServiceSpec spec;                   ///< replicas left empty
   std::vector<std::string> replicas;  ///< guest names
+};
+
+/// A replication for disaster recovery, by names.
+struct ReplicationPlan {
+  ReplicationSpec spec;  ///< from and to left 0
+  std::string from, to;
 };
 
 /// Random failures of a host.
@@ -117,6 +124,7 @@ struct Scenario {
   std::vector<HostFaults> faults;
   std::vector<MigrationPlan> migrations;
   std::vector<ServicePlan> services;
+  std::vector<ReplicationPlan> replications;
   std::optional<HaPolicy> ha;
   std::optional<PoolManager> manager;
   OutputSpec output;
