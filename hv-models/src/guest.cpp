@@ -41,6 +41,15 @@ double Guest::startup_s(const CalibrationProfile& p) const {
   return spec_.mode == GuestMode::kOsLevel ? p.container_start_s : p.native_start_s;
 }
 
+const char* protection_name(Protection p) {
+  switch (p) {
+    case Protection::kNone: return "none";
+    case Protection::kMirror: return "mirror";
+    case Protection::kCheckpoint: return "checkpoint";
+  }
+  return "?";
+}
+
 long Guest::fit_per_host(const CalibrationProfile& p) const {
   constexpr double kMany = 1e15;  // no limit worth printing
   const double footprint = footprint_bytes(p);

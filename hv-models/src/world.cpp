@@ -5,6 +5,7 @@
 #include <map>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 namespace vzlab::hv {
 
@@ -21,7 +22,8 @@ World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed
             ev.kind("task.end"),      ev.kind("guest.boot"), ev.kind("guest.refused"),
             ev.kind("host.crash"),    ev.kind("guest.down"), ev.kind("component.down"), ev.kind("component.up"),
             ev.kind("host.repair"),   ev.kind("guest.restart"), ev.kind("guest.migrated"),
-            ev.kind("site.down"),     ev.kind("site.up"),    ev.kind("dr.recovery")};
+            ev.kind("site.down"),     ev.kind("site.up"),    ev.kind("dr.recovery"),
+            ev.kind("guest.takeover"), ev.kind("guest.checkpoint")};
 }
 
 World::~World() {
@@ -61,13 +63,26 @@ Network& World::network() {
   return *network_;
 }
 
-void World::start_process(Guest& guest, ProcessSpec spec) {
+void World::start_process(Guest& guest, ProcessSpec spec) { spawn_process(guest, std::move(spec), {}); }
+
+void World::spawn_process(Guest& guest, ProcessSpec spec, Guest::Cursor from) {
   ++guest.running_;
-  guest.processes_.push_back(engine_->spawn(run_process(guest, std::move(spec))));
+  const std::size_t slot = guest.cursors_.size();
+  guest.cursors_.push_back(from);
+  guest.executing_.push_back(nullptr);
+  guest.processes_.push_back(engine_->spawn(run_process(guest, std::move(spec), slot, from)));
 }
 
 void World::start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes) {
-  if (restartable_ && !programs_.count(guest.index())) programs_.emplace(guest.index(), processes);
+  if (restartable_ && !programs_.count(guest.index())) {
+    programs_.emplace(guest.index(), processes);
+    if (guest.protection() == Protection::kCheckpoint)
+      engine_->add_ticker(guest.spec_.checkpoint_interval_s, [this, &guest] {
+        const bool moving = std::find(migrating_.begin(), migrating_.end(), guest.index()) != migrating_.end();
+        if (guest.serving() && guest.life_start_s_ >= 0 && !guest.paused() && !guest.checkpointing_ && !moving)
+          engine_->spawn(checkpoint(guest));
+      });
+  }
   ++guest.running_;  // the guest counts as running until its start-up is over
   guest.processes_.push_back(engine_->spawn(run_guest(guest, start_s, std::move(processes))));
 }
@@ -169,16 +184,30 @@ engine::Process World::run_guest(Guest& guest, double start_s, std::vector<Proce
     co_return;
   }
   guest.admitted_ = true;
-  co_await eng.sleep(guest.startup_s(calibration_));
+  const bool resume = std::exchange(guest.resume_, false);
+  if (resume) {
+    // Back from its last checkpoint: its saved memory comes back from its disk.
+    const double ram = guest.ram_bytes(calibration_);
+    if (guest.disk_node() && network_)
+      co_await network_->transfer(*guest.disk_node(), host_node(guest.host()), ram);
+    else
+      co_await engine::Activity(eng, ram, guest.host().disk());
+  } else {
+    co_await eng.sleep(guest.startup_s(calibration_));
+  }
   if (guest.down_at_s_ >= 0) {  // back after a crash
     guest.downtime_s_ += eng.now() - guest.down_at_s_;
     guest.down_at_s_ = -1.0;
     guest.back_at_s_ = eng.now();
   }
-  for (ProcessSpec& p : processes) {
-    p.start_s = eng.now();
-    start_process(guest, std::move(p));
+  guest.life_start_s_ = eng.now();
+  guest.cursors_.clear();
+  guest.executing_.clear();
+  for (std::size_t i = 0; i < processes.size(); ++i) {
+    processes[i].start_s = eng.now();
+    spawn_process(guest, std::move(processes[i]), resume && i < guest.saved_.size() ? guest.saved_[i] : Guest::Cursor{});
   }
+  if (guest.protection() == Protection::kMirror) protect(guest);
   if (--guest.running_ == 0) end_guest(guest);  // a guest with nothing to run
 }
 
@@ -196,9 +225,17 @@ void World::crash(CrashKind kind, Host* host, Guest* guest) {
   engine_->events().emit(engine_->now(), kinds_.host_crash, engine_->events().subject(host->name()),
                          {static_cast<double>(kind)});
   std::vector<Guest*> downed;
-  for (Guest& g : guests_)
-    if (&g.host() == host && crash_takes_down(kind, host->hypervisor(), g.mode()) && take_down(g, kind))
-      downed.push_back(&g);
+  for (Guest& g : guests_) {
+    if (g.mirror_host_ == host) {
+      // Its copy is gone: it runs on unprotected until a new copy is made
+      // once the host is noticed dead.
+      unprotect(g);
+      engine_->spawn(protect_later(g, detection_time(engine_->now())));
+    }
+    if (&g.host() != host || !crash_takes_down(kind, host->hypervisor(), g.mode())) continue;
+    if (g.mirror_host_ != nullptr && g.mirror_host_->up_ && g.serving()) take_over(g);
+    else if (take_down(g, kind)) downed.push_back(&g);
+  }
   if (kind != CrashKind::kHost || !restartable_) return;
   // Guests on shared storage may come back elsewhere once the manager
   // notices; the others only when their host is repaired.
@@ -259,6 +296,8 @@ void World::restart(Guest& g, Host& where) {
   g.processes_.clear();
   g.running_ = 0;
   g.admitted_ = false;
+  g.set_paused(false);
+  g.resume_ = g.protection() == Protection::kCheckpoint && g.checkpoint_at_s_ >= 0;
   ++g.restarts_;
   engine_->events().emit(engine_->now(), kinds_.guest_restart, g.subject_, {static_cast<double>(where.index())});
   start_guest(g, engine_->now(), programs_.at(g.index()));
@@ -311,6 +350,14 @@ bool World::take_down(Guest& guest, CrashKind cause) {
   if (guest.processes_.empty()) return false;  // never started
   guest.down_at_s_ = engine_->now();
   ++guest.incidents_;
+  if (guest.life_start_s_ >= 0) {
+    // Work since the last save (or since it started) is gone.
+    const double from = guest.protection() == Protection::kCheckpoint
+                            ? std::max(guest.checkpoint_at_s_, guest.life_start_s_) : guest.life_start_s_;
+    guest.lost_work_s_ += engine_->now() - from;
+    guest.life_start_s_ = -1.0;
+  }
+  unprotect(guest);
   for (Service& s : services_) s.replica_down(guest);
   for (const engine::ProcessHandle& p : guest.processes_) engine_->kill(p);
   guest.running_ = 0;
@@ -347,27 +394,36 @@ void World::end_guest(Guest& guest) {
   engine_->events().emit(engine_->now(), kinds_.guest_end, guest.subject_);
 }
 
-engine::Process World::run_process(Guest& guest, ProcessSpec spec) {
+engine::Process World::run_process(Guest& guest, ProcessSpec spec, std::size_t slot, Guest::Cursor from) {
   engine::Engine& eng = *engine_;
   if (spec.start_s > eng.now()) co_await eng.sleep_until(spec.start_s);
   if (!guest.started_) {
     guest.started_ = true;
     eng.events().emit(eng.now(), kinds_.guest_start, guest.subject_);
   }
-  for (int r = 0; r < spec.repeat; ++r) {
-    for (const Step& step : spec.steps) {
+  for (int r = from.repeat; r < spec.repeat; ++r) {
+    for (std::size_t i = r == from.repeat ? from.step : 0; i < spec.steps.size(); ++i) {
+      const Step& step = spec.steps[i];
+      // A step resumed from a checkpoint does only the part not saved yet.
+      const double done = r == from.repeat && i == from.step ? from.done : 0.0;
+      guest.cursors_[slot] = {r, i, done};
       switch (step.kind) {
         case Step::Kind::kCompute: {
           // The work itself plus what the mode adds for its calls and traps,
           // all on the guest's own vCPU.
           const StepCost c = compute_cost(guest.mode(), guest.host().hypervisor(), calibration_, step.syscalls,
                                           step.privileged, step.page_faults);
-          guest.add_exits(c.exits);
-          const double flops = step.amount + c.guest_cpu_s * guest.host().speed_flops();
+          guest.add_exits(c.exits * (1.0 - done));
+          const double flops = (step.amount + c.guest_cpu_s * guest.host().speed_flops()) * (1.0 - done);
           // On a host short of memory, work also waits for pages to come back
           // from swap: swap_slowdown x overcommit times its CPU time, idle.
           const double swap_wait = calibration_.swap_slowdown * guest.host().memory_overcommit();
-          co_await guest.execute(flops);
+          {
+            Execution work = guest.execute(flops);
+            guest.executing_[slot] = &work;
+            co_await work;
+            guest.executing_[slot] = nullptr;
+          }
           if (swap_wait > 0) co_await eng.sleep(swap_wait * flops / guest.host().speed_flops());
           break;
         }
@@ -384,6 +440,107 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec) {
     }
   }
   if (--guest.running_ == 0) end_guest(guest);
+}
+
+engine::Process World::checkpoint(Guest& g) {
+  engine::Engine& eng = *engine_;
+  g.checkpointing_ = true;
+  const double t0 = eng.now();
+  const double ram = g.ram_bytes(calibration_);
+  const double bytes = g.checkpoint_at_s_ < 0 ? ram : std::min(ram, g.dirty_rate_Bps() * (t0 - g.checkpoint_at_s_));
+  // The positions it is paused at are what the save holds.
+  std::vector<Guest::Cursor> saved = g.cursors_;
+  for (std::size_t i = 0; i < saved.size(); ++i)
+    if (g.executing_[i] != nullptr) saved[i].done += (1.0 - saved[i].done) * g.executing_[i]->done_fraction();
+  g.set_paused(true);
+  Host& host = g.host();
+  if (g.disk_node() && network_)
+    co_await network_->transfer(host_node(host), *g.disk_node(), bytes);
+  else
+    co_await engine::Activity(eng, bytes, host.disk());
+  g.checkpointing_ = false;
+  if (g.down_at_s_ >= 0 || &g.host() != &host) co_return;  // it went down during the save: the save is not whole
+  g.set_paused(false);
+  g.saved_ = std::move(saved);
+  g.checkpoint_at_s_ = t0;
+  ++g.checkpoints_;
+  g.checkpoint_pause_s_ += eng.now() - t0;
+  eng.events().emit(eng.now(), kinds_.guest_checkpoint, g.subject_, {bytes});
+}
+
+void World::protect(Guest& g) {
+  if (g.mirror_host_ != nullptr || !network_ || g.down_at_s_ >= 0 || g.finished_at_s_ >= 0 || g.refused_) return;
+  Host& here = g.host();
+  for (Host& h : hosts_) {
+    if (&h == &here || h.group() != here.group() || !can_take(h, g)) continue;
+    if (!network_->route(host_node(here), host_node(h))) continue;  // the log needs a route
+    power_on(h);
+    h.memory_used_ += g.footprint_bytes(calibration_);
+    h.peak_memory_used_ = std::max(h.peak_memory_used_, h.memory_used_);
+    h.vcpus_placed_ += g.vcpus();
+    g.mirror_host_ = &h;
+    // The copy runs the same instructions: the primary's CPU rate, on its own host.
+    g.mirror_cpu_.emplace(engine_->fluid());
+    g.mirror_cpu_->attach(h.cpu());
+    g.mirror_cpu_->set_weight(g.vcpus());
+    g.mirror_cpu_->set_bound(g.allocation_flops());
+    g.mirror_since_s_ = engine_->now();
+    if (!mirror_ticker_) {
+      mirror_ticker_ = true;
+      engine_->add_ticker(ha_.heartbeat_s, [this] {
+        for (Guest& m : guests_)
+          if (m.mirror_cpu_) {
+            count_mirror_work(m);
+            m.mirror_cpu_->set_bound(m.paused() ? 0.0 : m.allocation_flops());
+          }
+      });
+    }
+    return;
+  }
+}
+
+void World::count_mirror_work(Guest& g) {
+  g.mirror_host_->add_flops_done(g.mirror_cpu_->value() * (engine_->now() - g.mirror_since_s_));
+  g.mirror_since_s_ = engine_->now();
+}
+
+void World::unprotect(Guest& g) {
+  if (g.mirror_host_ == nullptr) return;
+  count_mirror_work(g);
+  g.mirror_host_->memory_used_ -= g.footprint_bytes(calibration_);
+  g.mirror_host_->vcpus_placed_ -= g.vcpus();
+  g.mirror_host_ = nullptr;
+  g.mirror_cpu_.reset();
+}
+
+void World::take_over(Guest& g) {
+  Host& to = *g.mirror_host_;
+  count_mirror_work(g);
+  release(g);  // from the dead host; the copy's reservation becomes its place
+  g.mirror_host_ = nullptr;
+  g.mirror_cpu_.reset();
+  g.move_to(to);
+  g.set_paused(true);
+  ++g.incidents_;
+  ++g.takeovers_;
+  engine_->events().emit(engine_->now(), kinds_.guest_takeover, g.subject_, {static_cast<double>(to.index())});
+  engine_->spawn(resume_after_takeover(g));
+}
+
+engine::Process World::resume_after_takeover(Guest& g) {
+  // The copy notices at the first missed heartbeat and goes on from there.
+  const double t0 = engine_->now();
+  co_await engine_->sleep(ha_.heartbeat_s);
+  if (g.down_at_s_ >= 0 || g.finished_at_s_ >= 0) co_return;
+  g.set_paused(false);
+  g.downtime_s_ += engine_->now() - t0;
+  g.back_at_s_ = engine_->now();
+  protect(g);
+}
+
+engine::Process World::protect_later(Guest& g, double at_s) {
+  if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
+  protect(g);
 }
 
 engine::Task<void> World::run_io(Guest& guest, const Step& step) {
@@ -429,6 +586,11 @@ engine::Task<void> World::run_io(Guest& guest, const Step& step) {
       }
     } else {
       co_await net.transfer(dev, here, bytes, 1.0, guest.index(), false);
+      if (guest.mirror_host_ != nullptr) {
+        // What it read goes to its copy too (the copy does not read itself).
+        co_await net.transfer(here, host_node(*guest.mirror_host_), bytes);
+        guest.mirror_log_bytes_ += bytes;
+      }
     }
   } else {
     // The host's own disk: one access time per request, the bytes at the

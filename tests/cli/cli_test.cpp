@@ -186,7 +186,7 @@ TEST_F(Cli, OutDirWritesThreeCsvFiles) {
   EXPECT_EQ(hosts.size(), 13u);
   EXPECT_EQ(hosts[1].rfind("legacy-0,before,2,", 0), 0u) << hosts[1];
   EXPECT_EQ(guests[0], "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits,"
-                      "incidents,restarts,downtime_s");
+                      "incidents,restarts,downtime_s,lost_work_s");
   EXPECT_EQ(guests.size(), 25u);
   EXPECT_EQ(guests[1].rfind("app0-native,legacy-0,native,", 0), 0u) << guests[1];
   std::set<std::string> names;
@@ -261,7 +261,7 @@ TEST_F(Cli, CsvFormatPrintsTheGuests) {
   const auto lines = lines_of(r.out);
   ASSERT_EQ(lines.size(), 25u) << r.out;
   EXPECT_EQ(lines[0], "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits,"
-                      "incidents,restarts,downtime_s");
+                      "incidents,restarts,downtime_s,lost_work_s");
 }
 
 TEST_F(Cli, TableFormatIsTheDefault) {

@@ -152,6 +152,7 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
   const std::map<std::string, double> loaded{
       {"guest.disk_size", net.guests[0].disk_size_bytes},
       {"guest.dirty_rate", net.guests[0].spec.dirty_rate_Bps},
+      {"guest.checkpoint_interval", net.guests[0].spec.checkpoint_interval_s},
       {"migration.downtime", net.migrations.at(0).downtime_s},
       {"migration.rounds", static_cast<double>(net.migrations.at(0).rounds)},
       {"service.servers", static_cast<double>(net.services.at(0).spec.servers)},

@@ -72,6 +72,12 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     row.incidents = g.incidents();
     row.restarts = g.restarts();
     row.downtime_s = g.downtime_s(r.simulated_s);
+    row.lost_work_s = g.lost_work_s();
+    row.protection = protection_name(g.protection());
+    row.takeovers = g.takeovers();
+    row.mirror_log_bytes = g.mirror_log_bytes();
+    row.checkpoints = g.checkpoints();
+    row.checkpoint_pause_s = g.checkpoint_pause_s();
     if (row.refused) ++r.refused_guests;
     else if (row.down_at_s) ++r.down_guests;
     else if (!row.finished_at_s) ++r.unfinished_guests;
@@ -209,16 +215,28 @@ std::string format_availability(const RunReport& r, std::size_t max_rows) {
   }
   if (shown > 0) out += hosts.str();
   Table guests({"guest", "host now", "incidents", "restarts", "downtime", "per incident", "availability", "nines",
-                "state"});
+                "lost work", "state"});
   shown = 0;
   for (const GuestRow& g : r.guests) {
     if (g.incidents == 0 || shown++ >= max_rows) continue;
     const double a = 1.0 - g.downtime_s / r.simulated_s;
     guests.add({g.name, g.host, std::to_string(g.incidents), std::to_string(g.restarts), fmt("%.6g s", g.downtime_s),
                 fmt("%.6g s", g.downtime_s / g.incidents), fmt("%.4f %%", 100 * a), nines(a),
-                g.down_at_s ? "down" : g.finished_at_s ? "done" : "running"});
+                fmt("%.6g s", g.lost_work_s), g.down_at_s ? "down" : g.finished_at_s ? "done" : "running"});
   }
   if (shown > 0) out += guests.str();
+  // What protection cost and what it saved.
+  Table prot({"guest", "protection", "takeovers", "mirror log", "checkpoints", "paused for them", "lost work",
+              "downtime"});
+  shown = 0;
+  for (const GuestRow& g : r.guests) {
+    if (g.protection == "none" || shown++ >= max_rows) continue;
+    const bool mirror = g.protection == "mirror";
+    prot.add({g.name, g.protection, mirror ? std::to_string(g.takeovers) : "-", mirror ? si_bytes(g.mirror_log_bytes) : "-",
+              mirror ? "-" : std::to_string(g.checkpoints), mirror ? "-" : duration(g.checkpoint_pause_s),
+              fmt("%.6g s", g.lost_work_s), fmt("%.6g s", g.downtime_s)});
+  }
+  if (shown > 0) out += "Protected VMs (mirror: a lockstep copy on another host; checkpoint: saves to its disk)\n" + prot.str();
   return out;
 }
 
@@ -397,7 +415,10 @@ std::string to_json(const RunReport& r) {
                            {"flops_done", g.flops_done}, {"exits", g.exits}, {"memory_bytes", g.memory_bytes},
                            {"startup_s", g.startup_s}, {"fit_per_host", g.fit_per_host}, {"refused", g.refused},
                            {"down_at_s", opt(g.down_at_s)}, {"incidents", g.incidents}, {"restarts", g.restarts},
-                           {"downtime_s", g.downtime_s}});
+                           {"downtime_s", g.downtime_s}, {"lost_work_s", g.lost_work_s},
+                           {"protection", g.protection}, {"takeovers", g.takeovers},
+                           {"mirror_log_bytes", g.mirror_log_bytes}, {"checkpoints", g.checkpoints},
+                           {"checkpoint_pause_s", g.checkpoint_pause_s}});
   j["groups"] = ordered_json::array();
   for (const GroupRow& g : r.groups)
     j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"hosts_in_use", g.hosts_in_use}, {"guests", g.guests},
@@ -482,12 +503,13 @@ std::string hosts_csv(const RunReport& r) {
 std::string guests_csv(const RunReport& r) {
   std::string out =
       "name,host,mode,hypervisor,workload,started_at_s,finished_at_s,tasks_completed,flops_done,exits,incidents,"
-      "restarts,downtime_s\n";
+      "restarts,downtime_s,lost_work_s\n";
   for (const GuestRow& g : r.guests)
     out += csv_field(g.name) + "," + csv_field(g.host) + "," + g.mode + "," + g.hypervisor + "," +
            csv_field(g.workload) + "," + opt_num(g.started_at_s) + "," + opt_num(g.finished_at_s) + "," +
            std::to_string(g.tasks_completed) + "," + fmt("%.17g", g.flops_done) + "," + fmt("%.17g", g.exits) + "," +
-           std::to_string(g.incidents) + "," + std::to_string(g.restarts) + "," + fmt("%.17g", g.downtime_s) + "\n";
+           std::to_string(g.incidents) + "," + std::to_string(g.restarts) + "," + fmt("%.17g", g.downtime_s) + "," +
+           fmt("%.17g", g.lost_work_s) + "\n";
   return out;
 }
 

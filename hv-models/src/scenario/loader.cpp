@@ -1102,6 +1102,20 @@ class Loader {
       base.dirty_rate_Bps = g.quantity("dirty_rate");
       const std::string anti = g.text("anti_affinity");
       if (g.has("dirty_rate") && !is_vm(base.mode)) g.fail("dirty_rate", "'dirty_rate' applies to VMs");
+      if (g.has("protect")) {
+        const std::string protect = g.choice("protect");
+        base.protection = protect == "mirror"       ? Protection::kMirror
+                          : protect == "checkpoint" ? Protection::kCheckpoint
+                                                    : Protection::kNone;
+        if (base.protection != Protection::kNone && !is_vm(base.mode))
+          g.fail("protect", "'protect' applies to VMs (a mirror or a checkpoint holds a VM's whole state)");
+        if (base.protection == Protection::kMirror && (disk.empty() || disk == "das"))
+          g.fail("protect", "a mirror takes over on another host, which must reach the same disk: put it on a NAS "
+                            "or SAN with 'disk:'");
+      }
+      if (g.has("checkpoint_interval") && base.protection != Protection::kCheckpoint)
+        g.fail("checkpoint_interval", "'checkpoint_interval' applies to protect: checkpoint");
+      base.checkpoint_interval_s = g.quantity("checkpoint_interval");
       if (g.has("image")) base.image = named(g, "image", images_, "images");
       const long vcpus = g.integer("vcpus");
       if (vcpus > kMaxCores) g.fail("vcpus", "vcpus " + std::to_string(vcpus) + " is above the limit of " + std::to_string(kMaxCores));
@@ -1405,7 +1419,10 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
   const bool repairs = std::any_of(sc.failures.begin(), sc.failures.end(), [](const FailurePlan& f) {
     return !f.component && f.repair_s.has_value();
   });
-  if (sc.ha || repairs || !sc.faults.empty()) world->set_restartable(true);
+  const bool checkpoints = std::any_of(sc.guests.begin(), sc.guests.end(), [](const GuestPlan& g) {
+    return g.spec.protection == Protection::kCheckpoint;
+  });
+  if (sc.ha || repairs || checkpoints || !sc.faults.empty()) world->set_restartable(true);
 
   if (sc.network.present) {
     Network& net = world->network();

@@ -148,6 +148,16 @@ workloads:
                     "placed from a pool, restarted by `ha:` or migrated."},
                    {"dirty_rate", VT::kQuantity, UK::kByteRate, "0",
                     "VMs: memory its work writes per second; a live migration must send it again.", 0},
+                   {"protect", VT::kChoice, UK::kNone, "none",
+                    "VMs: against the loss of its host. mirror: a lockstep copy on another host of its group "
+                    "(reserves the same memory and vCPUs there, runs the same CPU work, gets what the VM reads "
+                    "from disk over the network) takes over one heartbeat after the host dies, nothing lost; its "
+                    "disk must be on a NAS or SAN. checkpoint: every `checkpoint_interval` the VM pauses while the "
+                    "memory it dirtied (all of its RAM the first time) is written to its disk; a restart reads it "
+                    "back instead of booting and loses only the work since the save.",
+                    -1e300, false, "none|mirror|checkpoint"},
+                   {"checkpoint_interval", VT::kQuantity, UK::kDuration, "5min",
+                    "protect: checkpoint: time between saves.", 0, true},
                    {"disk", VT::kString, UK::kNone, "its host's own disk",
                     "Where its disk image lives: a storage node of `network:` (a `das`, `nas` or `array`), `das` for "
                     "its host's DAS node, or the name of a SAN (a `dual-fabric-san` shape or a `pools:` entry), "

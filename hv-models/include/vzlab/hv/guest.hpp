@@ -22,6 +22,16 @@
 namespace vzlab::hv {
 
 
+/// How a VM is protected against the loss of its host.
+enum class Protection {
+  kNone,        ///< restarted from the beginning (boot, work over) if at all
+  kMirror,      ///< a lockstep copy on another host takes over at once (no boot, nothing lost)
+  kCheckpoint,  ///< its state is saved every interval; a restart resumes from the last save
+};
+
+/// Name as written in scenarios ("none", "mirror", "checkpoint").
+const char* protection_name(Protection p);
+
 /// What a guest is, as a scenario describes it.
 struct GuestSpec {
   std::string name{};
@@ -37,6 +47,8 @@ struct GuestSpec {
   double dirty_rate_Bps = 0.0;                    ///< VM only: memory its work writes per second (live migration)
   std::string group{};                            ///< label used to group guests in reports
   std::string anti_affinity{};                    ///< guests with the same label never share a host
+  Protection protection = Protection::kNone;      ///< VM only
+  double checkpoint_interval_s = 300.0;           ///< kCheckpoint: time between saves
 };
 
 class Guest;
@@ -54,6 +66,9 @@ class Execution {
   Execution& operator=(const Execution&) = delete;
   /// Accounts the work done and, inside a VM, one task less.
   ~Execution();
+
+  /// Share of its work done so far (0 to 1).
+  double done_fraction() const { return flops_ > 0 ? 1.0 - activity_.remaining() / flops_ : 1.0; }
 
   bool await_ready() const noexcept { return activity_.await_ready(); }
   void await_suspend(std::coroutine_handle<> h) { activity_.await_suspend(h); }
@@ -121,6 +136,20 @@ class Guest {
   double dirty_rate_Bps() const { return spec_.dirty_rate_Bps; }
   /// A VM's RAM: its application's memory plus its guest OS.
   double ram_bytes(const CalibrationProfile& p) const { return spec_.memory_bytes + p.vm_os_memory_bytes; }
+  Protection protection() const { return spec_.protection; }
+  /// Host of its mirror copy (the lockstep secondary), or nullptr.
+  const Host* mirror_host() const { return mirror_host_; }
+  /// Times its mirror took over after its host died.
+  int takeovers() const { return takeovers_; }
+  /// Bytes its mirror's log carried (the disk data it read, replayed on the copy).
+  double mirror_log_bytes() const { return mirror_log_bytes_; }
+  /// Checkpoints saved, the time it was paused for them, and when the last began (negative: none).
+  int checkpoints() const { return checkpoints_; }
+  double checkpoint_pause_s() const { return checkpoint_pause_s_; }
+  double checkpoint_at_s() const { return checkpoint_at_s_; }
+  /// Running time whose work crashes threw away: at each crash, the time
+  /// since its last checkpoint or, without one, since it last started.
+  double lost_work_s() const { return lost_work_s_; }
   /// True when its host could not take it (memory or vCPU limit).
   bool refused() const { return refused_; }
 
@@ -180,6 +209,26 @@ class Guest {
   double downtime_s_ = 0.0;
   double back_at_s_ = -1.0;
   void move_to(Host& host);
+
+  // Where each of its processes is (repeat, step, share of a compute step
+  // done), the compute step each is running, and the positions saved by
+  // the last checkpoint.
+  struct Cursor {
+    int repeat = 0;
+    std::size_t step = 0;
+    double done = 0.0;
+  };
+  std::vector<Cursor> cursors_;
+  std::vector<const Execution*> executing_;
+  std::vector<Cursor> saved_;
+  bool resume_ = false;         // its next start restores the last checkpoint
+  bool checkpointing_ = false;  // a checkpoint is being written
+  double checkpoint_at_s_ = -1.0, checkpoint_pause_s_ = 0.0, life_start_s_ = -1.0, lost_work_s_ = 0.0;
+  int checkpoints_ = 0, takeovers_ = 0;
+  Host* mirror_host_ = nullptr;
+  std::optional<engine::Variable> mirror_cpu_;  // the copy's CPU on its host
+  double mirror_since_s_ = 0.0;                 // its CPU work is counted up to here
+  double mirror_log_bytes_ = 0.0;
 };
 
 }  // namespace vzlab::hv

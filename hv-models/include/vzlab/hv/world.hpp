@@ -13,6 +13,7 @@
 //   component.down, component.up (subject: network node or link),
 //   host.repair (subject: host), guest.restart [host index] (boot begins again),
 //   guest.migrated [downtime s, bytes sent, rounds],
+//   guest.takeover [host index] (its mirror took over), guest.checkpoint [bytes saved],
 //   site.down, site.up (subject: site), dr.recovery [rpo s, lost bytes] (subject: replication),
 //   task.end [flops done, completed (1) or cut off (0), task id]
 #pragma once
@@ -40,7 +41,8 @@ namespace vzlab::hv {
 /// Interned ids of the model's event kinds.
 struct EventKinds {
   std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused, host_crash, guest_down,
-      component_down, component_up, host_repair, guest_restart, guest_migrated, site_down, site_up, dr_recovery;
+      component_down, component_up, host_repair, guest_restart, guest_migrated, site_down, site_up, dr_recovery,
+      guest_takeover, guest_checkpoint;
 };
 
 /// The cluster manager's high availability: it notices a dead host by
@@ -156,6 +158,15 @@ class World {
   /// Keep every guest's processes so it can be restarted after a crash
   /// (needed for repairs and HA; costs memory for big farms).
   void set_restartable(bool on) { restartable_ = on; }
+  /// VMs with protection: mirror (a lockstep copy on another host of its
+  /// group, which reserves the same memory and vCPUs there, runs the same
+  /// CPU work and receives the disk data it reads as a log over the network;
+  /// when its host dies the copy takes over after one heartbeat, with
+  /// nothing lost, and a new copy is made elsewhere if there is room) and
+  /// protection: checkpoint (paused every interval while the memory dirtied
+  /// since the last save, the whole RAM the first time, is written to its
+  /// disk; a restart reads that back instead of booting and resumes the
+  /// work from the save).
   /// When the manager notices a host that crashed at `t`: the misses-th
   /// heartbeat after it (heartbeats at 0, h, 2h, ...).
   double detection_time(double t) const;
@@ -207,7 +218,15 @@ class World {
   double makespan_s() const;
 
  private:
-  engine::Process run_process(Guest& guest, ProcessSpec spec);
+  engine::Process run_process(Guest& guest, ProcessSpec spec, std::size_t slot, Guest::Cursor from);
+  void spawn_process(Guest& guest, ProcessSpec spec, Guest::Cursor from);
+  engine::Process checkpoint(Guest& g);
+  void protect(Guest& g);
+  void unprotect(Guest& g);
+  void count_mirror_work(Guest& g);
+  void take_over(Guest& g);
+  engine::Process resume_after_takeover(Guest& g);
+  engine::Process protect_later(Guest& g, double at_s);
   engine::Process run_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes);
   bool admit(Guest& guest);
   void end_guest(Guest& guest);
@@ -251,6 +270,7 @@ class World {
   std::vector<std::pair<std::uint32_t, double>> incoming_;  // (guest, its CPU) of those moves
   CalibrationProfile calibration_;
   bool finished_ = false;
+  bool mirror_ticker_ = false;  // the ticker that keeps mirrors' CPU in step is running
   std::uint64_t last_task_id_ = 0;
 };
 

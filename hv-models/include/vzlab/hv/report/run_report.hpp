@@ -50,6 +50,12 @@ struct GuestRow {
   int incidents = 0;          ///< times a crash took it down
   int restarts = 0;           ///< times it was started again
   double downtime_s = 0.0;    ///< time it spent down
+  double lost_work_s = 0.0;   ///< running time whose work crashes threw away
+  std::string protection = "none";  ///< "none", "mirror" or "checkpoint"
+  int takeovers = 0;          ///< mirror: times its copy took over
+  double mirror_log_bytes = 0.0;     ///< mirror: log sent to its copy
+  int checkpoints = 0;               ///< checkpoint: saves made
+  double checkpoint_pause_s = 0.0;   ///< checkpoint: time paused for them
   /// Time from its start to its end, if it finished.
   std::optional<double> runtime_s() const {
     if (!started_at_s || !finished_at_s) return std::nullopt;
