@@ -332,16 +332,44 @@ void World::repair(Host& host) {
 
 void World::add_random_faults(Host& host, Distribution mtbf, Distribution mttr) {
   restartable_ = true;
-  engine_->spawn(random_faults(host, mtbf, mttr));
+  engine_->spawn(fault_cycle(
+      host.name(), mtbf, mttr,
+      [this, &host] {
+        crash(CrashKind::kHost, &host, nullptr);
+        return true;
+      },
+      [this, &host](bool) { repair(host); }));
 }
 
-engine::Process World::random_faults(Host& host, Distribution mtbf, Distribution mttr) {
-  engine::RandomStream r = engine_->random("faults/" + host.name());
+void World::add_random_component_faults(const std::string& target, Distribution mtbf, Distribution mttr) {
+  const Component c = component_named(target);
+  engine_->spawn(fault_cycle(
+      target, mtbf, mttr,
+      [this, c] {
+        set_component_up(c, false);
+        return true;
+      },
+      [this, c](bool) { set_component_up(c, true); }));
+}
+
+void World::add_random_guest_faults(Guest& guest, Distribution mtbf, Distribution mttr) {
+  restartable_ = true;
+  engine_->spawn(fault_cycle(
+      guest.name(), mtbf, mttr, [this, &guest] { return take_down(guest, CrashKind::kGuest); },
+      [this, &guest](bool crashed) {
+        // Rebooted where it is, unless something else took it meanwhile.
+        if (crashed && guest.down_at_s_ >= 0 && guest.host().up_) restart(guest, guest.host());
+      }));
+}
+
+engine::Process World::fault_cycle(std::string name, Distribution mtbf, Distribution mttr,
+                                   std::function<bool()> fail, std::function<void(bool)> fix) {
+  engine::RandomStream r = engine_->random("faults/" + name);
   for (;;) {
     co_await engine_->sleep(mtbf.sample(r));
-    crash(CrashKind::kHost, &host, nullptr);
+    const bool failed = fail();
     co_await engine_->sleep(mttr.sample(r));
-    repair(host);
+    fix(failed);
   }
 }
 
@@ -621,12 +649,16 @@ void World::schedule_component_failure(double at_s, const std::string& target, s
   engine_->spawn(component_failure(at_s, target, repair_s));
 }
 
-engine::Process World::component_failure(double at_s, std::string target, std::optional<double> repair_s) {
+Component World::component_named(const std::string& name) {
   Network& net = network();
-  const std::optional<NodeId> node = net.find(target);
-  const std::optional<LinkId> link = node ? std::nullopt : net.find_link(target);
-  if (!node && !link) throw std::invalid_argument("no network node or link named '" + target + "'");
-  const Component c{!node, node ? *node : *link};
+  const std::optional<NodeId> node = net.find(name);
+  const std::optional<LinkId> link = node ? std::nullopt : net.find_link(name);
+  if (!node && !link) throw std::invalid_argument("no network node or link named '" + name + "'");
+  return {!node, node ? *node : *link};
+}
+
+engine::Process World::component_failure(double at_s, std::string target, std::optional<double> repair_s) {
+  const Component c = component_named(target);
   if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
   set_component_up(c, false);
   if (!repair_s) co_return;

@@ -430,6 +430,16 @@ class Loader {
     return *out;
   }
 
+  // A host's, guest's, node's or link's mtbf and mttr, if it has them.
+  std::optional<std::pair<Draw, Draw>> load_faults(const Map& m, const Scenario& sc) {
+    if (m.has("mtbf") != m.has("mttr")) m.fail(m.has("mtbf") ? "mtbf" : "mttr", "give both 'mtbf' and 'mttr'");
+    if (!m.has("mtbf")) return std::nullopt;
+    const Draw mtbf = m.draw("mtbf"), mttr = m.draw("mttr");
+    if (!sc.until_s) m.fail("mtbf", "random failures never end: give the scenario an 'until:'");
+    if (!mtbf.random() && mtbf.a <= 0) m.fail("mtbf", "'mtbf' must be > 0");
+    return std::make_pair(mtbf, mttr);
+  }
+
   void load_hosts(const Map& top, Scenario& sc) {
     const auto items = top.list("hosts");
     if (items.empty()) top.fail("hosts", "a scenario needs at least one host");
@@ -455,14 +465,7 @@ class Loader {
       const bool swap = h.choice("memory_full") == "swap";
       const double cpu_overcommit = h.number("cpu_overcommit");
       if (rack_units > 100) h.fail("rack_units", "a host of more than 100 rack units does not fit a rack");
-      if (h.has("mtbf") != h.has("mttr")) h.fail(h.has("mtbf") ? "mtbf" : "mttr", "give both 'mtbf' and 'mttr'");
-      std::optional<Draw> mtbf, mttr;
-      if (h.has("mtbf")) {
-        mtbf = h.draw("mtbf");
-        mttr = h.draw("mttr");
-        if (!sc.until_s) h.fail("mtbf", "random failures never end: give the scenario an 'until:'");
-        if (!mtbf->random() && mtbf->a <= 0) h.fail("mtbf", "'mtbf' must be > 0");
-      }
+      const auto faults = load_faults(h, sc);
       for (long i = 0; i < count; ++i) {
         HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(cores), speed,
                       group.empty() ? "" : expand(h, "group", group, i, count),
@@ -471,7 +474,7 @@ class Loader {
                       cpu_overcommit};
         if (!host_index_.emplace(spec.name, sc.hosts.size()).second)
           h.fail("name", "host name '" + spec.name + "' is used twice");
-        if (mtbf) sc.faults.push_back({spec.name, *mtbf, *mttr});
+        if (faults) sc.faults.push_back({spec.name, RandomFaults::Target::kHost, faults->first, faults->second});
         sc.hosts.push_back(std::move(spec));
       }
     }
@@ -612,6 +615,7 @@ class Loader {
       if (!is_storage(kind))
         for (const char* k : {"iops", "capacity", "fill", "latency"})
           if (m.has(k)) m.fail(k, std::string("'") + k + "' applies to storage (das, nas, array)");
+      const auto faults = load_faults(m, sc);
       for (long i = 0; i < count; ++i) {
         NodeSpec spec{.name = expand(m, "name", name, i, count), .kind = kind};
         if (m.has("site")) spec.site = expand(m, "site", m.scalar("site"), i, count);
@@ -631,6 +635,7 @@ class Loader {
           }
         }
         const std::string das_host = spec.host, node_name = spec.name;
+        if (faults) sc.faults.push_back({node_name, RandomFaults::Target::kComponent, faults->first, faults->second});
         add_node(m, "name", sc, std::move(spec));
         if (kind == NodeKind::kDas)
           add_link(m, "host", sc, {.a = das_host, .b = node_name, .bandwidth_Bps = m.quantity("link"), .network = "das"});
@@ -643,9 +648,12 @@ class Loader {
       if (count > kMaxCount) m.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
       const std::string from = m.scalar("from"), to = m.scalar("to"), network = m.scalar("network");
       const double bw = m.quantity("bandwidth"), lat = m.quantity("latency");
-      for (long i = 0; i < count; ++i)
-        add_link(m, "from", sc, {.a = expand(m, "from", from, i, count), .b = expand(m, "to", to, i, count),
-                                 .bandwidth_Bps = bw, .latency_s = lat, .network = network}, "to");
+      const auto faults = load_faults(m, sc);
+      for (long i = 0; i < count; ++i) {
+        const std::string a = expand(m, "from", from, i, count), b = expand(m, "to", to, i, count);
+        add_link(m, "from", sc, {.a = a, .b = b, .bandwidth_Bps = bw, .latency_s = lat, .network = network}, "to");
+        if (faults) sc.faults.push_back({a + "--" + b, RandomFaults::Target::kComponent, faults->first, faults->second});
+      }
     }
     const auto pools = n.list("pools");
     for (std::size_t idx = 0; idx < pools.size(); ++idx) {
@@ -1116,6 +1124,7 @@ class Loader {
       if (g.has("checkpoint_interval") && base.protection != Protection::kCheckpoint)
         g.fail("checkpoint_interval", "'checkpoint_interval' applies to protect: checkpoint");
       base.checkpoint_interval_s = g.quantity("checkpoint_interval");
+      const auto faults = load_faults(g, sc);
       if (g.has("image")) base.image = named(g, "image", images_, "images");
       const long vcpus = g.integer("vcpus");
       if (vcpus > kMaxCores) g.fail("vcpus", "vcpus " + std::to_string(vcpus) + " is above the limit of " + std::to_string(kMaxCores));
@@ -1156,6 +1165,7 @@ class Loader {
                                           plan.spec.anti_affinity + "' but are both placed on " + on);
         }
         if (!names.insert(plan.spec.name).second) g.fail("name", "guest name '" + plan.spec.name + "' is used twice");
+        if (faults) sc.faults.push_back({plan.spec.name, RandomFaults::Target::kGuest, faults->first, faults->second});
         std::vector<std::size_t> candidates = pool_hosts;
         if (pool.empty()) {
           plan.host = expand(g, "host", host, i, count);
@@ -1465,7 +1475,16 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
       world->schedule_crash(f.at_s, f.kind, hosts.at(f.target), nullptr, f.repair_s);
     }
   }
-  for (const HostFaults& f : sc.faults) world->add_random_faults(*hosts.at(f.host), f.mtbf, f.mttr);
+  for (const RandomFaults& f : sc.faults) {
+    switch (f.kind) {
+      case RandomFaults::Target::kHost: world->add_random_faults(*hosts.at(f.target), f.mtbf, f.mttr); break;
+      case RandomFaults::Target::kComponent: world->add_random_component_faults(f.target, f.mtbf, f.mttr); break;
+      case RandomFaults::Target::kGuest:
+        for (Guest& g : world->guests())
+          if (g.name() == f.target) world->add_random_guest_faults(g, f.mtbf, f.mttr);
+        break;
+    }
+  }
   if (sc.manager) world->set_pool_manager(*sc.manager);
   for (const ServicePlan& s : sc.services) {
     ServiceSpec spec = s.spec;

@@ -11,6 +11,14 @@ namespace {
 using VT = ValueType;
 using UK = UnitKind;
 
+// Random failures, the same keys for hosts, guests, nodes and links.
+constexpr KeySpec kMtbf{"mtbf", VT::kRandom, UK::kDuration, "none (it never fails by itself)",
+                        "Time between failures: it works this long (a draw each time), then fails; needs `mttr` "
+                        "and `until`.", 0, true};
+constexpr KeySpec kMttr{"mttr", VT::kRandom, UK::kDuration, "none",
+                        "Time to repair: it stays down this long (a draw each time), then works again (a guest "
+                        "restarts on its host).", 0, true};
+
 std::vector<SectionSpec> make_schema() {
   std::vector<SectionSpec> s;
   s.push_back({"scenario", "the top level of the file",
@@ -89,11 +97,8 @@ workloads:
                     "host then also waits swap_slowdown x overcommit x its CPU time).", -1e300, false, "refuse|swap"},
                    {"cpu_overcommit", VT::kNumber, UK::kNone, "8",
                     "The admin's limit of VM vCPUs per core; past it a VM is refused.", 0, true},
-                   {"mtbf", VT::kRandom, UK::kDuration, "none (it never fails by itself)",
-                    "Time between failures: it runs this long (a draw each time), then crashes; needs `mttr` and "
-                    "`until`.", 0, true},
-                   {"mttr", VT::kRandom, UK::kDuration, "none",
-                    "Time to repair: it stays down this long (a draw each time), then works again.", 0, true},
+                   kMtbf,
+                   kMttr,
                },
                R"(hosts:
   - name: rack1-{i:02}      # rack1-00 .. rack1-15
@@ -158,6 +163,8 @@ workloads:
                     -1e300, false, "none|mirror|checkpoint"},
                    {"checkpoint_interval", VT::kQuantity, UK::kDuration, "5min",
                     "protect: checkpoint: time between saves.", 0, true},
+                   kMtbf,
+                   kMttr,
                    {"disk", VT::kString, UK::kNone, "its host's own disk",
                     "Where its disk image lives: a storage node of `network:` (a `das`, `nas` or `array`), `das` for "
                     "its host's DAS node, or the name of a SAN (a `dual-fabric-san` shape or a `pools:` entry), "
@@ -372,6 +379,8 @@ workloads:
                     false, "", "", "kind: das"},
                    {"link", VT::kQuantity, UK::kByteRate, "6Gb/s", "das only: bandwidth of its link to the host.",
                     0, true, "", "", "kind: das"},
+                   kMtbf,
+                   kMttr,
                },
                R"(nodes:
   - {name: "das-{i}", count: 4, kind: das, host: "h{i}", bandwidth: 200MB/s, iops: 200, latency: 5ms, capacity: 4TB}
@@ -388,6 +397,8 @@ workloads:
                     0, true},
                    {"latency", VT::kQuantity, UK::kDuration, "0", "One-way latency.", 0},
                    {"network", VT::kString, UK::kNone, "lan", "Which network it belongs to (lan, san, management...)."},
+                   kMtbf,
+                   kMttr,
                },
                R"(links:
   - {from: "h{i}", to: sw0, count: 8, bandwidth: 10Gb/s, latency: 20us}

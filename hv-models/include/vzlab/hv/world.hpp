@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <unordered_map>
 #include <memory>
 #include <optional>
@@ -147,6 +148,12 @@ class World {
   /// Random host crashes: up for a time drawn from `mtbf`, down for one drawn
   /// from `mttr`, again and again (stream "faults/<host>").
   void add_random_faults(Host& host, Distribution mtbf, Distribution mttr);
+  /// Random failures of the network node or link named `target` (stream
+  /// "faults/<target>"): it stops carrying traffic, then works again.
+  void add_random_component_faults(const std::string& target, Distribution mtbf, Distribution mttr);
+  /// Random crashes of a guest alone (stream "faults/<guest>"): it goes
+  /// down, and after the repair time restarts on its host if that is up.
+  void add_random_guest_faults(Guest& guest, Distribution mtbf, Distribution mttr);
 
   /// High availability (set before starting guests): with it enabled, a
   /// host crash is noticed at the misses-th missed heartbeat; guests whose
@@ -232,7 +239,10 @@ class World {
   void end_guest(Guest& guest);
   bool take_down(Guest& guest, CrashKind cause);
   engine::Process crash_at(double at_s, CrashKind kind, Host* host, Guest* guest, std::optional<double> repair_s);
-  engine::Process random_faults(Host& host, Distribution mtbf, Distribution mttr);
+  // Up for a draw of mtbf, fail(), down for a draw of mttr, fix(what fail() said), again and again.
+  engine::Process fault_cycle(std::string name, Distribution mtbf, Distribution mttr, std::function<bool()> fail,
+                              std::function<void(bool)> fix);
+  Component component_named(const std::string& name);
   engine::Process fail_over(Host& host, std::vector<Guest*> guests);
   engine::Process migrate(MigrationSpec spec);
   void restart(Guest& guest, Host& where);

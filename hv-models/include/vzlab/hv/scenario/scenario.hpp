@@ -87,9 +87,11 @@ struct ReplicationPlan {
   std::string from, to;
 };
 
-/// Random failures of a host.
-struct HostFaults {
-  std::string host;
+/// Random failures of a host, a guest or a network node or link.
+struct RandomFaults {
+  enum class Target { kHost, kGuest, kComponent };
+  std::string target;  ///< its name (a link: "a--b")
+  Target kind = Target::kHost;
   Distribution mtbf, mttr;
 };
 
@@ -121,7 +123,7 @@ struct Scenario {
   std::vector<GuestPlan> guests;
   std::vector<FailurePlan> failures;
   NetworkPlan network;
-  std::vector<HostFaults> faults;
+  std::vector<RandomFaults> faults;
   std::vector<MigrationPlan> migrations;
   std::vector<ServicePlan> services;
   std::vector<ReplicationPlan> replications;
