@@ -23,7 +23,8 @@ World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed
             ev.kind("host.crash"),    ev.kind("guest.down"), ev.kind("component.down"), ev.kind("component.up"),
             ev.kind("host.repair"),   ev.kind("guest.restart"), ev.kind("guest.migrated"),
             ev.kind("site.down"),     ev.kind("site.up"),    ev.kind("dr.recovery"),
-            ev.kind("guest.takeover"), ev.kind("guest.checkpoint")};
+            ev.kind("guest.takeover"), ev.kind("guest.checkpoint"), ev.kind("guest.storage_lost"),
+            ev.kind("guest.storage_back")};
 }
 
 World::~World() {
@@ -377,7 +378,13 @@ bool World::take_down(Guest& guest, CrashKind cause) {
   if (guest.down_at_s_ >= 0 || guest.refused_ || guest.finished_at_s_ >= 0) return false;
   if (guest.processes_.empty()) return false;  // never started
   guest.down_at_s_ = engine_->now();
-  ++guest.incidents_;
+  if (guest.storage_lost_at_s_ >= 0) {
+    // Already hanging on its lost disk: the same incident goes on.
+    guest.down_at_s_ = guest.storage_lost_at_s_;
+    guest.storage_lost_at_s_ = -1.0;
+  } else {
+    ++guest.incidents_;
+  }
   if (guest.life_start_s_ >= 0) {
     // Work since the last save (or since it started) is gone.
     const double from = guest.protection() == Protection::kCheckpoint
@@ -673,9 +680,31 @@ void World::set_component_up(Component c, bool up) {
   const std::string& name = c.is_link ? net.link(c.id).name : net.node(c.id).name;
   engine_->events().emit(engine_->now(), up ? kinds_.component_up : kinds_.component_down,
                          engine_->events().subject(name));
+  check_storage();
   if (up || c.is_link) return;
   for (ReplicationRecord& r : replications_)
     if (r.spec.from == c.id && r.disaster_s < 0) engine_->spawn(recover(r));
+}
+
+void World::check_storage() {
+  const double now = engine_->now();
+  std::map<std::pair<std::uint32_t, NodeId>, bool> reachable;  // (host, disk) -> a route exists
+  for (Guest& g : guests_) {
+    if (!g.disk_node() || !g.admitted_ || g.down_at_s_ >= 0 || g.finished_at_s_ >= 0 || g.refused_) continue;
+    const NodeId disk = *g.disk_node();
+    auto [it, fresh] = reachable.try_emplace({g.host().index(), disk}, false);
+    if (fresh) it->second = network_->node_up(disk) && network_->route(host_node(g.host()), disk).has_value();
+    if (!it->second && g.storage_lost_at_s_ < 0) {
+      g.storage_lost_at_s_ = now;
+      ++g.incidents_;
+      engine_->events().emit(now, kinds_.guest_storage_lost, g.subject_);
+    } else if (it->second && g.storage_lost_at_s_ >= 0) {
+      g.downtime_s_ += now - g.storage_lost_at_s_;
+      g.storage_lost_at_s_ = -1.0;
+      g.back_at_s_ = now;
+      engine_->events().emit(now, kinds_.guest_storage_back, g.subject_);
+    }
+  }
 }
 
 void World::schedule_site_failure(double at_s, const std::string& site, std::optional<double> repair_s) {

@@ -386,5 +386,36 @@ guests:
   EXPECT_NEAR(mean, 2.0 / (2.5 + 0.01 / 3600), 3 * se) << "mean " << mean << " se " << se;
 }
 
+TEST(Availability, ALostDiskCountsAsDowntimeUnlessAnotherPathRemains) {
+  // The NAS is down from 100 s to 160 s: its VM hangs for those 60 s (one
+  // incident); the VM on its host's own disk does not notice. A SAN fabric
+  // failing leaves the other fabric: its VM keeps a path and is not down.
+  const auto w = run(R"(version: 1
+until: 300s
+hosts: [{name: h0, group: g, speed: 1Gf}]
+network:
+  shapes:
+    - {shape: star, name: lan, bandwidth: 10Gb/s}
+    - {shape: dual-fabric-san, name: san, hosts: g}
+  nodes: [{name: nas, kind: nas}]
+  links: [{from: nas, to: lan, bandwidth: 10Gb/s}]
+guests:
+  - {name: vm-nas, host: h0, disk: nas, processes: [{repeat: 1000, steps: [{io: {ops: 1, size: 4KiB}}, {sleep: 1s}]}]}
+  - {name: vm-san, host: h0, disk: san, processes: [{repeat: 1000, steps: [{io: {ops: 1, size: 4KiB}}, {sleep: 1s}]}]}
+  - {name: vm-local, host: h0, processes: [{repeat: 1000, steps: [{io: {ops: 1, size: 4KiB}}, {sleep: 1s}]}]}
+failures:
+  - {at: 100s, crash: component, target: nas, repair: 60s}
+  - {at: 100s, crash: component, target: san-fabric-a, repair: 60s}
+)");
+  const Guest& nas = guest(*w, "vm-nas");
+  EXPECT_EQ(nas.incidents(), 1);
+  EXPECT_NEAR(nas.downtime_s(w->engine().now()), 60.0, 1e-9);
+  EXPECT_NEAR(nas.back_at_s(), 160.0, 1e-9);
+  for (const char* name : {"vm-san", "vm-local"}) {
+    EXPECT_EQ(guest(*w, name).incidents(), 0) << name;
+    EXPECT_EQ(guest(*w, name).downtime_s(w->engine().now()), 0.0) << name;
+  }
+}
+
 }  // namespace
 }  // namespace vzlab::hv

@@ -206,12 +206,13 @@ std::string format_availability(const RunReport& r, std::size_t max_rows) {
   auto nines = [](double a) { return a >= 1.0 ? std::string("-") : fmt("%.2f", -std::log10(1.0 - a)); };
   std::string out = "\nAvailability over the " + fmt("%.6g", r.simulated_s) +
                     " s of the run (availability = 1 - downtime / run time; nines = -log10(1 - availability))\n";
-  Table hosts({"host", "failures", "downtime", "availability", "nines"});
+  Table hosts({"host", "failures", "downtime", "MTTR seen", "availability", "nines"});
   std::size_t shown = 0;
   for (const HostRow& h : r.hosts) {
     if (h.failures == 0 || shown++ >= max_rows) continue;
     const double a = 1.0 - h.downtime_s / r.simulated_s;
-    hosts.add({h.name, std::to_string(h.failures), fmt("%.6g s", h.downtime_s), fmt("%.4f %%", 100 * a), nines(a)});
+    hosts.add({h.name, std::to_string(h.failures), fmt("%.6g s", h.downtime_s), fmt("%.6g s", h.downtime_s / h.failures),
+               fmt("%.4f %%", 100 * a), nines(a)});
   }
   if (shown > 0) out += hosts.str();
   Table guests({"guest", "host now", "incidents", "restarts", "downtime", "per incident", "availability", "nines",

@@ -122,7 +122,12 @@ class Guest {
   /// Times a crash took it down, and the time it was down up to `now`
   /// (from the crash until it runs again after a restart).
   int incidents() const { return incidents_; }
-  double downtime_s(double now) const { return downtime_s_ + (down_at_s_ >= 0 ? now - down_at_s_ : 0.0); }
+  double downtime_s(double now) const {
+    return downtime_s_ + (down_at_s_ >= 0 ? now - down_at_s_ : 0.0) +
+           (storage_lost_at_s_ >= 0 ? now - storage_lost_at_s_ : 0.0);
+  }
+  /// Since when it cannot reach its disk (it hangs, counted down), or a negative value.
+  double storage_lost_at_s() const { return storage_lost_at_s_; }
   /// Last time it ran again after being down (negative: never down, or not back).
   double back_at_s() const { return back_at_s_; }
   /// Times it was restarted (on another host or after its host's repair).
@@ -208,6 +213,7 @@ class Guest {
   bool paused_ = false;
   double downtime_s_ = 0.0;
   double back_at_s_ = -1.0;
+  double storage_lost_at_s_ = -1.0;
   void move_to(Host& host);
 
   // Where each of its processes is (repeat, step, share of a compute step

@@ -14,6 +14,7 @@
 //   host.repair (subject: host), guest.restart [host index] (boot begins again),
 //   guest.migrated [downtime s, bytes sent, rounds],
 //   guest.takeover [host index] (its mirror took over), guest.checkpoint [bytes saved],
+//   guest.storage_lost, guest.storage_back (its disk became unreachable, then reachable again),
 //   site.down, site.up (subject: site), dr.recovery [rpo s, lost bytes] (subject: replication),
 //   task.end [flops done, completed (1) or cut off (0), task id]
 #pragma once
@@ -43,7 +44,7 @@ namespace vzlab::hv {
 struct EventKinds {
   std::uint32_t guest_start, guest_end, task_start, task_end, guest_boot, guest_refused, host_crash, guest_down,
       component_down, component_up, host_repair, guest_restart, guest_migrated, site_down, site_up, dr_recovery,
-      guest_takeover, guest_checkpoint;
+      guest_takeover, guest_checkpoint, guest_storage_lost, guest_storage_back;
 };
 
 /// The cluster manager's high availability: it notices a dead host by
@@ -184,7 +185,9 @@ class World {
 
   /// Takes a network node or link out of service, or back (events
   /// component.down / component.up); a storage device going down starts
-  /// the recovery of the replications made from it.
+  /// the recovery of the replications made from it. A running guest that
+  /// can no longer reach its disk hangs: it counts as down (an incident)
+  /// until the disk is reachable again.
   void set_component_up(Component c, bool up);
   /// Fails every host and network node of `site` at `at_s` (event
   /// site.down), and repairs them `repair_s` later if given (site.up).
@@ -243,6 +246,7 @@ class World {
   engine::Process fault_cycle(std::string name, Distribution mtbf, Distribution mttr, std::function<bool()> fail,
                               std::function<void(bool)> fix);
   Component component_named(const std::string& name);
+  void check_storage();
   engine::Process fail_over(Host& host, std::vector<Guest*> guests);
   engine::Process migrate(MigrationSpec spec);
   void restart(Guest& guest, Host& where);
