@@ -23,6 +23,7 @@
 #include "atomic_file.hpp"
 #include "compare.hpp"
 #include "replicate.hpp"
+#include "sweep.hpp"
 #include "workloads.h"
 #include "vzlab/real/measure.hpp"
 #include "vzlab/hv/report/run_report.hpp"
@@ -189,50 +190,23 @@ int cmd_replicate(const RunOptions& o, const sc::Scenario& first, std::optional<
   const std::uint64_t base = first.seed;
   const int jobs = std::max(1, o.jobs > 0 ? o.jobs : static_cast<int>(std::thread::hardware_concurrency()));
   std::vector<std::map<std::string, double>> results(n);
-  std::atomic<std::size_t> next{0}, done{0};
-  std::atomic<bool> failed{false};
-  std::string error;
-  std::mutex error_mutex;
   // Read once; every replication parses it again with its own seed (random
   // sizes and arrival times are drawn at load).
   std::ifstream in(o.file, std::ios::binary);
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   if (!in && !in.eof()) return input_error("cannot read " + o.file);
   const auto t0 = std::chrono::steady_clock::now();
-  auto worker = [&] {
-    for (std::size_t i; !failed && (i = next++) < n;) {
-      try {
-        auto loaded = sc::load_string(text, o.file, sc::LoadOptions{base + i});
-        if (!loaded.ok()) throw std::runtime_error(loaded.error->format());
-        auto world = sc::build_world(*loaded.scenario, profile);
-        rp::RunRecorder recorder(*world, {});
-        world->run(until.value_or(vzlab::engine::Engine::kForever));
-        world->finish();
-        results[i] = vzlab::cli::run_metrics(recorder.report({}));
-        ++done;
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!failed.exchange(true)) error = "replication with seed " + std::to_string(base + i) + ": " + e.what();
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  while (done < n && !failed) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    if (!tty) continue;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const std::size_t d = done;
-    const double eta = d > 0 ? elapsed * static_cast<double>(n - d) / static_cast<double>(d) : 0.0;
-    const int width = 30, filled = static_cast<int>(width * static_cast<double>(d) / static_cast<double>(n));
-    std::cerr << "\r  replications [" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << d
-              << "/" << n << (d > 0 ? ", " + std::to_string(static_cast<int>(std::ceil(eta))) + " s left" : "")
-              << "   " << std::flush;
-  }
-  for (std::thread& t : threads) t.join();
-  if (tty) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
-  if (failed) return input_error(error);
+  const std::string error = vzlab::cli::run_parallel(
+      n, jobs,
+      [&](std::size_t i) {
+        try {
+          results[i] = vzlab::cli::simulate(text, o.file, base + i, until, profile);
+        } catch (const std::exception& e) {
+          throw std::runtime_error("replication with seed " + std::to_string(base + i) + ": " + e.what());
+        }
+      },
+      "replications");
+  if (!error.empty()) return input_error(error);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto summary = vzlab::cli::summarize_runs(results);
 
@@ -620,6 +594,25 @@ int main(int argc, char** argv) {
   run_cmd->footer("Examples:\n  vzlab run scenarios/consolidation.yaml --format json --trace trace.json\n"
                   "  vzlab run scenarios/failover.yaml --replications 1000 --out results/\n");
 
+  vzlab::cli::SweepOptions sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "Run a scenario over every combination of parameter values, each several times; one CSV of all runs "
+               "and the mean and 95% CI of every metric per combination. Under mpirun the runs spread over the ranks.");
+  sweep_cmd->add_option("FILE", sweep.file, "Scenario file (YAML)")->required();
+  sweep_cmd->add_option("--set", sweep.sets,
+                        "KEY=V1,V2,...: a parameter and its values; KEY is a path into the scenario (ha.heartbeat, "
+                        "hosts[0].count, guests[2].protect); repeat --set for more parameters");
+  sweep_cmd->add_option("--replications", sweep.replications, "Runs per combination, seeds SEED .. SEED+N-1")
+      ->check(CLI::Range(1, 10000000));
+  sweep_cmd->add_option("--jobs", sweep.jobs, "Threads (default: one per core, shared among the MPI ranks here)")
+      ->check(CLI::Range(1, 1024));
+  sweep_cmd->add_option("--seed", sweep.seed, "Base seed (default: the file's)");
+  sweep_cmd->add_option("--out", sweep.out, "CSV of every run (and NAME_summary.csv beside it)");
+  sweep_cmd->add_option("--calibration", sweep.calibration, "Calibration profile (YAML)");
+  sweep_cmd->footer("Examples:\n  vzlab sweep scenarios/failover.yaml --set ha.heartbeat=1s,5s,30s --replications 100 "
+                    "--out sweep.csv\n  mpirun -np 4 vzlab sweep scenarios/failover.yaml --set ha.misses=1,3,5 "
+                    "--replications 1000 --out sweep.csv\n");
+
   std::string validate_file;
   auto* validate_cmd = app.add_subcommand("validate", "Check a scenario file without running it.");
   validate_cmd->add_option("FILE", validate_file, "Scenario file (YAML)")->required();
@@ -681,6 +674,7 @@ int main(int argc, char** argv) {
   try {
     if (run_cmd->parsed()) return cmd_run(run);
     if (validate_cmd->parsed()) return cmd_validate(validate_file);
+    if (sweep_cmd->parsed()) return vzlab::cli::cmd_sweep(sweep);
     if (real_cmd->parsed()) return cmd_real(repeats, real_format);
     if (calibrate_cmd->parsed()) return cmd_calibrate(repeats, calibrate_out);
     if (compare_cmd->parsed()) return cmd_compare(compare);

@@ -8,6 +8,7 @@ packages=(
   libyaml-cpp-dev libboost-graph-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsimgrid-dev
+  openmpi-bin libopenmpi-dev
   time
 )
 
