@@ -311,11 +311,12 @@ void World::repair(Host& host) {
   engine_->events().emit(engine_->now(), kinds_.host_repair, engine_->events().subject(host.name()));
   if (ha_.manager_host >= 0 && &host == &hosts_[static_cast<std::size_t>(ha_.manager_host)] &&
       !waiting_for_manager_.empty()) {
-    // The manager is back: it finds the dead hosts by their missed heartbeats.
-    std::map<Host*, std::vector<Guest*>> by_host;
-    for (auto [dead, g] : waiting_for_manager_) by_host[dead].push_back(g);
+    // The manager is back: it finds the dead hosts by their missed heartbeats
+    // (in host order, so runs do not depend on where hosts sit in memory).
+    std::map<std::uint32_t, std::vector<Guest*>> by_host;
+    for (auto [dead, g] : waiting_for_manager_) by_host[dead->index()].push_back(g);
     waiting_for_manager_.clear();
-    for (auto& [dead, guests] : by_host) engine_->spawn(fail_over(*dead, std::move(guests)));
+    for (auto& [dead, guests] : by_host) engine_->spawn(fail_over(hosts_[dead], std::move(guests)));
   }
   // Waiting guests: those of this host come back here; others (no room
   // elsewhere at the time) take it if they may.
