@@ -24,6 +24,7 @@
 #include "compare.hpp"
 #include "replicate.hpp"
 #include "sweep.hpp"
+#include "interrupt.hpp"
 #include "workloads.h"
 #include "vzlab/real/measure.hpp"
 #include "vzlab/hv/report/run_report.hpp"
@@ -63,8 +64,14 @@ class ProgressLine {
  public:
   ProgressLine(vzlab::hv::World& world, std::optional<double> until)
       : world_(world), until_(until), start_(std::chrono::steady_clock::now()), last_(start_) {
-    if (isatty(STDERR_FILENO) == 0) return;
-    world.engine().set_progress_hook([this] { tick(); });
+    // Ctrl-C stops the engine at its next check; the bar only on a terminal.
+    tty_ = isatty(STDERR_FILENO) != 0;
+    world.engine().set_progress_hook(
+        [this] {
+          if (vzlab::cli::interrupted()) world_.engine().stop();
+          if (tty_) tick();
+        },
+        4096);
   }
   void done() {
     if (shown_) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
@@ -90,6 +97,7 @@ class ProgressLine {
   }
 
   vzlab::hv::World& world_;
+  bool tty_ = false;
   std::optional<double> until_;
   std::chrono::steady_clock::time_point start_, last_;
   bool shown_ = false;
@@ -141,6 +149,10 @@ int cmd_run(const RunOptions& o) {
   world->run(until.value_or(vzlab::engine::Engine::kForever));
   progress.done();
   world->finish();
+  if (vzlab::cli::interrupted()) {
+    std::cerr << "vzlab: interrupted at simulated time " << world->engine().now() << " s; nothing was written\n";
+    return vzlab::cli::kInterrupted;
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   rp::RunMeta meta{scenario->name, scenario->file, scenario->description, scenario->seed, until, wall,
@@ -201,12 +213,17 @@ int cmd_replicate(const RunOptions& o, const sc::Scenario& first, std::optional<
       [&](std::size_t i) {
         try {
           results[i] = vzlab::cli::simulate(text, o.file, base + i, until, profile);
+        } catch (const vzlab::cli::Interrupted&) {
+          throw;
         } catch (const std::exception& e) {
           throw std::runtime_error("replication with seed " + std::to_string(base + i) + ": " + e.what());
         }
       },
       "replications");
-  if (!error.empty()) return input_error(error);
+  if (!error.empty()) {
+    input_error(error);
+    return vzlab::cli::interrupted() ? vzlab::cli::kInterrupted : kInputError;
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const auto summary = vzlab::cli::summarize_runs(results);
 
@@ -672,6 +689,8 @@ int main(int argc, char** argv) {
   }
 
   try {
+    // Long simulations stop cleanly on Ctrl-C; other commands keep the default.
+    if (run_cmd->parsed() || sweep_cmd->parsed()) vzlab::cli::install_interrupt_handler();
     if (run_cmd->parsed()) return cmd_run(run);
     if (validate_cmd->parsed()) return cmd_validate(validate_file);
     if (sweep_cmd->parsed()) return vzlab::cli::cmd_sweep(sweep);

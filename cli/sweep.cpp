@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "atomic_file.hpp"
+#include "interrupt.hpp"
 #include "replicate.hpp"
 #include "vzlab/hv/report/run_report.hpp"
 #include "vzlab/hv/scenario/scenario.hpp"
@@ -141,8 +142,14 @@ std::map<std::string, double> simulate(const std::string& text, const std::strin
   if (!loaded.ok()) throw std::runtime_error(loaded.error->format());
   auto world = sc::build_world(*loaded.scenario, profile);
   hv::report::RunRecorder recorder(*world, {});
+  world->engine().set_progress_hook(
+      [&world] {
+        if (interrupted()) world->engine().stop();
+      },
+      4096);
   world->run(until ? *until : loaded.scenario->until_s.value_or(engine::Engine::kForever));
   world->finish();
+  if (interrupted()) throw Interrupted();
   return run_metrics(recorder.report({}));
 }
 
@@ -154,10 +161,12 @@ std::string run_parallel(std::size_t count, int threads, const std::function<voi
   std::string error;
   std::mutex error_mutex;
   auto worker = [&] {
-    for (std::size_t i; !failed && (i = next++) < count;) {
+    for (std::size_t i; !failed && !interrupted() && (i = next++) < count;) {
       try {
         run(i);
         ++done;
+      } catch (const Interrupted&) {
+        return;
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!failed.exchange(true)) error = e.what();
@@ -169,7 +178,7 @@ std::string run_parallel(std::size_t count, int threads, const std::function<voi
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   const bool tty = isatty(STDERR_FILENO) != 0;
   auto last_draw = t0;
-  while (done < count && !failed) {
+  while (done < count && !failed && !interrupted()) {
     if (pump) {
       try {
         pump(next, done);
@@ -193,6 +202,9 @@ std::string run_parallel(std::size_t count, int threads, const std::function<voi
   }
   for (std::thread& t : pool) t.join();
   if (tty) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
+  if (error.empty() && interrupted())
+    error = "interrupted: " + std::to_string(done.load()) + " of " + std::to_string(count) + " runs were done; " +
+            "nothing was written";
   return error;
 }
 
@@ -383,7 +395,10 @@ int cmd_sweep(const SweepOptions& o) {
     MPI_Send(&stop, 1, MPI_UINT64_T, st.MPI_SOURCE, kTagWork, MPI_COMM_WORLD);
     --active;
   }
-  if (!error.empty()) return input_error(error);
+  if (!error.empty()) {
+    input_error(error);
+    return interrupted() ? kInterrupted : 1;
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   // One row per run, every metric a column; then the summary per point.

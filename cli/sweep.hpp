@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <optional>
@@ -43,16 +44,23 @@ std::vector<SweepPoint> cross_product(const std::vector<SweepParameter>& params)
 /// a scalar).
 std::optional<std::string> with_settings(const std::string& text, const SweepPoint& point, std::string* why);
 
+/// Thrown by simulate() when Ctrl-C stopped the run.
+struct Interrupted : std::exception {
+  const char* what() const noexcept override { return "interrupted"; }
+};
+
 /// The metrics of one run of a scenario text (see run_metrics); throws
-/// std::runtime_error with the loader's message on a bad scenario.
+/// std::runtime_error with the loader's message on a bad scenario, and
+/// Interrupted after Ctrl-C.
 std::map<std::string, double> simulate(const std::string& text, const std::string& file, std::uint64_t seed,
                                        std::optional<double> until, const hv::CalibrationProfile& profile);
 
 /// Runs jobs 0..count-1 with run(i) on `threads` threads, showing a progress
 /// bar with the time left on stderr when it is a terminal; `pump`, if set,
 /// is called from this thread while it waits (to serve MPI ranks, which
-/// take indices from `next` and count what they finish in `done`). Returns
-/// the first error message, or "".
+/// take indices from `next` and count what they finish in `done`). After
+/// Ctrl-C no new job starts and the running ones stop. Returns the first
+/// error message (or what Ctrl-C left), or "".
 std::string run_parallel(std::size_t count, int threads, const std::function<void(std::size_t)>& run,
                          const char* label, const std::function<void(std::atomic<std::size_t>& next,
                                                                       std::atomic<std::size_t>& done)>& pump = {});

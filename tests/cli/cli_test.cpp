@@ -361,6 +361,28 @@ TEST_F(Cli, ReplicationOptionsThatMakeNoSenseAreUsageErrors) {
   EXPECT_FALSE(fs::exists(dir_ / "t.json"));
 }
 
+TEST_F(Cli, CtrlCStopsARunCleanlyAndWritesNothing) {
+  // A run that would last for ages and a long series of replications, each
+  // sent SIGINT after a second: exit code 130, one line saying so, no files.
+  const std::string forever = write("forever.yaml", "version: 1\nhosts: [{name: h0, speed: 1Gf}]\n"
+                                                    "guests: [{name: g, host: h0, processes: [{repeat: 1000000000, "
+                                                    "steps: [{sleep: 1s}]}]}]\n");
+  const std::string many = quote(std::string(VZLAB_SOURCE_DIR) + "/scenarios/failover.yaml") +
+                           " --replications 10000000";
+  for (const std::string& args : {"run " + quote(forever), "run " + many}) {
+    const fs::path out = dir_ / "out", err = dir_ / "err.txt";
+    const std::string cmd = "timeout --preserve-status -s INT 1 " + quote(kVzlab) + " " + args + " --out " +
+                            quote(out.string()) + " > /dev/null 2> " + quote(err.string());
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130) << args;
+    const std::string said = read_file(err);
+    EXPECT_NE(said.find("interrupted"), std::string::npos) << said;
+    EXPECT_NE(said.find("nothing was written"), std::string::npos) << said;
+    EXPECT_TRUE(!fs::exists(out) || fs::is_empty(out)) << args;
+  }
+}
+
 }  // namespace
 }  // namespace vzlab::cli
 
