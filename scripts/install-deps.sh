@@ -8,6 +8,8 @@ packages=(
   libyaml-cpp-dev libboost-graph-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsimgrid-dev
+  libimgui-dev libglfw3-dev libstb-dev libgl-dev libgl1-mesa-dri
+  xvfb xauth
   time
 )
 
