@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsimgrid-dev
   libimgui-dev libglfw3-dev libstb-dev libgl-dev libgl1-mesa-dri
-  xvfb xauth
+  xvfb xauth fonts-dejavu-core
   time
 )
 

@@ -18,6 +18,7 @@ EventLog::EventLog(engine::EventStream& stream, std::size_t capacity)
     slot.value_count = static_cast<std::uint8_t>(std::min<std::size_t>(3, e.values.size()));
     for (std::size_t i = 0; i < slot.value_count; ++i) slot.values[i] = e.values[i];
     ++total_;
+    kinds_seen_ = std::max(kinds_seen_, e.kind + 1);
   });
 }
 

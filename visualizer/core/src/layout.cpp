@@ -25,6 +25,11 @@ std::vector<Vec2> part_layout(const std::vector<std::uint32_t>& members,
   const std::size_t n = members.size();
   std::vector<Vec2> out(n, Vec2{0.5f, 0.5f});
   if (n == 1) return out;
+  if (n == 2) {  // one above the other: labels to the right stay clear of the neighbours
+    out[0] = {0.5f, 0.0f};
+    out[1] = {0.5f, 1.0f};
+    return out;
+  }
   if (n > max_spring) {  // a grid: springs cost n^2 per iteration
     const auto cols = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(n))));
     for (std::size_t i = 0; i < n; ++i)
@@ -77,7 +82,7 @@ std::vector<Vec2> graph_layout(std::size_t n, const std::vector<std::pair<std::u
   std::vector<float> side(placed.size());
   float total_area = 0;
   for (std::size_t i = 0; i < placed.size(); ++i) {
-    side[i] = std::sqrt(static_cast<float>(placed[i].size()));
+    side[i] = std::max(1.8f, std::sqrt(static_cast<float>(placed[i].size())));
     total_area += side[i] * side[i];
   }
   const float row_w = std::max(side.empty() ? 1.0f : side[0], std::sqrt(total_area) * 1.3f);
@@ -119,7 +124,7 @@ Rect CardGrid::card(std::size_t i) const {
   return {static_cast<float>(i % c) * (card_w + gap), static_cast<float>(i / c) * (card_h + gap), card_w, card_h};
 }
 
-int CardGrid::boxes_per_row() const { return std::max(1, static_cast<int>((card_w - box_gap) / (box + box_gap))); }
+int CardGrid::boxes_per_row() const { return std::max(1, static_cast<int>((card_w - box_gap) / (box_w + box_gap))); }
 
 int CardGrid::box_capacity() const {
   const int rows_fit = std::max(1, static_cast<int>((card_h - header_h - box_gap) / (box + box_gap)));
@@ -129,8 +134,8 @@ int CardGrid::box_capacity() const {
 Rect CardGrid::guest_box(std::size_t i, int j) const {
   const Rect c = card(i);
   const int per_row = boxes_per_row();
-  return {c.x + box_gap + static_cast<float>(j % per_row) * (box + box_gap),
-          c.y + header_h + static_cast<float>(j / per_row) * (box + box_gap), box, box};
+  return {c.x + box_gap + static_cast<float>(j % per_row) * (box_w + box_gap),
+          c.y + header_h + static_cast<float>(j / per_row) * (box + box_gap), box_w, box};
 }
 
 std::pair<std::size_t, std::size_t> CardGrid::visible(float top, float height, std::size_t cards) const {
@@ -157,15 +162,37 @@ std::optional<CardGrid::Hit> CardGrid::hit(Vec2 p, std::size_t cards) const {
 CardGrid CardGrid::compact(float panel_w) {
   CardGrid g;
   g.panel_w = panel_w;
-  g.card_w = 84, g.card_h = 40, g.gap = 4, g.header_h = 16, g.box = 8, g.box_gap = 2;
+  g.card_w = 84, g.card_h = 40, g.gap = 4, g.header_h = 16, g.box = 8, g.box_gap = 2, g.box_w = 8;
   return g;
 }
 
-PanelLayout PanelLayout::for_display(float w, float h) {
+CardGrid CardGrid::for_panel(std::size_t hosts, std::size_t guests_per_host, float w, float h) {
+  if (hosts > 48) return compact(w);
+  const bool named = hosts <= 16;
+  CardGrid best;
+  for (float scale = 1.5f; scale >= 0.999f; scale -= 0.05f) {
+    CardGrid g;
+    g.panel_w = w;
+    g.gap = 10;
+    g.box_gap = 5;
+    g.box = std::round(26 * scale);
+    g.box_w = named ? std::round(96 * scale) : g.box;
+    g.card_w = named ? 3 * g.box_w + 4 * g.box_gap : std::round(232 * scale);
+    g.header_h = std::round(48 * scale);
+    const auto per_row = static_cast<std::size_t>(g.boxes_per_row());
+    const auto rows = std::clamp<std::size_t>((guests_per_host + per_row - 1) / per_row, 1, 4);
+    g.card_h = g.header_h + static_cast<float>(rows) * (g.box + g.box_gap) + g.box_gap;
+    best = g;
+    if (g.height(hosts) <= h) break;
+  }
+  return best;
+}
+
+PanelLayout PanelLayout::for_display(float w, float h, bool services) {
   PanelLayout l;
   const float top = 64, bottom_h = std::max(200.0f, h * 0.30f), mid_h = h - top - bottom_h;
   const float left_w = std::floor(w * 0.40f);
-  const float services_h = std::floor(mid_h * 0.38f);
+  const float services_h = services ? std::floor(mid_h * 0.38f) : 0.0f;
   l.controls = {0, 0, w, top};
   l.topology = {0, top, left_w, mid_h - services_h};
   l.services = {0, top + mid_h - services_h, left_w, services_h};

@@ -29,6 +29,8 @@ class EventLog {
   std::size_t size() const { return size_; }
   /// Every event seen, including those that fell out.
   std::uint64_t total() const { return total_; }
+  /// One more than the largest event kind id seen (kinds 0 .. kinds_seen()-1).
+  std::uint32_t kinds_seen() const { return kinds_seen_; }
   /// Indices (for at()) of held events whose kind is enabled in `kinds`
   /// (indexed by kind id; ids beyond it count as enabled) and whose subject
   /// name contains `text` (empty: any), newest first, at most `limit`.
@@ -42,6 +44,7 @@ class EventLog {
   std::vector<LoggedEvent> ring_;
   std::size_t head_ = 0, size_ = 0;
   std::uint64_t total_ = 0;
+  std::uint32_t kinds_seen_ = 0;
 };
 
 /// FNV-1a hash of every event (time, kind name, subject name, values) of a stream.

@@ -37,7 +37,8 @@ struct CardGrid {
   float card_w = 180, card_h = 90;
   float gap = 8;
   float header_h = 34;          ///< name and bars above the guest boxes
-  float box = 18, box_gap = 4;  ///< guest box size and spacing
+  float box = 18, box_gap = 4;  ///< guest box height and spacing
+  float box_w = 18;             ///< guest box width (wider boxes carry the guest's name)
 
   /// Cards per row (at least 1).
   int columns() const;
@@ -61,16 +62,23 @@ struct CardGrid {
     std::optional<int> slot;
   };
   std::optional<Hit> hit(Vec2 p, std::size_t cards) const;
+  /// Whether boxes are wide enough to carry guest names.
+  bool labelled() const { return box_w >= 60; }
   /// A compact grid for big farms: small cards, small boxes.
   static CardGrid compact(float panel_w);
+  /// The grid for `hosts` cards holding up to `guests_per_host` boxes each in
+  /// a panel of w x h: compact beyond 48 hosts; up to 16 hosts, wide named
+  /// boxes; cards grown (up to 1.5 x) while they all still fit the height.
+  static CardGrid for_panel(std::size_t hosts, std::size_t guests_per_host, float w, float h);
 };
 
 /// The window's panels for a display of w x h pixels.
 struct PanelLayout {
   Rect controls, topology, hosts, services, charts, events, metrics;
   /// Fixed arrangement: controls along the top; topology and services on
-  /// the left; host cards on the right; charts, event log and metrics below.
-  static PanelLayout for_display(float w, float h);
+  /// the left (the topology alone without services); host cards on the
+  /// right; charts, event log and metrics below.
+  static PanelLayout for_display(float w, float h, bool services = true);
 };
 
 }  // namespace vzlab::viz

@@ -1,0 +1,30 @@
+// `vzlab viz`: the live visualizer, its headless pictures and its frame-time bench.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace vzlab::cli {
+
+/// Options of `vzlab viz`.
+struct VizOptions {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::string until;         ///< duration text, e.g. "1h"
+  double speed = 60;         ///< simulated seconds per real second
+  bool play = false;
+  std::string record, replay;
+  bool headless = false;
+  std::string at;            ///< headless: "T1,T2,..." durations
+  std::string out_dir;       ///< headless: where the PNGs go
+  int bench_frames = 0;
+  std::string size = "1600x1000";
+  float font_px = 17;
+  double budget_ms = 8;      ///< engine wall time per frame
+};
+
+/// Runs `vzlab viz`; returns the exit code (0, 1 input error, 2 usage error).
+int run_viz(const VizOptions& o);
+
+}  // namespace vzlab::cli

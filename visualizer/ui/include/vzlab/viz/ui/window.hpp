@@ -1,0 +1,45 @@
+// The visualizer's window: Dear ImGui panels over a Session, drawn with GLFW
+// and OpenGL 3; or, headless, the same view rendered at given simulated
+// times into PNG images (works under Xvfb with Mesa's software renderer).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vzlab/viz/session.hpp"
+
+namespace vzlab::viz::ui {
+
+/// How the window opens.
+struct WindowOptions {
+  int width = 1600, height = 1000;  ///< pixels
+  float font_px = 17;               ///< text size (bigger for a projector)
+  bool play = false;                ///< start playing at once
+  int bench_frames = 0;             ///< > 0: play this many frames without vsync, then close and report
+  bool hidden = false;              ///< no visible window (headless pictures)
+};
+
+/// Frame times of a --bench-frames run, seconds.
+struct BenchResult {
+  int frames = 0;
+  double mean_s = 0, p50_s = 0, p95_s = 0, max_s = 0;
+  double engine_mean_s = 0;   ///< of which the engine
+  double simulated_s = 0;     ///< simulated time covered
+  std::string renderer;       ///< GL_RENDERER
+};
+
+/// One rendered picture: PNG bytes and a JSON description of where each
+/// host card and guest box was drawn (image pixels, origin top-left).
+struct Picture {
+  double time_s = 0;
+  std::string png;
+  std::string layout_json;
+};
+
+/// Opens the window and runs until it is closed; "" or why it could not open.
+std::string run_window(Session& session, const WindowOptions& options, BenchResult* bench = nullptr);
+/// Renders the view at each of `times_s` (increasing) without showing it; "" or what went wrong.
+std::string render_pictures(Session& session, const std::vector<double>& times_s, const WindowOptions& options,
+                            std::vector<Picture>* out);
+
+}  // namespace vzlab::viz::ui

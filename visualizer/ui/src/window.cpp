@@ -1,0 +1,190 @@
+// The GLFW + OpenGL 3 frame loop (Dear ImGui's standard one), headless
+// capture with glReadPixels and stb_image_write, and the frame-time bench.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <GL/gl.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <numeric>
+
+#include "viewer.hpp"
+#include "vzlab/viz/ui/window.hpp"
+
+namespace vzlab::viz::ui {
+
+namespace {
+
+std::string glfw_error;
+
+// GLFW, a window with an OpenGL 3 context, and Dear ImGui over it; torn
+// down in reverse order.
+class Context {
+ public:
+  ~Context() {
+    if (imgui_) {
+      ImGui_ImplOpenGL3_Shutdown();
+      ImGui_ImplGlfw_Shutdown();
+      ImGui::DestroyContext();
+    }
+    if (window_ != nullptr) glfwDestroyWindow(window_);
+    if (glfw_) glfwTerminate();
+  }
+
+  // "" or why not.
+  std::string open(const WindowOptions& o, const std::string& title) {
+    glfwSetErrorCallback([](int, const char* what) { glfw_error = what; });
+    if (glfwInit() == GLFW_FALSE)
+      return "cannot start GLFW (" + glfw_error + "); is there a display? (headless: run under xvfb-run -a)";
+    glfw_ = true;
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    glfwWindowHint(GLFW_VISIBLE, o.hidden ? GLFW_FALSE : GLFW_TRUE);
+    window_ = glfwCreateWindow(o.width, o.height, title.c_str(), nullptr, nullptr);
+    if (window_ == nullptr) return "cannot open an OpenGL 3 window (" + glfw_error + ")";
+    glfwMakeContextCurrent(window_);
+    glfwSwapInterval(o.bench_frames > 0 || o.hidden ? 0 : 1);
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    imgui_ = true;
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    const char* sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    const char* mono = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+    if (std::filesystem::exists(sans) && std::filesystem::exists(mono)) {
+      io.Fonts->AddFontFromFileTTF(sans, o.font_px);
+      mono_ = io.Fonts->AddFontFromFileTTF(mono, o.font_px - 2);
+    } else {  // ImGui's own bitmap font, scaled
+      ImFontConfig cfg;
+      cfg.SizePixels = o.font_px;
+      io.Fonts->AddFontDefault(&cfg);
+    }
+    ImGui::StyleColorsDark();
+    ImGui::GetStyle().WindowRounding = 0;
+    ImGui_ImplGlfw_InitForOpenGL(window_, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+    return "";
+  }
+
+  // One frame of the viewer into the back buffer (not yet shown).
+  void render(Viewer& v) {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    const ImVec2 size = ImGui::GetIO().DisplaySize;
+    v.draw(size.x, size.y);
+    ImGui::Render();
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    glViewport(0, 0, w, h);
+    glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  }
+
+  // The back buffer as PNG bytes (rows top to bottom).
+  std::string capture(int* width, int* height) {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
+    glFinish();
+    glReadBuffer(GL_BACK);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+    std::string png;
+    stbi_flip_vertically_on_write(1);  // OpenGL's rows run bottom to top
+    stbi_write_png_to_func([](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), static_cast<std::size_t>(size)); },
+                           &png, w, h, 3, pixels.data(), w * 3);
+    *width = w;
+    *height = h;
+    return png;
+  }
+
+  GLFWwindow* window() const { return window_; }
+  ImFont* mono() const { return mono_; }
+
+ private:
+  bool glfw_ = false, imgui_ = false;
+  GLFWwindow* window_ = nullptr;
+  ImFont* mono_ = nullptr;
+};
+
+}  // namespace
+
+std::string run_window(Session& session, const WindowOptions& options, BenchResult* bench) {
+  Context ctx;
+  if (std::string error = ctx.open(options, "vzlab viz - " + session.scenario().name); !error.empty()) return error;
+  Viewer viewer(session, ctx.mono());
+  session.set_playing(options.play || options.bench_frames > 0);
+  using Clock = std::chrono::steady_clock;
+  auto last = Clock::now();
+  std::vector<double> frame_s, engine_s;
+  const double start_sim = session.now();
+  while (glfwWindowShouldClose(ctx.window()) == GLFW_FALSE) {
+    const auto t0 = Clock::now();
+    glfwPollEvents();
+    // The first bench frame advances by one frame's worth, not by the start-up time.
+    const double dt = frame_s.empty() && options.bench_frames > 0 ? 1.0 / 60 : std::chrono::duration<double>(t0 - last).count();
+    last = t0;
+    session.frame(std::min(dt, 0.25));
+    ctx.render(viewer);
+    glfwSwapBuffers(ctx.window());
+    if (options.bench_frames > 0) {
+      glFinish();  // count the rendering itself, not only its submission
+      frame_s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+      engine_s.push_back(session.last_engine_s());
+      if (static_cast<int>(frame_s.size()) >= options.bench_frames) break;
+    }
+  }
+  if (bench != nullptr && !frame_s.empty()) {
+    std::vector<double> sorted = frame_s;
+    std::sort(sorted.begin(), sorted.end());
+    bench->frames = static_cast<int>(frame_s.size());
+    bench->mean_s = std::accumulate(frame_s.begin(), frame_s.end(), 0.0) / static_cast<double>(frame_s.size());
+    bench->p50_s = sorted[sorted.size() / 2];
+    bench->p95_s = sorted[std::min(sorted.size() - 1, sorted.size() * 95 / 100)];
+    bench->max_s = sorted.back();
+    bench->engine_mean_s = std::accumulate(engine_s.begin(), engine_s.end(), 0.0) / static_cast<double>(engine_s.size());
+    bench->simulated_s = session.now() - start_sim;
+    const auto* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    bench->renderer = renderer != nullptr ? renderer : "?";
+  }
+  return "";
+}
+
+std::string render_pictures(Session& session, const std::vector<double>& times_s, const WindowOptions& options,
+                            std::vector<Picture>* out) {
+  WindowOptions o = options;
+  o.hidden = true;
+  Context ctx;
+  if (std::string error = ctx.open(o, "vzlab viz"); !error.empty()) return error;
+  Viewer viewer(session, ctx.mono());
+  viewer.animate = false;  // a still picture shows arrows, not a box in flight
+  session.set_playing(false);
+  for (double t : times_s) {
+    session.run_to(t);
+    // ImGui settles window sizes and fonts over a couple of frames.
+    for (int i = 0; i < 3; ++i) {
+      glfwPollEvents();
+      session.frame(0);
+      ctx.render(viewer);
+    }
+    Picture p;
+    p.time_s = session.now();
+    int w = 0, h = 0;
+    p.png = ctx.capture(&w, &h);
+    if (p.png.empty()) return "cannot encode the picture at t = " + std::to_string(t);
+    p.layout_json = viewer.layout_json(w, h);
+    out->push_back(std::move(p));
+    glfwSwapBuffers(ctx.window());
+  }
+  return "";
+}
+
+}  // namespace vzlab::viz::ui
