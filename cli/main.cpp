@@ -674,7 +674,7 @@ int main(int argc, char** argv) {
   viz_cmd->add_option("--size", viz.size, "Window or picture size in pixels (default 1600x1000)");
   viz_cmd->add_option("--font-size", viz.font_px, "Text size in pixels (default 17; larger for a projector)")
       ->check(CLI::Range(8.0, 64.0));
-  viz_cmd->add_option("--frame-budget", viz.budget_ms, "Engine wall time per frame, ms (default 8)")
+  viz_cmd->add_option("--frame-budget", viz.budget_ms, "Most engine wall time per frame, ms (default 8; less when drawing leaves less of 16 ms)")
       ->check(CLI::Range(0.1, 1000.0));
   viz_cmd->footer("Examples:\n  vzlab viz scenarios/failover.yaml --play --record class.txt\n"
                   "  vzlab viz scenarios/failover.yaml --replay class.txt\n"

@@ -18,7 +18,7 @@ struct Line {
 void chart(const char* title, std::initializer_list<Line> lines, const Rect& box, double t0, double t1,
            double fixed_max = 0) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled({box.x, box.y}, {box.x + box.w, box.y + box.h}, IM_COL32(24, 26, 32, 255), 3);
+  dl->AddRect({box.x, box.y}, {box.x + box.w, box.y + box.h}, IM_COL32(60, 64, 76, 255), 3);
   double top = fixed_max;
   for (const Line& l : lines) top = std::max(top, l.series->max_value());
   if (top <= 0) top = 1;
@@ -33,10 +33,12 @@ void chart(const char* title, std::initializer_list<Line> lines, const Rect& box
     const auto& t = l.series->times();
     const auto& v = l.series->values();
     pts.clear();
-    for (std::size_t i = 0; i < t.size(); ++i)
+    // At most one point per two pixel columns: more only costs triangles.
+    const std::size_t step = std::max<std::size_t>(1, t.size() / std::max<std::size_t>(1, static_cast<std::size_t>(plot.w / 2)));
+    for (std::size_t i = 0; i < t.size(); i += step)
       pts.push_back({plot.x + static_cast<float>((t[i] - t0) / span) * plot.w,
                      plot.y + plot.h - static_cast<float>(v[i] / top) * plot.h});
-    if (pts.size() >= 2) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), l.colour, 0, 2.0f);
+    if (pts.size() >= 2) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), l.colour, 0, 1.5f);
     else if (pts.size() == 1) dl->AddCircleFilled(pts[0], 2.5f, l.colour);
   }
 }

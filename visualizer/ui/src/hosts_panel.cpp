@@ -60,7 +60,16 @@ void draw_hosts(Viewer& v, const Rect& r) {
   for (std::size_t i = first; i < last; ++i) {
     const HostView& h = s.hosts[i];
     const Rect c = at(grid.card(i));
-    dl->AddRectFilled({c.x, c.y}, {c.x + c.w, c.y + c.h}, im(host_color(h.up)), 4);
+    // A running host's card is an outline with a filled name strip, a dead
+    // host's card is filled: with a software renderer, filled area is what a
+    // frame costs, and the room should see the dead ones.
+    if (h.up) {
+      const float strip = compact ? 13.0f : ImGui::GetFontSize() + 8;
+      dl->AddRectFilled({c.x, c.y}, {c.x + c.w, c.y + strip}, im(host_color(true)));
+      if (!compact) dl->AddRect({c.x, c.y}, {c.x + c.w, c.y + c.h}, im(host_color(true)) | 0xff202020u);
+    } else {
+      dl->AddRectFilled({c.x, c.y}, {c.x + c.w, c.y + c.h}, im(host_color(false)));
+    }
     if (inside(c)) v.drawn_cards_.push_back({static_cast<std::uint32_t>(i), c});
     const float pad = compact ? 2.0f : 5.0f;
     if (compact) {

@@ -57,8 +57,10 @@ void draw_topology(Viewer& v, const Rect& r) {
     }
     const bool square = network && s.nodes[i].kind != hv::NodeKind::kHost;
     const ImVec2 c = im(pos[i]);
-    if (square) dl->AddRectFilled({c.x - radius, c.y - radius}, {c.x + radius, c.y + radius}, fill, 2);
-    else dl->AddCircleFilled(c, radius, fill, n > 200 ? 8 : 20);
+    // Beyond 200 nodes every node is a plain square: two triangles instead of
+    // a circle's twenty-odd, which a software renderer feels at 1,000 nodes.
+    if (square || n > 200) dl->AddRectFilled({c.x - radius, c.y - radius}, {c.x + radius, c.y + radius}, fill, n > 200 ? 0.0f : 2.0f);
+    else dl->AddCircleFilled(c, radius, fill, 20);
     if (network && s.nodes[i].utilization > 0.01f)
       dl->AddCircle(c, radius + 3, im(utilization_color(s.nodes[i].utilization)), 20, 2.5f);
     if (n <= 40) dl->AddText({c.x + radius + 4, c.y - ImGui::GetFontSize() / 2}, IM_COL32(225, 228, 235, 255), name->c_str());

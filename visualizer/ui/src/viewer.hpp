@@ -53,7 +53,7 @@ class Viewer {
   char subject_filter[64] = {};
   // metrics
   std::string report;
-  double report_at_real = -1e9, report_at_sim = -1;
+  double report_at_real = -1e9, report_at_sim = -1, report_cost_s = 0;
   // services
   std::vector<double> rate_edit;
   // failover animation: moves already seen, with the real time they were first drawn

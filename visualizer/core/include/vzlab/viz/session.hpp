@@ -99,6 +99,8 @@ class Session {
   std::string report_text() const;
   const hv::World& world() const { return *world_; }
   const hv::scenario::Scenario& scenario() const { return scenario_; }
+  /// Wall time the engine may take per frame from now on, seconds.
+  void set_frame_budget(double s) { budget_s_ = s; }
   /// Wall time the engine took in the last frame, seconds.
   double last_engine_s() const { return last_engine_s_; }
 

@@ -17,6 +17,7 @@ struct WindowOptions {
   bool play = false;                ///< start playing at once
   int bench_frames = 0;             ///< > 0: play this many frames without vsync, then close and report
   bool hidden = false;              ///< no visible window (headless pictures)
+  double engine_budget_s = 0.008;   ///< at most this much engine wall time per frame (less when drawing is slow)
 };
 
 /// Frame times of a --bench-frames run, seconds.
@@ -24,6 +25,8 @@ struct BenchResult {
   int frames = 0;
   double mean_s = 0, p50_s = 0, p95_s = 0, max_s = 0;
   double engine_mean_s = 0;   ///< of which the engine
+  double build_mean_s = 0;    ///< of which building the UI (ImGui, no GL)
+  double swap_mean_s = 0;     ///< of which showing the frame (buffer swap)
   double simulated_s = 0;     ///< simulated time covered
   std::string renderer;       ///< GL_RENDERER
 };
