@@ -59,9 +59,11 @@ class Context {
     io.IniFilename = nullptr;
     const char* sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
     const char* mono = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+    // Latin, and the punctuation and arrows the reports use (dashes, ellipsis).
+    static const ImWchar ranges[] = {0x0020, 0x00FF, 0x2010, 0x2027, 0x2190, 0x21FF, 0};
     if (std::filesystem::exists(sans) && std::filesystem::exists(mono)) {
-      io.Fonts->AddFontFromFileTTF(sans, o.font_px);
-      mono_ = io.Fonts->AddFontFromFileTTF(mono, o.font_px - 2);
+      io.Fonts->AddFontFromFileTTF(sans, o.font_px, nullptr, ranges);
+      mono_ = io.Fonts->AddFontFromFileTTF(mono, o.font_px - 2, nullptr, ranges);
     } else {  // ImGui's own bitmap font, scaled
       ImFontConfig cfg;
       cfg.SizePixels = o.font_px;
