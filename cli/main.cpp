@@ -681,6 +681,16 @@ int main(int argc, char** argv) {
                   "  xvfb-run -a vzlab viz scenarios/failover.yaml --headless --at 9min,11min --out pictures/\n"
                   "Keys: space play/pause, right arrow or S one event, + and - speed, Esc drop a picked VM.\n");
 
+  vzlab::cli::PlotOptions plot;
+  auto* plot_cmd = app.add_subcommand(
+      "plot", "Run a scenario and draw its time series (utilization, latency, guests serving, energy, busiest "
+              "links and devices) as PNG charts; needs no display.");
+  plot_cmd->add_option("FILE", plot.file, "Scenario file (YAML)")->required();
+  plot_cmd->add_option("--out", plot.out_dir, "Folder for charts.png (and network.png)")->required();
+  plot_cmd->add_option("--seed", plot.seed, "Base seed of the random streams (default: the file's seed)");
+  plot_cmd->add_option("--until", plot.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)");
+  plot_cmd->add_option("--size", plot.size, "Picture size in pixels (default 1200x800)");
+
   if (argc < 2) {
     std::cerr << app.help() << "\n";
     return kUsageError;
@@ -715,6 +725,7 @@ int main(int argc, char** argv) {
     if (calibrate_cmd->parsed()) return cmd_calibrate(repeats, calibrate_out);
     if (compare_cmd->parsed()) return cmd_compare(compare);
     if (viz_cmd->parsed()) return vzlab::cli::run_viz(viz);
+    if (plot_cmd->parsed()) return vzlab::cli::run_plot(plot);
     if (schema_cmd->parsed()) {
       std::cout << sc::schema_markdown();
       return kOk;

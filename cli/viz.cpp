@@ -1,5 +1,6 @@
 #include "viz.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "vzlab/hv/scenario/units.hpp"
 #include "vzlab/viz/session.hpp"
 #ifdef VZLAB_HAVE_VIZ_UI
+#include "vzlab/viz/ui/plot.hpp"
 #include "vzlab/viz/ui/window.hpp"
 #endif
 
@@ -21,12 +23,12 @@ namespace {
 namespace sc = vzlab::hv::scenario;
 
 int usage(const std::string& message) {
-  std::cerr << "vzlab viz: " << message << "\n";
+  std::cerr << "vzlab: " << message << "\n";
   return 2;
 }
 
 int input(const std::string& message) {
-  std::cerr << "vzlab viz: " << message << "\n";
+  std::cerr << "vzlab: " << message << "\n";
   return 1;
 }
 
@@ -47,6 +49,43 @@ std::string picture_name(double t) {
   return buf;
 }
 
+// Width and height from "WxH" within sane bounds.
+bool parse_size(const std::string& text, int* width, int* height) {
+  char x = 0;
+  std::istringstream size(text);
+  return static_cast<bool>(size >> *width >> x >> *height) && x == 'x' && size.peek() == EOF && *width >= 320 &&
+         *height >= 240 && *width <= 8192 && *height <= 8192;
+}
+
+// The session of `file` and the picture size; nullptr with *code set (after
+// one message) when an option or the scenario is wrong.
+[[maybe_unused]] std::unique_ptr<viz::Session> open_session(const std::string& file, std::optional<std::uint64_t> seed,
+                                           const std::string& until, double budget_ms, const std::string& size,
+                                           int* width, int* height, int* code) {
+  viz::SessionOptions so;
+  so.seed = seed;
+  so.frame_budget_s = budget_ms / 1e3;
+  std::string why;
+  if (!until.empty()) {
+    so.until_s = duration(until, &why);
+    if (!so.until_s) {
+      *code = usage("--until: " + why);
+      return nullptr;
+    }
+  }
+  if (!parse_size(size, width, height)) {
+    *code = usage("--size: expected WIDTHxHEIGHT, at least 320x240, e.g. 1600x1000");
+    return nullptr;
+  }
+  std::string error;
+  auto session = viz::Session::open(file, so, &error);
+  if (!session) {
+    std::cerr << error << "\n";
+    *code = 1;
+  }
+  return session;
+}
+
 }  // namespace
 
 int run_viz(const VizOptions& o) {
@@ -54,19 +93,7 @@ int run_viz(const VizOptions& o) {
   (void)o;
   return input("built without Dear ImGui, GLFW or OpenGL; run scripts/install-deps.sh and rebuild");
 #else
-  viz::SessionOptions so;
-  so.seed = o.seed;
-  so.frame_budget_s = o.budget_ms / 1e3;
   std::string why;
-  if (!o.until.empty()) {
-    so.until_s = duration(o.until, &why);
-    if (!so.until_s) return usage("--until: " + why);
-  }
-  int width = 0, height = 0;
-  char x = 0;
-  std::istringstream size(o.size);
-  if (!(size >> width >> x >> height) || x != 'x' || width < 320 || height < 240 || width > 8192 || height > 8192)
-    return usage("--size: expected WIDTHxHEIGHT, at least 320x240, e.g. 1600x1000");
   std::vector<double> times;
   if (o.headless) {
     if (o.at.empty() || o.out_dir.empty()) return usage("--headless needs --at T1,T2,... and --out DIR");
@@ -89,12 +116,10 @@ int run_viz(const VizOptions& o) {
     if (script.error) return input(*script.error);
     replay = std::move(script.commands);
   }
+  int width = 0, height = 0, code = 0;
+  auto session = open_session(o.file, o.seed, o.until, o.budget_ms, o.size, &width, &height, &code);
+  if (!session) return code;
   std::string error;
-  auto session = viz::Session::open(o.file, so, &error);
-  if (!session) {
-    std::cerr << error << "\n";
-    return 1;
-  }
   session->set_speed(o.speed);
   session->set_replay(std::move(replay));
 
@@ -141,6 +166,31 @@ int run_viz(const VizOptions& o) {
   }
   if (!batch.commit(&error)) return input(error);
   for (const auto& w : wrote) std::cout << "wrote " << w << "\n";
+  return 0;
+#endif
+}
+
+int run_plot(const PlotOptions& o) {
+#ifndef VZLAB_HAVE_VIZ_UI
+  (void)o;
+  return input("built without Dear ImGui; run scripts/install-deps.sh and rebuild");
+#else
+  int width = 0, height = 0, code = 0;
+  auto session = open_session(o.file, o.seed, o.until, 8, o.size, &width, &height, &code);
+  if (!session) return code;
+  std::string error;
+  session->run_to(session->until());  // without an end time: until nothing is left to do
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec) return input("cannot create the output folder " + o.out_dir + ": " + ec.message());
+  AtomicBatch batch;
+  std::vector<std::string> names;
+  for (auto& [name, png] : viz::ui::render_plots(*session, width, height)) {
+    batch.add(o.out_dir + "/" + name, std::move(png));
+    names.push_back(o.out_dir + "/" + name);
+  }
+  if (!batch.commit(&error)) return input(error);
+  for (const auto& n : names) std::cout << "wrote " << n << "\n";
   return 0;
 #endif
 }

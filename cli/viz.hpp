@@ -27,4 +27,16 @@ struct VizOptions {
 /// Runs `vzlab viz`; returns the exit code (0, 1 input error, 2 usage error).
 int run_viz(const VizOptions& o);
 
+/// Options of `vzlab plot`.
+struct PlotOptions {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::string until;
+  std::string out_dir;
+  std::string size = "1200x800";
+};
+
+/// Runs `vzlab plot`: the scenario to its end, then its time series as PNG charts.
+int run_plot(const PlotOptions& o);
+
 }  // namespace vzlab::cli

@@ -174,5 +174,18 @@ TEST_F(VizE2e, BadInputIsOneMessageAndNoCrash) {
   EXPECT_NE(r.err.find("xvfb-run"), std::string::npos) << r.err;
 }
 
+TEST_F(VizE2e, PlotNeedsNoDisplay) {
+  // No X display, no Xvfb: `vzlab plot` rasterizes in software.
+  const Outcome r = vzlab_through("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(kVzlab),
+                                  "plot " + quote(kFailover) + " --until 15min --out " + quote(dir_.string()) +
+                                      " --size 800x500");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Image charts = load_png(dir_ / "charts.png"), network = load_png(dir_ / "network.png");
+  EXPECT_EQ(charts.w, 800);
+  EXPECT_EQ(charts.h, 500);
+  EXPECT_EQ(network.w, 800);
+  EXPECT_EQ(vzlab("plot " + quote(kFailover) + " --out " + quote(dir_.string()) + " --size 10x10").code, 2);
+}
+
 }  // namespace
 }  // namespace vzlab::cli

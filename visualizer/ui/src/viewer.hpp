@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,16 @@ void draw_services(Viewer& v, const Rect& r);
 void draw_charts(Viewer& v, const Rect& r);
 void draw_event_log(Viewer& v, const Rect& r);
 void draw_metrics(Viewer& v, const Rect& r);
+
+/// A series and the colour to draw it in.
+struct ChartLine {
+  const Series* series;
+  ImU32 colour;
+};
+/// Draws a chart of `lines` over [t0, t1] into box, scaled to the largest
+/// value (at least fixed_max).
+void draw_chart(ImDrawList* dl, const char* title, std::initializer_list<ChartLine> lines, const Rect& box, double t0,
+                double t1, double fixed_max = 0);
 
 /// Begins a fixed panel window at r; pair with ImGui::End().
 bool begin_panel(const char* title, const Rect& r, ImGuiWindowFlags extra = 0);
