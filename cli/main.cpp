@@ -668,6 +668,9 @@ int main(int argc, char** argv) {
   viz_cmd->add_option("--at", viz.at, "Headless: simulated times to render, e.g. 9min,11min")->needs(headless);
   viz_cmd->add_option("--out", viz.out_dir, "Headless: folder for the PNG files (and a JSON of where cards are)")
       ->needs(headless);
+  viz_cmd->add_option("--click", viz.clicks,
+                      "Headless: click at pixel X,Y right after the picture of time T (T@X,Y; repeatable)")
+      ->needs(headless);
   viz_cmd->add_option("--bench-frames", viz.bench_frames, "Play N frames without vsync, then print frame times")
       ->check(CLI::Range(1, 1000000))
       ->excludes(headless);

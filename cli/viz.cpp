@@ -1,6 +1,8 @@
 #include "viz.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -95,6 +97,7 @@ int run_viz(const VizOptions& o) {
 #else
   std::string why;
   std::vector<double> times;
+  std::vector<viz::ui::Click> clicks;
   if (o.headless) {
     if (o.at.empty() || o.out_dir.empty()) return usage("--headless needs --at T1,T2,... and --out DIR");
     std::stringstream list(o.at);
@@ -104,7 +107,21 @@ int run_viz(const VizOptions& o) {
       if (!times.empty() && *t < times.back()) return usage("--at: times must not decrease");
       times.push_back(*t);
     }
-  } else if (!o.at.empty() || !o.out_dir.empty()) {
+    for (const std::string& c : o.clicks) {
+      const auto at = c.find('@'), comma = c.find(',');
+      viz::ui::Click click;
+      std::optional<double> t = at == std::string::npos ? std::nullopt : duration(c.substr(0, at), &why);
+      char* end = nullptr;
+      if (t && comma != std::string::npos && comma > at) {
+        click.x = std::strtof(c.c_str() + at + 1, &end);
+        if (end == c.c_str() + comma) click.y = std::strtof(c.c_str() + comma + 1, &end);
+      }
+      if (!t || end == nullptr || *end != '\0' || std::find(times.begin(), times.end(), *t) == times.end())
+        return usage("--click: expected T@X,Y with T one of the --at times, got '" + c + "'");
+      click.at_s = *t;
+      clicks.push_back(click);
+    }
+  } else if (!o.at.empty() || !o.out_dir.empty() || !o.clicks.empty()) {
     return usage("--at and --out need --headless");
   }
   std::vector<viz::Command> replay;
@@ -126,6 +143,7 @@ int run_viz(const VizOptions& o) {
   viz::ui::WindowOptions wo;
   wo.width = width, wo.height = height, wo.font_px = o.font_px, wo.play = o.play, wo.bench_frames = o.bench_frames;
   wo.engine_budget_s = o.budget_ms / 1e3;
+  wo.clicks = clicks;
   AtomicBatch batch;
   std::vector<std::string> wrote;
   if (o.headless) {

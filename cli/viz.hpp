@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace vzlab::cli {
 
@@ -22,6 +23,7 @@ struct VizOptions {
   std::string size = "1600x1000";
   float font_px = 17;
   double budget_ms = 8;      ///< engine wall time per frame
+  std::vector<std::string> clicks;  ///< headless: "T@X,Y" clicks after the picture of time T
 };
 
 /// Runs `vzlab viz`; returns the exit code (0, 1 input error, 2 usage error).

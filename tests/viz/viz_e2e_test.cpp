@@ -174,6 +174,44 @@ TEST_F(VizE2e, BadInputIsOneMessageAndNoCrash) {
   EXPECT_NE(r.err.find("xvfb-run"), std::string::npos) << r.err;
 }
 
+TEST_F(VizE2e, AClickFailsAHostAndAnotherTwoMigrateAVm) {
+  // Where things are at 60 s, then the same run with the pointer: a click on
+  // san-h1's card fails it (its VMs, san-vm2 and san-vm3, restart on another
+  // SAN host after 3 missed 2 s heartbeats and a 20 s boot: running by 120 s);
+  // a click on san-vm0's box, then one on san-h2's card, migrates san-vm0.
+  const fs::path first = dir_ / "first";
+  Outcome r = xvfb_vzlab("viz " + quote(kFailover) + " --headless --at 60 --out " + quote(first.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const json at60 = json::parse(read_file(first / "t0000060.json"));
+  // A host is clicked on its name strip (its middle may hold guest boxes), a guest on its box.
+  auto centre = [&](const json* item, const char* key) {
+    const viz::Vec2 c = std::string(key) == "card" ? strip_of((*item)[key]).center() : rect_of((*item)[key]).center();
+    return std::to_string(static_cast<int>(c.x)) + "," + std::to_string(static_cast<int>(c.y));
+  };
+  const json *h1 = find(at60["hosts"], "san-h1"), *h2 = find(at60["hosts"], "san-h2"), *vm0 = find(at60["guests"], "san-vm0");
+  ASSERT_TRUE(h1 && h2 && vm0);
+  const fs::path record = dir_ / "clicks.txt";
+  r = xvfb_vzlab("viz " + quote(kFailover) + " --headless --at 60,120 --out " + quote(dir_.string()) + " --click 60@" +
+                 centre(h1, "card") + " --click 60@" + centre(vm0, "box") + " --click 60@" + centre(h2, "card") +
+                 " --record " + quote(record.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_file(record), "# vzlab viz commands, replay with: vzlab viz " + kFailover +
+                                   " --replay FILE\n60 fail-host san-h1\n60 migrate san-vm0 san-h2\n");
+  const json at120 = json::parse(read_file(dir_ / "t0000120.json"));
+  const Image img = load_png(dir_ / "t0000120.png");
+  const json* dead = find(at120["hosts"], "san-h1");
+  ASSERT_TRUE(dead);
+  EXPECT_EQ((*dead)["up"], false);
+  EXPECT_EQ(dominant(img, rect_of((*dead)["card"])), viz::down_color());
+  for (const char* name : {"san-vm2", "san-vm3"}) {
+    const json* g = find(at120["guests"], name);
+    ASSERT_TRUE(g) << name;
+    EXPECT_NE((*g)["host"], "san-h1");
+    EXPECT_EQ((*g)["state"], "running");
+    EXPECT_EQ(dominant(img, rect_of((*g)["box"])), viz::guest_color(viz::GuestState::kRunning));
+  }
+}
+
 TEST_F(VizE2e, PlotNeedsNoDisplay) {
   // No X display, no Xvfb: `vzlab plot` rasterizes in software.
   const Outcome r = vzlab_through("env -u DISPLAY -u WAYLAND_DISPLAY " + quote(kVzlab),

@@ -82,7 +82,7 @@ class Context {
 
   // One frame of the viewer into the back buffer (not yet shown); returns
   // the wall time spent building the UI (the rest is OpenGL's).
-  double render(Viewer& v) {
+  double render(Viewer& v, const Click* mouse = nullptr, bool down = false) {
     const auto t0 = std::chrono::steady_clock::now();
     ImGui_ImplOpenGL3_NewFrame();  // makes the font texture on the first call
     if (!nearest_) {
@@ -94,6 +94,11 @@ class Context {
       nearest_ = true;
     }
     ImGui_ImplGlfw_NewFrame();
+    if (mouse != nullptr) {  // a scripted pointer replaces the real one
+      ImGuiIO& io = ImGui::GetIO();
+      io.MousePos = {mouse->x, mouse->y};
+      io.MouseDown[0] = down;
+    }
     ImGui::NewFrame();
     const ImVec2 size = ImGui::GetIO().DisplaySize;
     v.draw(size.x, size.y);
@@ -214,6 +219,16 @@ std::string render_pictures(Session& session, const std::vector<double>& times_s
     p.layout_json = viewer.layout_json(w, h);
     out->push_back(std::move(p));
     glfwSwapBuffers(ctx.window());
+    // Clicks scripted for this time: hover, press, release, as a hand would;
+    // the commands they issue are applied before the next picture.
+    for (const Click& c : options.clicks) {
+      if (c.at_s != t) continue;
+      for (bool down : {false, true, false}) {
+        glfwPollEvents();
+        session.frame(0);
+        ctx.render(viewer, &c, down);
+      }
+    }
   }
   return "";
 }

@@ -10,6 +10,13 @@
 
 namespace vzlab::viz::ui {
 
+/// A scripted click of the left button at pixel (x, y), made just after the
+/// picture of time at_s is taken (headless pictures only).
+struct Click {
+  double at_s = 0;
+  float x = 0, y = 0;
+};
+
 /// How the window opens.
 struct WindowOptions {
   int width = 1600, height = 1000;  ///< pixels
@@ -18,6 +25,7 @@ struct WindowOptions {
   int bench_frames = 0;             ///< > 0: play this many frames without vsync, then close and report
   bool hidden = false;              ///< no visible window (headless pictures)
   double engine_budget_s = 0.008;   ///< at most this much engine wall time per frame (less when drawing is slow)
+  std::vector<Click> clicks{};      ///< headless: clicks to make between pictures
 };
 
 /// Frame times of a --bench-frames run, seconds.
