@@ -169,7 +169,7 @@ int run_viz(const VizOptions& o) {
                   session->world().hosts().size(), session->world().guests().size());
       std::printf("frame time: mean %.2f ms, p50 %.2f ms, p95 %.2f ms, max %.2f ms\n", 1e3 * bench.mean_s,
                   1e3 * bench.p50_s, 1e3 * bench.p95_s, 1e3 * bench.max_s);
-      std::printf("  of which (means): engine %.2f ms, UI build %.2f ms, buffer swap %.2f ms, OpenGL drawing %.2f ms\n",
+      std::printf("  of which (means): engine %.2f ms, snapshot + UI build %.2f ms, buffer swap %.2f ms, OpenGL drawing %.2f ms\n",
                   1e3 * bench.engine_mean_s, 1e3 * bench.build_mean_s, 1e3 * bench.swap_mean_s,
                   1e3 * (bench.mean_s - bench.engine_mean_s - bench.build_mean_s - bench.swap_mean_s));
       std::printf("simulated %.1f s in %.2f s of frames (%.0f simulated s per real s); renderer: %s\n",

@@ -282,7 +282,11 @@ void Session::sample() {
   }
 }
 
-void Session::refresh() { snapshot_.update(*world_, *tracker_); }
+void Session::refresh() {
+  const auto t0 = Clock::now();
+  snapshot_.update(*world_, *tracker_);
+  last_snapshot_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 std::string Session::report_text() const {
   hv::report::RunMeta meta{scenario_.name, scenario_.file, scenario_.description, scenario_.seed, now(), 0.0,

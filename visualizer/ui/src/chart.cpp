@@ -18,9 +18,13 @@ void draw_chart(ImDrawList* dl, const char* title, std::initializer_list<ChartLi
   const float th = ImGui::GetFontSize();
   const Rect plot{box.x + 4, box.y + th + 4, box.w - 8, box.h - th - 8};
   char label[192];
+  // The time range when it fits beside the title, else the largest value only.
   std::snprintf(label, sizeof label, "%s  (max %.3g; t from %s to %s)", title, top, clock_text(t0).c_str(),
                 clock_text(t1).c_str());
+  if (ImGui::CalcTextSize(label).x > box.w - 10) std::snprintf(label, sizeof label, "%s  (max %.3g)", title, top);
+  dl->PushClipRect({box.x, box.y}, {box.x + box.w, box.y + box.h}, true);
   dl->AddText({box.x + 5, box.y + 2}, IM_COL32(210, 214, 222, 255), label);
+  dl->PopClipRect();
   const double span = std::max(t1 - t0, 1e-9);
   std::vector<ImVec2> pts;
   for (const ChartLine& l : lines) {

@@ -64,9 +64,10 @@ void draw_hosts(Viewer& v, const Rect& r) {
     // host's card is filled: with a software renderer, filled area is what a
     // frame costs, and the room should see the dead ones.
     if (h.up) {
-      const float strip = compact ? 13.0f : ImGui::GetFontSize() + 8;
-      dl->AddRectFilled({c.x, c.y}, {c.x + c.w, c.y + strip}, im(host_color(true)));
-      if (!compact) dl->AddRect({c.x, c.y}, {c.x + c.w, c.y + c.h}, im(host_color(true)) | 0xff202020u);
+      if (!compact) {  // compact cards of running hosts are just their name, bars and boxes
+        dl->AddRectFilled({c.x, c.y}, {c.x + c.w, c.y + ImGui::GetFontSize() + 8}, im(host_color(true)));
+        dl->AddRect({c.x, c.y}, {c.x + c.w, c.y + c.h}, im(host_color(true)) | 0xff202020u);
+      }
     } else {
       dl->AddRectFilled({c.x, c.y}, {c.x + c.w, c.y + c.h}, im(host_color(false)));
     }

@@ -103,6 +103,8 @@ class Session {
   void set_frame_budget(double s) { budget_s_ = s; }
   /// Wall time the engine took in the last frame, seconds.
   double last_engine_s() const { return last_engine_s_; }
+  /// Wall time the last snapshot took to build, seconds.
+  double last_snapshot_s() const { return last_snapshot_s_; }
 
  private:
   Session() = default;
@@ -127,7 +129,7 @@ class Session {
   std::size_t replay_next_ = 0;
   std::string status_;
   double until_s_ = 0, target_s_ = 0, speed_ = 60.0;
-  double budget_s_ = 0.008, last_engine_s_ = 0;
+  double budget_s_ = 0.008, last_engine_s_ = 0, last_snapshot_s_ = 0;
   bool playing_ = false, finished_ = false, jumping_ = false;
   bool step_mode_ = false, idle_ = false;
   std::uint64_t hook_calls_ = 0;

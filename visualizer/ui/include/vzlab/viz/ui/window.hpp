@@ -33,7 +33,7 @@ struct BenchResult {
   int frames = 0;
   double mean_s = 0, p50_s = 0, p95_s = 0, max_s = 0;
   double engine_mean_s = 0;   ///< of which the engine
-  double build_mean_s = 0;    ///< of which building the UI (ImGui, no GL)
+  double build_mean_s = 0;    ///< of which building the snapshot and the UI (no GL)
   double swap_mean_s = 0;     ///< of which showing the frame (buffer swap)
   double simulated_s = 0;     ///< simulated time covered
   std::string renderer;       ///< GL_RENDERER
