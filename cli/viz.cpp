@@ -167,8 +167,8 @@ int run_viz(const VizOptions& o) {
       std::printf("%s: %d frames at x%g (engine at most %.1f ms a frame), %zu hosts, %zu guests\n",
                   session->scenario().name.c_str(), bench.frames, session->speed(), o.budget_ms,
                   session->world().hosts().size(), session->world().guests().size());
-      std::printf("frame time: mean %.2f ms, p50 %.2f ms, p95 %.2f ms, max %.2f ms\n", 1e3 * bench.mean_s,
-                  1e3 * bench.p50_s, 1e3 * bench.p95_s, 1e3 * bench.max_s);
+      std::printf("frame time: mean %.2f ms, p50 %.2f ms, p95 %.2f ms, max %.2f ms (frame %d)\n", 1e3 * bench.mean_s,
+                  1e3 * bench.p50_s, 1e3 * bench.p95_s, 1e3 * bench.max_s, bench.max_frame);
       std::printf("  of which (means): engine %.2f ms, snapshot + UI build %.2f ms, buffer swap %.2f ms, OpenGL drawing %.2f ms\n",
                   1e3 * bench.engine_mean_s, 1e3 * bench.build_mean_s, 1e3 * bench.swap_mean_s,
                   1e3 * (bench.mean_s - bench.engine_mean_s - bench.build_mean_s - bench.swap_mean_s));

@@ -184,6 +184,7 @@ std::string run_window(Session& session, const WindowOptions& options, BenchResu
     bench->p50_s = sorted[sorted.size() / 2];
     bench->p95_s = sorted[std::min(sorted.size() - 1, sorted.size() * 95 / 100)];
     bench->max_s = sorted.back();
+    bench->max_frame = static_cast<int>(std::max_element(frame_s.begin(), frame_s.end()) - frame_s.begin());
     bench->engine_mean_s = std::accumulate(engine_s.begin(), engine_s.end(), 0.0) / static_cast<double>(engine_s.size());
     bench->simulated_s = session.now() - start_sim;
     bench->build_mean_s = build_total / static_cast<double>(frame_s.size());

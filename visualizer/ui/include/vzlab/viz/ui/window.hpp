@@ -32,6 +32,7 @@ struct WindowOptions {
 struct BenchResult {
   int frames = 0;
   double mean_s = 0, p50_s = 0, p95_s = 0, max_s = 0;
+  int max_frame = 0;          ///< which frame took max_s (0: the first)
   double engine_mean_s = 0;   ///< of which the engine
   double build_mean_s = 0;    ///< of which building the snapshot and the UI (no GL)
   double swap_mean_s = 0;     ///< of which showing the frame (buffer swap)
