@@ -26,6 +26,7 @@ class EventLog {
   explicit EventLog(engine::EventStream& stream, std::size_t capacity = 5000);
   /// Events held, oldest first (i = 0 .. size()-1).
   const LoggedEvent& at(std::size_t i) const { return ring_[(head_ + i) % ring_.size()]; }
+  /// Events held.
   std::size_t size() const { return size_; }
   /// Every event seen, including those that fell out.
   std::uint64_t total() const { return total_; }
@@ -37,6 +38,7 @@ class EventLog {
   std::vector<std::size_t> filter(const std::vector<bool>& kinds, const std::string& text, std::size_t limit) const;
   /// "600.000 host.crash san-h0 [0]".
   std::string format(const LoggedEvent& e) const;
+  /// The stream, for kind and subject names.
   const engine::EventStream& stream() const { return stream_; }
 
  private:
@@ -52,7 +54,9 @@ class EventHash {
  public:
   /// Subscribes to `stream`, which must outlive the hash.
   explicit EventHash(engine::EventStream& stream);
+  /// The hash of every event so far.
   std::uint64_t value() const { return hash_; }
+  /// Events hashed.
   std::uint64_t count() const { return count_; }
 
  private:

@@ -17,9 +17,13 @@ class Series {
   /// Appends a point; when full, drops every other point and from then on
   /// keeps one point in twice as many.
   void push(double t, double v);
+  /// Label of the line.
   const std::string& name() const { return name_; }
+  /// Times of the points kept, increasing.
   const std::vector<double>& times() const { return t_; }
+  /// Values of the points kept.
   const std::vector<double>& values() const { return v_; }
+  /// Points kept.
   std::size_t size() const { return t_.size(); }
   /// Keep one pushed point in this many (1 until the first thinning).
   std::size_t stride() const { return stride_; }

@@ -64,7 +64,9 @@ class Session {
   /// Simulated seconds per real second, clamped to [kMinSpeed, kMaxSpeed].
   void set_speed(double x);
   double speed() const { return speed_; }
+  /// Plays (the clock moves with real time) or pauses.
   void set_playing(bool on) { playing_ = on; }
+  /// Whether the clock moves with real time.
   bool playing() const { return playing_; }
   /// Simulated time the clock is heading for (ahead of now() while the engine catches up).
   double target() const { return target_s_; }
@@ -89,15 +91,21 @@ class Session {
   /// The last sentence for the status line (a command applied or refused, an error).
   const std::string& status() const { return status_; }
 
+  /// What the views draw, as of the last frame.
   const Snapshot& snapshot() const { return snapshot_; }
+  /// Guest states and moves followed on the event stream.
   const StateTracker& tracker() const { return *tracker_; }
+  /// The last events, for the log panel.
   const EventLog& log() const { return *log_; }
+  /// Chart series over simulated time.
   const Charts& charts() const { return charts_; }
   /// Hash of every event so far (same scenario, seed and commands: same hash).
   std::uint64_t event_hash() const { return hash_->value(); }
   /// The text report of the run so far, as `vzlab run` prints it.
   std::string report_text() const;
+  /// The world, read-only: views never change it.
   const hv::World& world() const { return *world_; }
+  /// The scenario as loaded.
   const hv::scenario::Scenario& scenario() const { return scenario_; }
   /// Wall time the engine may take per frame from now on, seconds.
   void set_frame_budget(double s) { budget_s_ = s; }
