@@ -344,6 +344,38 @@ TEST(Session, ReplayGivesTheSameEventStream) {
   EXPECT_NE(plain->event_hash(), live->event_hash());
 }
 
+TEST(Session, RewindReplaysTheCommandsUpToThen) {
+  // Live: fail san-h1 at 100 s, repair it at 300 s, run to 400 s. Rewound
+  // to 200 s only the failure is kept; doing the repair again at 300 s gives
+  // the live run's events, and a fresh run with the failure alone matches
+  // the rewound one at 200 s.
+  auto live = open(kFailover);
+  live->run_to(100);
+  live->submit({CommandKind::kFailHost, "san-h1"});
+  live->run_to(300);
+  live->submit({CommandKind::kRepairHost, "san-h1"});
+  live->run_to(400);
+  ASSERT_EQ(live->applied().size(), 2u);
+  const std::uint64_t live_hash = live->event_hash();
+  const std::uint64_t generation = live->generation();
+
+  live->jump_to(200);  // earlier than now: a rewind
+  EXPECT_EQ(live->now(), 200);
+  EXPECT_NE(live->generation(), generation);
+  ASSERT_EQ(live->applied().size(), 1u);
+  EXPECT_EQ(live->applied()[0].at_s, 100);
+  EXPECT_FALSE(live->snapshot().hosts[host_index(*live, "san-h1")].up);
+  auto fresh = open(kFailover);
+  fresh->set_replay({{CommandKind::kFailHost, "san-h1", "", 0, 100}});
+  fresh->run_to(200);
+  EXPECT_EQ(live->event_hash(), fresh->event_hash());
+
+  live->run_to(300);
+  live->submit({CommandKind::kRepairHost, "san-h1"});
+  live->run_to(400);
+  EXPECT_EQ(live->event_hash(), live_hash);
+}
+
 TEST(Session, BalancerPolicyAndRateChangeWhileRunning) {
   const std::vector<std::pair<int, Command>> cmds = {
       {2, {CommandKind::kSetPolicy, "round-robin", "least-connections"}},

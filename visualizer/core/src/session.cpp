@@ -48,34 +48,70 @@ std::unique_ptr<Session> Session::open(const std::string& path, const SessionOpt
   }
   std::unique_ptr<Session> s(new Session());
   s->scenario_ = std::move(*loaded.scenario);
+  s->options_ = options;
   s->until_s_ = options.until_s.value_or(s->scenario_.until_s.value_or(std::numeric_limits<double>::infinity()));
-  try {
-    s->world_ = hv::scenario::build_world(s->scenario_);
-  } catch (const std::exception& e) {
-    *error = path + ": " + e.what();
+  s->budget_s_ = options.frame_budget_s;
+  if (!s->build(error)) {
+    *error = path + ": " + *error;
     return nullptr;
   }
-  hv::World& w = *s->world_;
-  s->recorder_ = std::make_unique<hv::report::RunRecorder>(w, hv::report::RecorderOptions{});
-  s->tracker_ = std::make_unique<StateTracker>(w);
-  s->log_ = std::make_unique<EventLog>(w.engine().events(), options.log_capacity);
-  s->hash_ = std::make_unique<EventHash>(w.engine().events());
-  s->command_kind_ = w.engine().events().kind("viz.command");
-  s->budget_s_ = options.frame_budget_s;
-  s->responses_seen_.assign(w.services().size(), 0);
-  s->charts_.interval_s = std::isfinite(s->until_s_) && s->until_s_ > 0 ? s->until_s_ / 500 : 1.0;
-  Session* self = s.get();
-  w.engine().add_ticker(s->charts_.interval_s, [self] { self->sample(); });
+  return s;
+}
+
+// A fresh world for the scenario, with everything that watches it.
+bool Session::build(std::string* error) {
+  // Watchers go before the world they watch.
+  if (world_) world_->engine().events().unsubscribe_all();
+  hash_.reset();
+  log_.reset();
+  tracker_.reset();
+  recorder_.reset();
+  world_.reset();
+  try {
+    world_ = hv::scenario::build_world(scenario_);
+  } catch (const std::exception& e) {
+    *error = e.what();
+    return false;
+  }
+  hv::World& w = *world_;
+  recorder_ = std::make_unique<hv::report::RunRecorder>(w, hv::report::RecorderOptions{});
+  tracker_ = std::make_unique<StateTracker>(w);
+  log_ = std::make_unique<EventLog>(w.engine().events(), options_.log_capacity);
+  hash_ = std::make_unique<EventHash>(w.engine().events());
+  command_kind_ = w.engine().events().kind("viz.command");
+  responses_seen_.assign(w.services().size(), 0);
+  charts_ = Charts{};
+  charts_.interval_s = std::isfinite(until_s_) && until_s_ > 0 ? until_s_ / 500 : 1.0;
+  applied_.clear();
+  replay_next_ = 0;
+  idle_ = finished_ = jumping_ = false;
+  target_s_ = 0;
+  w.engine().add_ticker(charts_.interval_s, [this] { sample(); });
   // One hook for both bounds: a single step stops after one event; a frame
   // stops when its wall-time budget is spent (the clock read every 64 events).
   w.engine().set_progress_hook(
-      [self] {
-        if (self->step_mode_ || ((++self->hook_calls_ & 63) == 0 && Clock::now() > self->deadline_))
-          self->world_->engine().stop();
+      [this] {
+        if (step_mode_ || ((++hook_calls_ & 63) == 0 && Clock::now() > deadline_)) world_->engine().stop();
       },
       1);
-  s->refresh();
-  return s;
+  ++generation_;
+  refresh();
+  return true;
+}
+
+void Session::rewind_to(double t) {
+  // The commands applied up to t come back as a replay, ahead of those still to replay.
+  std::vector<Command> again;
+  for (const Command& c : applied_)
+    if (c.at_s <= t) again.push_back(c);
+  for (std::size_t i = replay_next_; i < replay_.size(); ++i) again.push_back(replay_[i]);
+  std::string error;
+  if (!build(&error)) {
+    status_ = "cannot go back: " + error;
+    return;
+  }
+  set_replay(std::move(again));
+  run_to(t);
 }
 
 Session::~Session() {
@@ -146,7 +182,10 @@ void Session::step() {
 }
 
 void Session::jump_to(double t) {
-  if (t <= now()) return;
+  if (t < now()) {
+    rewind_to(std::max(0.0, t));
+    return;
+  }
   target_s_ = std::min(t, until_s_);
   jumping_ = true;
 }

@@ -17,6 +17,7 @@ Viewer::Viewer(Session& s, ImFont* mono_font) : session(s), mono(mono_font) {
   node_unit = graph_layout(snap.nodes.empty() ? snap.hosts.size() : snap.nodes.size(), edges);
   for (const ServiceView& sv : snap.services) rate_edit.push_back(sv.rate_per_s);
   moves_seen = s.tracker().moves().size();
+  generation = s.generation();
   // Room for twice the busiest host's guests: failover piles them up elsewhere.
   std::size_t most = 1;
   for (const HostView& h : snap.hosts) most = std::max<std::size_t>(most, h.count);
@@ -46,6 +47,13 @@ std::string clock_text(double t) {
 void Viewer::draw(float w, float h) {
   drawn_cards_.clear();
   drawn_boxes_.clear();
+  if (generation != session.generation()) {  // rewound: a new world, same platform
+    generation = session.generation();
+    moves_seen = session.tracker().moves().size();
+    animating.clear();
+    interaction.cancel();
+    report.clear();
+  }
   // Keys: space play/pause, right arrow or S one event, +/- speed, Esc drop a picked guest.
   ImGuiIO& io = ImGui::GetIO();
   if (!io.WantTextInput) {

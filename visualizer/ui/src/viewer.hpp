@@ -61,6 +61,7 @@ class Viewer {
   std::size_t moves_seen = 0;
   std::vector<std::pair<Move, double>> animating;
   double jump_edit = 0;
+  std::uint64_t generation = 0;  ///< the session's world this state belongs to
 
   std::vector<Drawn> drawn_cards_, drawn_boxes_;
 

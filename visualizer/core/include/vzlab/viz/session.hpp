@@ -77,8 +77,14 @@ class Session {
   void frame(double real_dt_s);
   /// Runs exactly one event (and the commands due), then pauses.
   void step();
-  /// Heads for time t (forward only) at whatever speed the budget allows.
+  /// Heads for time t at whatever speed the budget allows; an earlier t
+  /// rewinds (see rewind_to).
   void jump_to(double t);
+  /// Starts the scenario again and runs it to t at once, replaying the
+  /// commands applied up to t (later ones are forgotten): same events as before.
+  void rewind_to(double t);
+  /// Changes each time the world is rebuilt (rewind_to): views drop what they kept of the old one.
+  std::uint64_t generation() const { return generation_; }
   /// Runs to time t (or the end) now, whatever the wall time; for headless use and tests.
   void run_to(double t);
 
@@ -116,6 +122,7 @@ class Session {
 
  private:
   Session() = default;
+  bool build(std::string* error);
   void advance(double target, std::chrono::steady_clock::time_point deadline);
   bool run_engine(double until, std::chrono::steady_clock::time_point deadline);
   void apply_due();
@@ -125,6 +132,8 @@ class Session {
   void refresh();
 
   hv::scenario::Scenario scenario_;
+  SessionOptions options_;
+  std::uint64_t generation_ = 0;
   std::unique_ptr<hv::World> world_;
   std::unique_ptr<hv::report::RunRecorder> recorder_;
   std::unique_ptr<StateTracker> tracker_;
