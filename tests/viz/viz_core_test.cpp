@@ -67,6 +67,8 @@ TEST(Commands, ScriptRoundTripsExactTimesAndSortsByTime) {
       {CommandKind::kMigrate, "das-vm1", "das-h2", 0, 700},
       {CommandKind::kSetPolicy, "web", "least-connections", 0, 800},
       {CommandKind::kRepairComponent, "a--b", "", 0, 900},
+      {CommandKind::kFailSite, "san", "", 0, 1000},
+      {CommandKind::kRepairSite, "san", "", 0, 1600},
   };
   const std::string text = format_script(in, "x.yaml");
   const ScriptResult out = parse_script(text, "rec.txt");
@@ -258,6 +260,27 @@ TEST(Session, BadCommandsAreRefusedAndNotRecorded) {
   s->submit({CommandKind::kRepairHost, "san-h0"});
   s->frame(0);
   EXPECT_NE(s->status().find("it is up"), std::string::npos);
+}
+
+TEST(Session, ASiteFailsAndComesBackAsAWhole) {
+  // failover.yaml's site "san" is san-h0, san-h1 and san-h2; "das" is untouched.
+  auto s = open(kFailover);
+  s->run_to(100);
+  s->submit({CommandKind::kFailSite, "san"});
+  s->frame(0);
+  ASSERT_EQ(s->applied().size(), 1u) << s->status();
+  for (const HostView& h : s->snapshot().hosts) EXPECT_EQ(h.up, *h.group != "san") << *h.name;
+  EXPECT_EQ(guest(*s, "san-vm0").state, GuestState::kDown);
+  s->run_to(200);  // no host of the group is left to restart them on
+  EXPECT_EQ(guest(*s, "san-vm0").state, GuestState::kDown);
+  s->submit({CommandKind::kFailSite, "san"});
+  s->submit({CommandKind::kFailSite, "moon"});
+  s->frame(0);
+  EXPECT_EQ(s->applied().size(), 1u);
+  EXPECT_NE(s->status().find("no host group (site) named 'moon'"), std::string::npos) << s->status();
+  s->submit({CommandKind::kRepairSite, "san"});
+  s->frame(0);
+  for (const HostView& h : s->snapshot().hosts) EXPECT_TRUE(h.up) << *h.name;
 }
 
 TEST(Session, StepRunsOneEventAndSpeedIsClamped) {

@@ -12,7 +12,7 @@ namespace {
 
 constexpr CommandKind kAll[] = {CommandKind::kFailHost,        CommandKind::kRepairHost, CommandKind::kFailComponent,
                                 CommandKind::kRepairComponent, CommandKind::kMigrate,    CommandKind::kSetPolicy,
-                                CommandKind::kSetRate};
+                                CommandKind::kSetRate,         CommandKind::kFailSite,   CommandKind::kRepairSite};
 
 std::string number(double v) {
   char buf[40];
@@ -31,6 +31,8 @@ const char* command_name(CommandKind k) {
     case CommandKind::kMigrate: return "migrate";
     case CommandKind::kSetPolicy: return "set-policy";
     case CommandKind::kSetRate: return "set-rate";
+    case CommandKind::kFailSite: return "fail-site";
+    case CommandKind::kRepairSite: return "repair-site";
   }
   return "?";
 }

@@ -232,6 +232,25 @@ std::string Session::execute(const Command& c) {
       else w.repair(*h);
       break;
     }
+    case CommandKind::kFailSite:
+    case CommandKind::kRepairSite: {
+      // A site is a group of hosts: all of them fail (or come back) at once.
+      const bool fail = c.kind == CommandKind::kFailSite;
+      std::vector<hv::Host*> members;
+      for (hv::Host& h : w.hosts())
+        if (h.group() == c.target && h.up() == fail) members.push_back(&h);
+      if (members.empty()) {
+        const bool any = std::any_of(w.hosts().begin(), w.hosts().end(), [&](const hv::Host& h) { return h.group() == c.target; });
+        return any ? (fail ? "every host of it is already down" : "every host of it is up")
+                   : "no host group (site) named '" + c.target + "'";
+      }
+      for (hv::Host* h : members) {
+        if (fail) w.crash(hv::CrashKind::kHost, h, nullptr);
+        else w.repair(*h);
+      }
+      value = static_cast<double>(members.size());
+      break;
+    }
     case CommandKind::kFailComponent:
     case CommandKind::kRepairComponent: {
       if (!w.has_network()) return "the scenario has no network";

@@ -12,6 +12,23 @@ namespace vzlab::viz::ui {
 void draw_topology(Viewer& v, const Rect& r) {
   const Snapshot& s = v.session.snapshot();
   begin_panel("Topology  (click: fail / repair, drag: move)", r, ImGuiWindowFlags_NoScrollbar);
+  // Sites: each group of hosts, failed or repaired as a whole.
+  std::vector<std::pair<const std::string*, bool>> sites;  // group, any host of it up
+  for (const HostView& h : s.hosts) {
+    if (h.group->empty()) continue;
+    auto it = std::find_if(sites.begin(), sites.end(), [&](const auto& g) { return *g.first == *h.group; });
+    if (it == sites.end()) sites.emplace_back(h.group, h.up);
+    else it->second = it->second || h.up;
+  }
+  if (!sites.empty() && sites.size() <= 12) {
+    ImGui::TextDisabled("sites:");
+    for (const auto& [group, any_up] : sites) {
+      ImGui::SameLine();
+      const std::string label = (any_up ? "fail " : "repair ") + *group;
+      if (ImGui::SmallButton(label.c_str()))
+        v.session.submit({any_up ? CommandKind::kFailSite : CommandKind::kRepairSite, *group});
+    }
+  }
   const bool network = !s.nodes.empty();
   const std::size_t n = network ? s.nodes.size() : s.hosts.size();
   const ImVec2 origin = ImGui::GetCursorScreenPos();

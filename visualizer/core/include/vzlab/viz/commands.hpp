@@ -10,6 +10,8 @@
 //   800 migrate das-vm1 das-h2         (live migration of a guest to a host)
 //   900 set-policy web least-connections
 //   950 set-rate web 150               (requests per second, Poisson)
+//   1000 fail-site san                 (every host of a group, as a site failure)
+//   1600 repair-site san
 #pragma once
 
 #include <optional>
@@ -20,7 +22,17 @@
 namespace vzlab::viz {
 
 /// The kinds of command.
-enum class CommandKind { kFailHost, kRepairHost, kFailComponent, kRepairComponent, kMigrate, kSetPolicy, kSetRate };
+enum class CommandKind {
+  kFailHost,
+  kRepairHost,
+  kFailComponent,
+  kRepairComponent,
+  kMigrate,
+  kSetPolicy,
+  kSetRate,
+  kFailSite,
+  kRepairSite
+};
 
 /// Name of a kind as written in scripts ("fail-host").
 const char* command_name(CommandKind k);
@@ -28,7 +40,7 @@ const char* command_name(CommandKind k);
 /// One user action.
 struct Command {
   CommandKind kind = CommandKind::kFailHost;
-  std::string target{};  ///< host, component, guest or service name
+  std::string target{};  ///< host, component, guest, service or host group (site) name
   std::string arg{};     ///< migrate: the host; set-policy: the policy name
   double value = 0.0;  ///< set-rate: requests per second
   double at_s = 0.0;   ///< simulated time it was (or is to be) applied
