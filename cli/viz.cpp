@@ -104,7 +104,7 @@ int run_viz(const VizOptions& o) {
     for (std::string item; std::getline(list, item, ',');) {
       auto t = duration(item, &why);
       if (!t) return usage("--at: '" + item + "': " + why);
-      if (!times.empty() && *t < times.back()) return usage("--at: times must not decrease");
+      if (!times.empty() && *t <= times.back()) return usage("--at: times must increase");
       times.push_back(*t);
     }
     for (const std::string& c : o.clicks) {
@@ -153,8 +153,10 @@ int run_viz(const VizOptions& o) {
     std::error_code ec;
     std::filesystem::create_directories(o.out_dir, ec);
     if (ec) return input("cannot create the output folder " + o.out_dir + ": " + ec.message());
-    for (const auto& p : pictures) {
-      const std::string base = o.out_dir + "/" + picture_name(p.time_s);
+    for (std::size_t i = 0; i < pictures.size(); ++i) {
+      const viz::ui::Picture& p = pictures[i];
+      // Named by the time asked for: a run with nothing left to do stops its clock earlier.
+      const std::string base = o.out_dir + "/" + picture_name(times[i]);
       batch.add(base + ".png", p.png);
       batch.add(base + ".json", p.layout_json);
       wrote.push_back(base + ".png");
@@ -178,6 +180,7 @@ int run_viz(const VizOptions& o) {
       std::printf("60 fps target (16.7 ms a frame): %s\n", bench.p95_s <= 1.0 / 60 ? "met at p95" : "MISSED at p95");
     }
   }
+  for (const std::string& why : session->refusals()) std::cerr << "vzlab: " << why << "\n";
   if (!o.record.empty()) {
     batch.add(o.record, viz::format_script(session->applied(), o.file));
     wrote.push_back(o.record + " (" + std::to_string(session->applied().size()) + " commands)");

@@ -260,6 +260,7 @@ TEST(Session, BadCommandsAreRefusedAndNotRecorded) {
   s->submit({CommandKind::kRepairHost, "san-h0"});
   s->frame(0);
   EXPECT_NE(s->status().find("it is up"), std::string::npos);
+  EXPECT_EQ(s->refusals().size(), 4u);  // every refusal is kept, for the command line to report
 }
 
 TEST(Session, ASiteFailsAndComesBackAsAWhole) {

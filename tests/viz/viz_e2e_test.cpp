@@ -161,7 +161,7 @@ TEST_F(VizE2e, BadInputIsOneMessageAndNoCrash) {
   EXPECT_NE(r.err.find("--headless needs --at"), std::string::npos) << r.err;
   r = vzlab("viz " + quote(kFailover) + " --headless --at 5min,1min --out " + quote(dir_.string()));
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("must not decrease"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("times must increase"), std::string::npos) << r.err;
   const std::string bad = write("bad.txt", "10 fail-host\n");
   r = vzlab("viz " + quote(kFailover) + " --replay " + quote(bad));
   EXPECT_EQ(r.code, 1);

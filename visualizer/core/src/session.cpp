@@ -83,6 +83,7 @@ bool Session::build(std::string* error) {
   charts_ = Charts{};
   charts_.interval_s = std::isfinite(until_s_) && until_s_ > 0 ? until_s_ / 500 : 1.0;
   applied_.clear();
+  refusals_.clear();
   replay_next_ = 0;
   idle_ = finished_ = jumping_ = false;
   target_s_ = 0;
@@ -209,6 +210,7 @@ void Session::apply(Command c) {
   std::snprintf(when, sizeof when, "t = %.3f s: ", c.at_s);
   if (!problem.empty()) {
     status_ = std::string(when) + command_name(c.kind) + " " + c.target + " refused: " + problem;
+    refusals_.push_back(status_);
     return;
   }
   status_ = std::string(when) + format_command(c).substr(format_command(c).find(' ') + 1);

@@ -94,6 +94,8 @@ class Session {
   void set_replay(std::vector<Command> commands);
   /// Commands applied so far, with their times (what --record writes).
   const std::vector<Command>& applied() const { return applied_; }
+  /// Why each refused command was refused, oldest first.
+  const std::vector<std::string>& refusals() const { return refusals_; }
   /// The last sentence for the status line (a command applied or refused, an error).
   const std::string& status() const { return status_; }
 
@@ -143,6 +145,7 @@ class Session {
   Charts charts_;
   CommandQueue queue_;
   std::vector<Command> replay_, applied_;
+  std::vector<std::string> refusals_;
   std::size_t replay_next_ = 0;
   std::string status_;
   double until_s_ = 0, target_s_ = 0, speed_ = 60.0;
