@@ -30,7 +30,7 @@ namespace vzlab::viz {
 struct SessionOptions {
   std::optional<std::uint64_t> seed{};   ///< replaces the scenario's seed
   std::optional<double> until_s{};       ///< replaces the scenario's end time
-  double frame_budget_s = 0.008;       ///< wall time the engine may take per frame
+  double frame_budget_s = 0.008;       ///< wall time the engine may take per frame (0: no bound)
   std::size_t log_capacity = 5000;     ///< events kept for the log panel
 };
 
