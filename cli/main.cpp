@@ -25,6 +25,7 @@
 #include "replicate.hpp"
 #include "sweep.hpp"
 #include "interrupt.hpp"
+#include "viz.hpp"
 #include "workloads.h"
 #include "vzlab/real/measure.hpp"
 #include "vzlab/hv/report/run_report.hpp"
@@ -661,6 +662,48 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--out", calibrate_out, "Profile file to write (YAML)")->required();
   calibrate_cmd->add_option("--repeat", repeats, "Runs of each measurement (median)")->check(CLI::Range(1, 1000));
 
+  vzlab::cli::VizOptions viz;
+  auto* viz_cmd = app.add_subcommand(
+      "viz", "Watch a scenario live (Dear ImGui window): fail and repair hosts, links and storage with a click, "
+             "migrate VMs, change load balancing; or render it headless to PNG.");
+  viz_cmd->add_option("FILE", viz.file, "Scenario file (YAML)")->required();
+  viz_cmd->add_option("--seed", viz.seed, "Base seed of the random streams (default: the file's seed)");
+  viz_cmd->add_option("--until", viz.until, "End of the run, e.g. 3600 or 1h (default: the file's)");
+  viz_cmd->add_option("--speed", viz.speed, "Simulated seconds per real second, 0.1 .. 10000 (default 60)")
+      ->check(CLI::Range(0.1, 10000.0));
+  viz_cmd->add_flag("--play", viz.play, "Start playing at once");
+  viz_cmd->add_option("--record", viz.record, "On exit, write the commands applied, with their simulated times");
+  viz_cmd->add_option("--replay", viz.replay, "Apply the commands of a --record file at their times");
+  auto* headless = viz_cmd->add_flag("--headless", viz.headless, "Render pictures instead of opening a window");
+  viz_cmd->add_option("--at", viz.at, "Headless: simulated times to render, e.g. 9min,11min")->needs(headless);
+  viz_cmd->add_option("--out", viz.out_dir, "Headless: folder for the PNG files (and a JSON of where cards are)")
+      ->needs(headless);
+  viz_cmd->add_option("--click", viz.clicks,
+                      "Headless: click at pixel X,Y right after the picture of time T (T@X,Y; repeatable)")
+      ->needs(headless);
+  viz_cmd->add_option("--bench-frames", viz.bench_frames, "Play N frames without vsync, then print frame times")
+      ->check(CLI::Range(1, 1000000))
+      ->excludes(headless);
+  viz_cmd->add_option("--size", viz.size, "Window or picture size in pixels (default 1600x1000)");
+  viz_cmd->add_option("--font-size", viz.font_px, "Text size in pixels (default 17; larger for a projector)")
+      ->check(CLI::Range(8.0, 64.0));
+  viz_cmd->add_option("--frame-budget", viz.budget_ms, "Most engine wall time per frame, ms (default 8; less when drawing leaves less of 16 ms)")
+      ->check(CLI::Range(0.1, 1000.0));
+  viz_cmd->footer("Examples:\n  vzlab viz scenarios/failover.yaml --play --record class.txt\n"
+                  "  vzlab viz scenarios/failover.yaml --replay class.txt\n"
+                  "  xvfb-run -a vzlab viz scenarios/failover.yaml --headless --at 9min,11min --out pictures/\n"
+                  "Keys: space play/pause, right arrow or S one event, + and - speed, Esc drop a picked VM.\n");
+
+  vzlab::cli::PlotOptions plot;
+  auto* plot_cmd = app.add_subcommand(
+      "plot", "Run a scenario and draw its time series (utilization, latency, guests serving, energy, busiest "
+              "links and devices) as PNG charts; needs no display.");
+  plot_cmd->add_option("FILE", plot.file, "Scenario file (YAML)")->required();
+  plot_cmd->add_option("--out", plot.out_dir, "Folder for charts.png (and network.png)")->required();
+  plot_cmd->add_option("--seed", plot.seed, "Base seed of the random streams (default: the file's seed)");
+  plot_cmd->add_option("--until", plot.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)");
+  plot_cmd->add_option("--size", plot.size, "Picture size in pixels (default 1200x800)");
+
   if (argc < 2) {
     std::cerr << app.help() << "\n";
     return kUsageError;
@@ -697,6 +740,8 @@ int main(int argc, char** argv) {
     if (real_cmd->parsed()) return cmd_real(repeats, real_format);
     if (calibrate_cmd->parsed()) return cmd_calibrate(repeats, calibrate_out);
     if (compare_cmd->parsed()) return cmd_compare(compare);
+    if (viz_cmd->parsed()) return vzlab::cli::run_viz(viz);
+    if (plot_cmd->parsed()) return vzlab::cli::run_plot(plot);
     if (schema_cmd->parsed()) {
       std::cout << sc::schema_markdown();
       return kOk;

@@ -47,6 +47,8 @@ class Host {
   std::uint32_t index() const { return index_; }
   /// The CPU constraint guests and native tasks share.
   engine::Constraint& cpu() { return cpu_; }
+  /// The CPU constraint, read-only (usage() is the CPU in use now).
+  const engine::Constraint& cpu() const { return cpu_; }
   /// The local disk's bandwidth, shared by all I/O of the host's guests.
   engine::Constraint& disk() { return disk_; }
   HypervisorType hypervisor() const { return spec_.hypervisor; }

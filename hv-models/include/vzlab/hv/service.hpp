@@ -69,6 +69,14 @@ class Service {
   void replica_down(const Guest& g);
   /// Whether the balancer currently sends to replica r.
   bool in_rotation(std::size_t r) const;
+  /// Requests at replica r now: in service plus queued.
+  long replica_load(std::size_t r) const {
+    return replicas_[r].busy + static_cast<long>(replicas_[r].queue.size());
+  }
+  /// Changes the balancer's policy from the next request on.
+  void set_policy(BalancePolicy p) { spec_.policy = p; }
+  /// Changes the law of the time between requests from the next draw on.
+  void set_interarrival(Distribution d) { spec_.interarrival = d; }
 
  private:
   struct Request final : engine::Timer {

@@ -19,6 +19,7 @@
 //   task.end [flops done, completed (1) or cut off (0), task id]
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -207,6 +208,10 @@ class World {
   /// competes with other traffic. Recorded in migrations().
   void schedule_migration(MigrationSpec spec);
   const std::vector<MigrationRecord>& migrations() const { return migrations_; }
+  /// Whether the pool manager has a migration of `guest` in flight now.
+  bool migrating(const Guest& guest) const {
+    return std::find(migrating_.begin(), migrating_.end(), guest.index()) != migrating_.end();
+  }
 
   /// Starts a pool manager (an engine ticker: it never keeps a run going).
   void set_pool_manager(PoolManager m);

@@ -1,0 +1,357 @@
+#include "vzlab/viz/session.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace vzlab::viz {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
+constexpr double kMaxLagRealS = 0.25;  // the clock runs at most this much real time ahead of the engine
+
+hv::Host* find_host(hv::World& w, const std::string& name) {
+  for (hv::Host& h : w.hosts())
+    if (h.name() == name) return &h;
+  return nullptr;
+}
+
+hv::Guest* find_guest(hv::World& w, const std::string& name) {
+  for (hv::Guest& g : w.guests())
+    if (g.name() == name) return &g;
+  return nullptr;
+}
+
+hv::Service* find_service(hv::World& w, const std::string& name) {
+  for (hv::Service& s : w.services())
+    if (s.spec().name == name) return &s;
+  return nullptr;
+}
+
+std::optional<hv::BalancePolicy> policy_by_name(const std::string& name) {
+  for (auto p : {hv::BalancePolicy::kRoundRobin, hv::BalancePolicy::kRandom, hv::BalancePolicy::kLeastConnections,
+                 hv::BalancePolicy::kWeighted, hv::BalancePolicy::kPowerOfTwo})
+    if (name == hv::policy_name(p)) return p;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::unique_ptr<Session> Session::open(const std::string& path, const SessionOptions& options, std::string* error) {
+  auto loaded = hv::scenario::load_file(path, hv::scenario::LoadOptions{options.seed});
+  if (!loaded.ok()) {
+    *error = loaded.error->format();
+    return nullptr;
+  }
+  std::unique_ptr<Session> s(new Session());
+  s->scenario_ = std::move(*loaded.scenario);
+  s->options_ = options;
+  s->until_s_ = options.until_s.value_or(s->scenario_.until_s.value_or(std::numeric_limits<double>::infinity()));
+  s->budget_s_ = options.frame_budget_s;
+  if (!s->build(error)) {
+    *error = path + ": " + *error;
+    return nullptr;
+  }
+  return s;
+}
+
+// A fresh world for the scenario, with everything that watches it.
+bool Session::build(std::string* error) {
+  // Watchers go before the world they watch.
+  if (world_) world_->engine().events().unsubscribe_all();
+  hash_.reset();
+  log_.reset();
+  tracker_.reset();
+  recorder_.reset();
+  world_.reset();
+  try {
+    world_ = hv::scenario::build_world(scenario_);
+  } catch (const std::exception& e) {
+    *error = e.what();
+    return false;
+  }
+  hv::World& w = *world_;
+  recorder_ = std::make_unique<hv::report::RunRecorder>(w, hv::report::RecorderOptions{});
+  tracker_ = std::make_unique<StateTracker>(w);
+  log_ = std::make_unique<EventLog>(w.engine().events(), options_.log_capacity);
+  hash_ = std::make_unique<EventHash>(w.engine().events());
+  command_kind_ = w.engine().events().kind("viz.command");
+  responses_seen_.assign(w.services().size(), 0);
+  charts_ = Charts{};
+  charts_.interval_s = std::isfinite(until_s_) && until_s_ > 0 ? until_s_ / 500 : 1.0;
+  applied_.clear();
+  refusals_.clear();
+  replay_next_ = 0;
+  idle_ = finished_ = jumping_ = false;
+  target_s_ = 0;
+  w.engine().add_ticker(charts_.interval_s, [this] { sample(); });
+  // One hook for both bounds: a single step stops after one event; a frame
+  // stops when its wall-time budget is spent (the clock read every 64 events).
+  w.engine().set_progress_hook(
+      [this] {
+        if (step_mode_ || ((++hook_calls_ & 63) == 0 && Clock::now() > deadline_)) world_->engine().stop();
+      },
+      1);
+  ++generation_;
+  refresh();
+  return true;
+}
+
+void Session::rewind_to(double t) {
+  // The commands applied up to t come back as a replay, ahead of those still to replay.
+  std::vector<Command> again;
+  for (const Command& c : applied_)
+    if (c.at_s <= t) again.push_back(c);
+  for (std::size_t i = replay_next_; i < replay_.size(); ++i) again.push_back(replay_[i]);
+  std::string error;
+  if (!build(&error)) {
+    status_ = "cannot go back: " + error;
+    return;
+  }
+  set_replay(std::move(again));
+  run_to(t);
+}
+
+Session::~Session() {
+  if (world_) world_->engine().set_progress_hook(nullptr);
+}
+
+double Session::now() const { return world_->engine().now(); }
+
+void Session::set_speed(double x) { speed_ = std::clamp(std::isfinite(x) ? x : kMaxSpeed, kMinSpeed, kMaxSpeed); }
+
+bool Session::run_engine(double until, Clock::time_point deadline) {
+  deadline_ = deadline;
+  hook_calls_ = 0;
+  const engine::RunOutcome outcome = world_->run(until);
+  if (outcome == engine::RunOutcome::kIdle) idle_ = true;
+  return outcome != engine::RunOutcome::kStopped;
+}
+
+void Session::apply_due() {
+  const bool replay_due = replay_next_ < replay_.size() && (replay_[replay_next_].at_s <= now() || idle_);
+  if (queue_.empty() && !replay_due) return;
+  // Finish the events of the current instant first, so a command never lands
+  // between two events at the same time (a replay lands in the same place).
+  run_engine(now(), kNoDeadline);
+  for (Command& c : queue_.take()) apply(std::move(c));
+  while (replay_next_ < replay_.size() && (replay_[replay_next_].at_s <= now() || idle_))
+    apply(replay_[replay_next_++]);
+}
+
+void Session::advance(double target, Clock::time_point deadline) {
+  target = std::min(target, until_s_);
+  for (;;) {
+    apply_due();
+    if (idle_ || now() >= target) break;
+    double stop = target;
+    if (replay_next_ < replay_.size()) stop = std::min(stop, std::max(now(), replay_[replay_next_].at_s));
+    if (!run_engine(stop, deadline)) break;  // out of budget: go on next frame
+  }
+  finished_ = idle_ || now() >= until_s_;
+}
+
+void Session::frame(double real_dt_s) {
+  const auto t0 = Clock::now();
+  if (playing_ && !finished_) {
+    target_s_ += speed_ * std::max(0.0, real_dt_s);
+    if (!jumping_) target_s_ = std::min(target_s_, now() + speed_ * kMaxLagRealS);
+  }
+  target_s_ = std::clamp(target_s_, now(), until_s_);
+  advance(target_s_, budget_s_ > 0 ? t0 + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(budget_s_))
+                                   : kNoDeadline);
+  if (jumping_ && now() >= target_s_) jumping_ = false;
+  last_engine_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
+  refresh();
+}
+
+void Session::step() {
+  apply_due();
+  if (!idle_ && now() < until_s_) {
+    step_mode_ = true;
+    run_engine(until_s_, kNoDeadline);
+    step_mode_ = false;
+  }
+  playing_ = jumping_ = false;
+  target_s_ = now();
+  finished_ = idle_ || now() >= until_s_;
+  refresh();
+}
+
+void Session::jump_to(double t) {
+  if (t < now()) {
+    rewind_to(std::max(0.0, t));
+    return;
+  }
+  target_s_ = std::min(t, until_s_);
+  jumping_ = true;
+}
+
+void Session::run_to(double t) {
+  advance(t, kNoDeadline);
+  target_s_ = now();
+  refresh();
+}
+
+void Session::set_replay(std::vector<Command> commands) {
+  std::stable_sort(commands.begin(), commands.end(), [](const Command& a, const Command& b) { return a.at_s < b.at_s; });
+  replay_ = std::move(commands);
+  replay_next_ = 0;
+}
+
+void Session::apply(Command c) {
+  c.at_s = now();
+  const std::string problem = execute(c);
+  char when[32];
+  std::snprintf(when, sizeof when, "t = %.3f s: ", c.at_s);
+  if (!problem.empty()) {
+    status_ = std::string(when) + command_name(c.kind) + " " + c.target + " refused: " + problem;
+    refusals_.push_back(status_);
+    return;
+  }
+  status_ = std::string(when) + format_command(c).substr(format_command(c).find(' ') + 1);
+  applied_.push_back(std::move(c));
+  idle_ = false;  // the command may have given the engine work
+}
+
+// Applies c now; "" on success, else why not (nothing changed then).
+std::string Session::execute(const Command& c) {
+  hv::World& w = *world_;
+  engine::EventStream& ev = w.engine().events();
+  double value = c.value;
+  switch (c.kind) {
+    case CommandKind::kFailHost:
+    case CommandKind::kRepairHost: {
+      hv::Host* h = find_host(w, c.target);
+      if (h == nullptr) return "no host named '" + c.target + "'";
+      const bool fail = c.kind == CommandKind::kFailHost;
+      if (h->up() != fail) return fail ? "it is already down" : "it is up";
+      if (fail) w.crash(hv::CrashKind::kHost, h, nullptr);
+      else w.repair(*h);
+      break;
+    }
+    case CommandKind::kFailSite:
+    case CommandKind::kRepairSite: {
+      // A site is a group of hosts: all of them fail (or come back) at once.
+      const bool fail = c.kind == CommandKind::kFailSite;
+      std::vector<hv::Host*> members;
+      for (hv::Host& h : w.hosts())
+        if (h.group() == c.target && h.up() == fail) members.push_back(&h);
+      if (members.empty()) {
+        const bool any = std::any_of(w.hosts().begin(), w.hosts().end(), [&](const hv::Host& h) { return h.group() == c.target; });
+        return any ? (fail ? "every host of it is already down" : "every host of it is up")
+                   : "no host group (site) named '" + c.target + "'";
+      }
+      for (hv::Host* h : members) {
+        if (fail) w.crash(hv::CrashKind::kHost, h, nullptr);
+        else w.repair(*h);
+      }
+      value = static_cast<double>(members.size());
+      break;
+    }
+    case CommandKind::kFailComponent:
+    case CommandKind::kRepairComponent: {
+      if (!w.has_network()) return "the scenario has no network";
+      hv::Network& net = w.network();
+      const bool up = c.kind == CommandKind::kRepairComponent;
+      if (auto n = net.find(c.target)) {
+        if (net.node_up(*n) == up) return up ? "it is up" : "it is already down";
+        net.set_node_up(*n, up);
+      } else if (auto l = net.find_link(c.target)) {
+        if (net.link_up(*l) == up) return up ? "it is up" : "it is already down";
+        net.set_link_up(*l, up);
+      } else {
+        return "no network node or link named '" + c.target + "'";
+      }
+      ev.emit(now(), up ? w.kinds().component_up : w.kinds().component_down, ev.subject(c.target));
+      break;
+    }
+    case CommandKind::kMigrate: {
+      hv::Guest* g = find_guest(w, c.target);
+      if (g == nullptr) return "no guest named '" + c.target + "'";
+      hv::Host* to = find_host(w, c.arg);
+      if (to == nullptr) return "no host named '" + c.arg + "'";
+      if (!hv::is_vm(g->mode())) return "only a VM can be live-migrated";
+      if (!g->serving()) return "it is not running";
+      if (tracker_->migrating(g->index())) return "it is already migrating";
+      if (&g->host() == to) return "it is already on " + to->name();
+      if (!to->up()) return to->name() + " is down";
+      if (!w.has_network() || !w.network().route(w.host_node(g->host()), w.host_node(*to)))
+        return "no network route from " + g->host().name() + " to " + to->name() + " to copy its memory over";
+      w.schedule_migration({now(), g->index(), to->index(), true, 0.3, 30});
+      tracker_->migration_started(g->index(), now());
+      value = to->index();
+      break;
+    }
+    case CommandKind::kSetPolicy: {
+      hv::Service* s = find_service(w, c.target);
+      if (s == nullptr) return "no service named '" + c.target + "'";
+      const auto p = policy_by_name(c.arg);
+      if (!p) return "no policy named '" + c.arg + "'";
+      s->set_policy(*p);
+      value = static_cast<double>(*p);
+      break;
+    }
+    case CommandKind::kSetRate: {
+      hv::Service* s = find_service(w, c.target);
+      if (s == nullptr) return "no service named '" + c.target + "'";
+      if (!(c.value > 0) || !std::isfinite(c.value)) return "the rate must be a number of requests per second > 0";
+      s->set_interarrival({hv::Distribution::Kind::kExponential, 1.0 / c.value, 0.0});
+      break;
+    }
+  }
+  ev.emit(now(), command_kind_, ev.subject(c.target), {static_cast<double>(c.kind), value});
+  return "";
+}
+
+void Session::sample() {
+  const hv::World& w = *world_;
+  const double t = now();
+  double used = 0, capacity = 0, energy_J = 0;
+  for (const hv::Host& h : w.hosts()) {
+    energy_J += h.energy_J(t);
+    if (!h.up()) continue;
+    used += h.cpu().usage();
+    capacity += h.capacity_flops();
+  }
+  if (capacity > 0) charts_.utilization.push(t, 100 * used / capacity);
+  charts_.energy.push(t, energy_J / 3.6e6);
+  std::size_t serving = 0, expected = 0;
+  for (std::uint32_t g = 0; g < w.guests().size(); ++g) {
+    const GuestState s = tracker_->state(g);
+    const bool up = s == GuestState::kRunning || s == GuestState::kMigrating;
+    serving += up ? 1 : 0;
+    expected += up || s == GuestState::kDown || s == GuestState::kRestarting ? 1 : 0;
+  }
+  if (expected > 0) charts_.availability.push(t, 100.0 * static_cast<double>(serving) / static_cast<double>(expected));
+  std::vector<double> window;
+  for (std::size_t i = 0; i < w.services().size(); ++i) {
+    const auto& r = w.services()[i].stats().response_s;
+    window.insert(window.end(), r.begin() + static_cast<std::ptrdiff_t>(responses_seen_[i]), r.end());
+    responses_seen_[i] = r.size();
+  }
+  if (!window.empty()) {
+    std::sort(window.begin(), window.end());
+    charts_.p50.push(t, 1e3 * nearest_rank(window, 0.50));
+    charts_.p95.push(t, 1e3 * nearest_rank(window, 0.95));
+    charts_.p99.push(t, 1e3 * nearest_rank(window, 0.99));
+  }
+}
+
+void Session::refresh() {
+  const auto t0 = Clock::now();
+  snapshot_.update(*world_, *tracker_);
+  last_snapshot_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+std::string Session::report_text() const {
+  hv::report::RunMeta meta{scenario_.name, scenario_.file, scenario_.description, scenario_.seed, now(), 0.0,
+                           "built-in defaults"};
+  return hv::report::format_table(recorder_->report(meta));
+}
+
+}  // namespace vzlab::viz
