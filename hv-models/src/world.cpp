@@ -714,22 +714,22 @@ void World::schedule_site_failure(double at_s, const std::string& site, std::opt
 
 engine::Process World::site_failure(double at_s, std::string site, std::optional<double> repair_s) {
   if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
-  auto set = [&](bool up) {
-    engine_->events().emit(engine_->now(), up ? kinds_.site_up : kinds_.site_down, engine_->events().subject(site));
-    if (network_)
-      for (NodeId n = 0; n < network_->node_count(); ++n)
-        if (network_->node(n).site == site && network_->node(n).kind != NodeKind::kHost)
-          set_component_up({false, n}, up);
-    for (Host& h : hosts_)
-      if (h.site() == site) {
-        if (up) repair(h);
-        else crash(CrashKind::kHost, &h, nullptr);
-      }
-  };
-  set(false);
+  set_site_up(site, false);
   if (!repair_s) co_return;
   co_await engine_->sleep(*repair_s);
-  set(true);
+  set_site_up(site, true);
+}
+
+void World::set_site_up(const std::string& site, bool up) {
+  engine_->events().emit(engine_->now(), up ? kinds_.site_up : kinds_.site_down, engine_->events().subject(site));
+  if (network_)
+    for (NodeId n = 0; n < network_->node_count(); ++n)
+      if (network_->node(n).site == site && network_->node(n).kind != NodeKind::kHost) set_component_up({false, n}, up);
+  for (Host& h : hosts_)
+    if (h.site() == site) {
+      if (up) repair(h);
+      else crash(CrashKind::kHost, &h, nullptr);
+    }
 }
 
 ReplicationRecord& World::add_replication(ReplicationSpec spec) {

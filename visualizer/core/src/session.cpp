@@ -236,21 +236,30 @@ std::string Session::execute(const Command& c) {
     }
     case CommandKind::kFailSite:
     case CommandKind::kRepairSite: {
-      // A site is a group of hosts: all of them fail (or come back) at once.
+      // The scenario's sites (hosts and nodes with `site:`) or, when it names
+      // none, a group of hosts: all of it fails (or comes back) at once.
       const bool fail = c.kind == CommandKind::kFailSite;
-      std::vector<hv::Host*> members;
-      for (hv::Host& h : w.hosts())
-        if (h.group() == c.target && h.up() == fail) members.push_back(&h);
-      if (members.empty()) {
-        const bool any = std::any_of(w.hosts().begin(), w.hosts().end(), [&](const hv::Host& h) { return h.group() == c.target; });
+      const bool sites = std::any_of(w.hosts().begin(), w.hosts().end(), [](const hv::Host& h) { return !h.site().empty(); });
+      auto member = [&](const hv::Host& h) { return (sites ? h.site() : h.group()) == c.target; };
+      std::size_t changing = 0;
+      bool any = false;
+      for (const hv::Host& h : w.hosts()) {
+        any = any || member(h);
+        changing += member(h) && h.up() == fail ? 1 : 0;
+      }
+      if (changing == 0)
         return any ? (fail ? "every host of it is already down" : "every host of it is up")
-                   : "no host group (site) named '" + c.target + "'";
+                   : std::string("no ") + (sites ? "site" : "host group (site)") + " named '" + c.target + "'";
+      if (sites) {
+        w.set_site_up(c.target, !fail);
+      } else {
+        for (hv::Host& h : w.hosts())
+          if (member(h) && h.up() == fail) {
+            if (fail) w.crash(hv::CrashKind::kHost, &h, nullptr);
+            else w.repair(h);
+          }
       }
-      for (hv::Host* h : members) {
-        if (fail) w.crash(hv::CrashKind::kHost, h, nullptr);
-        else w.repair(*h);
-      }
-      value = static_cast<double>(members.size());
+      value = static_cast<double>(changing);
       break;
     }
     case CommandKind::kFailComponent:
@@ -258,16 +267,17 @@ std::string Session::execute(const Command& c) {
       if (!w.has_network()) return "the scenario has no network";
       hv::Network& net = w.network();
       const bool up = c.kind == CommandKind::kRepairComponent;
+      // Through the world, so storage loss, disaster recovery and the
+      // component events follow as with a scripted failure.
       if (auto n = net.find(c.target)) {
         if (net.node_up(*n) == up) return up ? "it is up" : "it is already down";
-        net.set_node_up(*n, up);
+        w.set_component_up({false, *n}, up);
       } else if (auto l = net.find_link(c.target)) {
         if (net.link_up(*l) == up) return up ? "it is up" : "it is already down";
-        net.set_link_up(*l, up);
+        w.set_component_up({true, *l}, up);
       } else {
         return "no network node or link named '" + c.target + "'";
       }
-      ev.emit(now(), up ? w.kinds().component_up : w.kinds().component_down, ev.subject(c.target));
       break;
     }
     case CommandKind::kMigrate: {

@@ -77,6 +77,7 @@ void Snapshot::update(const hv::World& world, const StateTracker& tracker) {
     HostView& v = hosts[i];
     v.name = &h.name();
     v.group = &h.group();
+    v.site = &h.site();
     v.up = h.up();
     v.powered_off = h.powered_off();
     v.cpu = h.up() ? static_cast<float>(h.cpu().usage() / h.capacity_flops()) : 0.0f;

@@ -12,12 +12,15 @@ namespace vzlab::viz::ui {
 void draw_topology(Viewer& v, const Rect& r) {
   const Snapshot& s = v.session.snapshot();
   begin_panel("Topology  (click: fail / repair, drag: move)", r, ImGuiWindowFlags_NoScrollbar);
-  // Sites: each group of hosts, failed or repaired as a whole.
-  std::vector<std::pair<const std::string*, bool>> sites;  // group, any host of it up
+  // Sites: the scenario's (`site:`), or else each group of hosts, failed or
+  // repaired as a whole.
+  const bool named = std::any_of(s.hosts.begin(), s.hosts.end(), [](const HostView& h) { return !h.site->empty(); });
+  std::vector<std::pair<const std::string*, bool>> sites;  // site, any host of it up
   for (const HostView& h : s.hosts) {
-    if (h.group->empty()) continue;
-    auto it = std::find_if(sites.begin(), sites.end(), [&](const auto& g) { return *g.first == *h.group; });
-    if (it == sites.end()) sites.emplace_back(h.group, h.up);
+    const std::string* site = named ? h.site : h.group;
+    if (site->empty()) continue;
+    auto it = std::find_if(sites.begin(), sites.end(), [&](const auto& g) { return *g.first == *site; });
+    if (it == sites.end()) sites.emplace_back(site, h.up);
     else it->second = it->second || h.up;
   }
   if (!sites.empty() && sites.size() <= 12) {

@@ -190,6 +190,9 @@ class World {
   /// can no longer reach its disk hangs: it counts as down (an incident)
   /// until the disk is reachable again.
   void set_component_up(Component c, bool up);
+  /// Fails (or repairs) every host and network node of `site` now (event
+  /// site.down or site.up).
+  void set_site_up(const std::string& site, bool up);
   /// Fails every host and network node of `site` at `at_s` (event
   /// site.down), and repairs them `repair_s` later if given (site.up).
   void schedule_site_failure(double at_s, const std::string& site, std::optional<double> repair_s);

@@ -21,6 +21,7 @@ struct HostView {
   float cpu = 0;     ///< CPU in use / capacity, now
   float memory = 0;  ///< memory in use / RAM, now
   std::uint32_t first = 0, count = 0;  ///< its guests: Snapshot::by_host[first .. first + count)
+  const std::string* site = nullptr;   ///< data centre ("" when the scenario names none)
 };
 
 /// A guest box.
