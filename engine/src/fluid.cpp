@@ -14,62 +14,73 @@ constexpr double kLevelSlack = 1e-12;
 
 // ---------------------------------------------------------------- Variable
 
+Variable::Variable(FluidSystem& system) : system_(&system), index_(system.add_variable(*this)) {}
+
 Variable::~Variable() {
   detach_all();
   if (drives_ != nullptr) drives_->driver_ = nullptr;
+  system_->remove_variable(index_);
 }
 
 void Variable::attach(Constraint& c) {
   assert(std::none_of(members_.begin(), members_.end(), [&](const Membership& m) { return m.constraint == &c; }) &&
          "variable already crosses this constraint");
   members_.push_back({&c, static_cast<std::uint32_t>(c.vars_.size())});
-  c.vars_.push_back({this, static_cast<std::uint32_t>(members_.size() - 1)});
+  c.vars_.push_back({index_, static_cast<std::uint32_t>(members_.size() - 1)});
+  system_->add_membership(index_, c.id_);
   if (pending_) ++c.pending_vars_;
   // Also when disabled now but enabled at the last solve: its weight may
   // come back before the next solve, which would then look like no change.
-  if (weight_ > 0 || solved_weight_ > 0) {
+  if (weight() > 0 || solved_weight_ > 0) {
     c.structural_ = true;
     c.mark_dirty();
   }
 }
 
 void Variable::detach_all() {
+  const bool counts = weight() > 0 || solved_weight_ > 0;
   for (const Membership& m : members_) {
     Constraint& c = *m.constraint;
     const Constraint::Entry moved = c.vars_.back();
     c.vars_[m.slot] = moved;
-    moved.var->members_[moved.member].slot = m.slot;
+    system_->var_owner_[moved.var]->members_[moved.member].slot = m.slot;
     c.vars_.pop_back();
     if (pending_) --c.pending_vars_;
     // It changes the constraint if it takes part now or did at the last
     // solve (a variable disabled and detached before a solve still holds
     // its old share until one runs).
-    if (weight_ > 0 || solved_weight_ > 0) {
+    if (counts) {
       c.structural_ = true;
       c.mark_dirty();
     }
   }
   members_.clear();
-  value_ = 0.0;
+  FluidSystem::VarSlot& s = system_->vars_[index_];
+  s.count = 0;
+  s.value = 0.0;
   if (drives_ != nullptr) drives_->set_capacity(0.0);
 }
 
 void Variable::set_weight(double weight) {
-  if (weight == weight_) return;
-  weight_ = weight;
+  double& w = system_->vars_[index_].weight;
+  if (weight == w) return;
+  w = weight;
   update_pending();
 }
 
 void Variable::set_bound(double bound) {
-  if (bound == bound_) return;
-  bound_ = bound;
+  double& b = system_->vars_[index_].bound;
+  if (bound == b) return;
+  b = bound;
   update_pending();
 }
 
 void Variable::update_pending() {
-  const bool pending = weight_ != solved_weight_ || bound_ != solved_bound_;
+  FluidSystem::VarSlot& s = system_->vars_[index_];
+  const bool pending = s.weight != solved_weight_ || s.bound != solved_bound_;
   if (pending == pending_) return;
   pending_ = pending;
+  s.pending = pending;
   for (const Membership& m : members_) {
     if (pending) {
       ++m.constraint->pending_vars_;
@@ -88,16 +99,20 @@ void Variable::drive(Constraint& c) {
   for (const Membership& m : members_) level = std::max(level, m.constraint->level_);
   if (c.dirty_) system_->forget(c);
   c.level_ = level + 1;
-  c.set_capacity(value_);
+  c.set_capacity(value());
   c.mark_dirty();
 }
 
 // -------------------------------------------------------------- Constraint
 
+Constraint::Constraint(FluidSystem& system, double capacity)
+    : system_(&system), capacity_(capacity), id_(system.add_constraint(*this)) {}
+
 Constraint::~Constraint() {
   if (driver_ != nullptr) driver_->drives_ = nullptr;
-  while (!vars_.empty()) vars_.back().var->detach_all();
+  while (!vars_.empty()) system_->var_owner_[vars_.back().var]->detach_all();
   if (dirty_) system_->forget(*this);
+  system_->remove_constraint(id_);
 }
 
 void Constraint::set_capacity(double capacity) {
@@ -109,7 +124,7 @@ void Constraint::set_capacity(double capacity) {
 
 double Constraint::usage() const {
   double sum = 0.0;
-  for (const Entry& e : vars_) sum += e.var->value_;
+  for (const Entry& e : vars_) sum += system_->vars_[e.var].value;
   return sum;
 }
 
@@ -120,6 +135,73 @@ void Constraint::mark_dirty() {
 }
 
 // ------------------------------------------------------------- FluidSystem
+
+namespace {
+
+// Takes a free slot (or a new one) in a dense table and its owner table.
+template <typename Slot, typename Owner>
+std::uint32_t take_slot(std::vector<Slot>& slots, std::vector<Owner*>& owners, std::vector<std::uint32_t>& free,
+                        Owner& owner, const Slot& init) {
+  std::uint32_t index;
+  if (free.empty()) {
+    index = static_cast<std::uint32_t>(slots.size());
+    slots.push_back(init);
+    owners.push_back(&owner);
+  } else {
+    index = free.back();
+    free.pop_back();
+    slots[index] = init;
+    owners[index] = &owner;
+  }
+  return index;
+}
+
+}  // namespace
+
+std::uint32_t FluidSystem::add_variable(Variable& v) {
+  return take_slot(vars_, var_owner_, free_vars_, v, VarSlot{1.0, Variable::kNoBound, 0.0, 0.0, 0, 0, false, false, {}});
+}
+
+void FluidSystem::remove_variable(std::uint32_t index) {
+  var_owner_[index] = nullptr;
+  free_vars_.push_back(index);
+}
+
+std::uint32_t FluidSystem::add_constraint(Constraint& c) {
+  return take_slot(cons_, con_owner_, free_cons_, c, ConSlot{0.0, 0.0, 0, 0});
+}
+
+void FluidSystem::remove_constraint(std::uint32_t id) {
+  con_owner_[id] = nullptr;
+  free_cons_.push_back(id);
+}
+
+void FluidSystem::add_membership(std::uint32_t var, std::uint32_t con) {
+  VarSlot& s = vars_[var];
+  if (s.count < kInlineConstraints) s.cons[s.count] = con;
+  ++s.count;
+}
+
+std::uint32_t FluidSystem::next_stamp() {
+  if (++stamp_ == 0) {
+    // Wrapped: no slot may keep a stamp that could match a future one.
+    for (VarSlot& s : vars_) s.stamp = 0;
+    for (ConSlot& s : cons_) s.stamp = 0;
+    stamp_ = 1;
+  }
+  return stamp_;
+}
+
+// Calls f with the id of every constraint variable `var` crosses.
+template <typename F>
+void FluidSystem::for_each_constraint(std::uint32_t var, F&& f) {
+  const VarSlot& s = vars_[var];
+  if (s.count <= kInlineConstraints) {
+    for (std::uint32_t k = 0; k < s.count; ++k) f(s.cons[k]);
+  } else {
+    for (const Variable::Membership& m : var_owner_[var]->members_) f(m.constraint->id_);
+  }
+}
 
 void FluidSystem::enqueue(Constraint& c) {
   if (dirty_by_level_.size() <= static_cast<std::size_t>(c.level_)) dirty_by_level_.resize(c.level_ + 1);
@@ -156,110 +238,131 @@ void FluidSystem::solve() {
 }
 
 void FluidSystem::solve_component(Constraint& seed) {
-  ++stamp_;
+  const std::uint32_t stamp = next_stamp();
   ++components_solved_;
   comp_constraints_.clear();
   comp_vars_.clear();
 
   // Gather the component: constraints linked through enabled variables.
-  seed.stamp_ = stamp_;
-  comp_constraints_.push_back(&seed);
+  cons_[seed.id_].stamp = stamp;
+  comp_constraints_.push_back(seed.id_);
   for (std::size_t i = 0; i < comp_constraints_.size(); ++i) {
-    Constraint* c = comp_constraints_[i];
+    Constraint* c = con_owner_[comp_constraints_[i]];
     if (c->dirty_) {
       c->dirty_ = false;
       --dirty_count_;
     }
     for (const Constraint::Entry& e : c->vars_) {
-      Variable* v = e.var;
-      if (v->stamp_ == stamp_) continue;
-      v->stamp_ = stamp_;
-      comp_vars_.push_back(v);
-      if (v->weight_ <= 0) continue;
-      for (const Variable::Membership& m : v->members_) {
-        if (m.constraint->stamp_ == stamp_) continue;
-        m.constraint->stamp_ = stamp_;
-        comp_constraints_.push_back(m.constraint);
-      }
+      VarSlot& v = vars_[e.var];
+      if (v.stamp == stamp) continue;
+      v.stamp = stamp;
+      comp_vars_.push_back(e.var);
+      if (v.weight <= 0) continue;
+      for_each_constraint(e.var, [&](std::uint32_t id) {
+        if (cons_[id].stamp == stamp) return;
+        cons_[id].stamp = stamp;
+        comp_constraints_.push_back(id);
+      });
     }
   }
 
   // Progressive filling: raise a common level; fix variables as their bound
   // or one of their constraints is reached.
-  for (Constraint* c : comp_constraints_) {
-    c->remaining_ = std::max(c->capacity_, 0.0);
-    c->active_weight_ = 0.0;
-    c->unfixed_ = 0;
+  for (std::uint32_t id : comp_constraints_) {
+    ConSlot& c = cons_[id];
+    c.remaining = std::max(con_owner_[id]->capacity_, 0.0);
+    c.active_weight = 0.0;
+    c.unfixed = 0;
   }
   std::size_t unfixed = 0;
   comp_bounded_.clear();
-  for (Variable* v : comp_vars_) {
-    v->new_value_ = 0.0;
-    v->fixed_ = v->weight_ <= 0;
-    if (v->fixed_) continue;
+  for (std::uint32_t i : comp_vars_) {
+    VarSlot& v = vars_[i];
+    v.new_value = 0.0;
+    v.fixed = v.weight <= 0;
+    if (v.fixed) continue;
     ++unfixed;
-    if (v->bound_ != Variable::kNoBound) comp_bounded_.push_back(v);
-    for (const Variable::Membership& m : v->members_) {
-      m.constraint->active_weight_ += v->weight_;
-      ++m.constraint->unfixed_;
-    }
+    if (v.bound != Variable::kNoBound) comp_bounded_.push_back(i);
+    const double w = v.weight;
+    for_each_constraint(i, [&](std::uint32_t id) {
+      cons_[id].active_weight += w;
+      ++cons_[id].unfixed;
+    });
   }
-  auto fix = [&](Variable* v, double value) {
-    v->new_value_ = value;
-    v->fixed_ = true;
+  auto fix = [&](std::uint32_t i, double value) {
+    VarSlot& v = vars_[i];
+    v.new_value = value;
+    v.fixed = true;
     --unfixed;
-    for (const Variable::Membership& m : v->members_) {
-      Constraint* c = m.constraint;
-      c->remaining_ -= value;
-      if (--c->unfixed_ == 0) {
-        c->active_weight_ = 0.0;
+    const double w = v.weight;
+    for_each_constraint(i, [&](std::uint32_t id) {
+      ConSlot& c = cons_[id];
+      c.remaining -= value;
+      if (--c.unfixed == 0) {
+        c.active_weight = 0.0;
       } else {
-        c->active_weight_ -= v->weight_;
+        c.active_weight -= w;
       }
-    }
+    });
   };
+  // Constraints that still have unfixed variables, in component order.
+  std::vector<std::uint32_t>& open = comp_open_;
+  open.assign(comp_constraints_.begin(), comp_constraints_.end());
   while (unfixed > 0) {
     double level = std::numeric_limits<double>::infinity();
-    for (const Constraint* c : comp_constraints_)
-      if (c->unfixed_ > 0) level = std::min(level, std::max(c->remaining_, 0.0) / c->active_weight_);
-    for (const Variable* v : comp_bounded_)
-      if (!v->fixed_) level = std::min(level, v->bound_ / v->weight_);
+    std::size_t kept = 0;
+    for (std::uint32_t id : open) {
+      const ConSlot& c = cons_[id];
+      if (c.unfixed == 0) continue;
+      open[kept++] = id;
+      level = std::min(level, std::max(c.remaining, 0.0) / c.active_weight);
+    }
+    open.resize(kept);
+    for (std::uint32_t i : comp_bounded_)
+      if (!vars_[i].fixed) level = std::min(level, vars_[i].bound / vars_[i].weight);
     assert(level != std::numeric_limits<double>::infinity() && "enabled variable with no constraint and no bound");
     const double threshold = level + level * kLevelSlack;
-    for (Variable* v : comp_bounded_)
-      if (!v->fixed_ && v->bound_ / v->weight_ <= threshold) fix(v, v->bound_);
-    for (const Constraint* c : comp_constraints_) {
-      if (c->unfixed_ == 0 || std::max(c->remaining_, 0.0) / c->active_weight_ > threshold) continue;
-      for (const Constraint::Entry& e : c->vars_)
-        if (!e.var->fixed_) fix(e.var, e.var->weight_ * level);
+    for (std::uint32_t i : comp_bounded_)
+      if (!vars_[i].fixed && vars_[i].bound / vars_[i].weight <= threshold) fix(i, vars_[i].bound);
+    for (std::uint32_t id : open) {
+      const ConSlot& c = cons_[id];
+      if (c.unfixed == 0 || std::max(c.remaining, 0.0) / c.active_weight > threshold) continue;
+      for (const Constraint::Entry& e : con_owner_[id]->vars_)
+        if (!vars_[e.var].fixed) fix(e.var, vars_[e.var].weight * level);
     }
   }
 
   // Publish: record changes, update driven capacities, then tell observers.
   changed_.clear();
   changed_old_.clear();
-  for (Constraint* c : comp_constraints_) c->structural_ = false;
-  for (Variable* v : comp_vars_) {
-    v->solved_weight_ = v->weight_;
-    v->solved_bound_ = v->bound_;
-    if (v->pending_) {
-      v->pending_ = false;
-      for (const Variable::Membership& m : v->members_) {
+  for (std::uint32_t id : comp_constraints_) con_owner_[id]->structural_ = false;
+  for (std::uint32_t i : comp_vars_) {
+    VarSlot& v = vars_[i];
+    if (v.pending) {
+      Variable& var = *var_owner_[i];
+      var.solved_weight_ = v.weight;
+      var.solved_bound_ = v.bound;
+      var.pending_ = false;
+      v.pending = false;
+      for (const Variable::Membership& m : var.members_) {
         --m.constraint->pending_vars_;
         // A disabled variable does not link its other constraints into this
         // component; they still have to be solved for its change.
-        if (m.constraint->stamp_ != stamp_) m.constraint->structural_ = true;
+        if (cons_[m.constraint->id_].stamp != stamp) m.constraint->structural_ = true;
       }
     }
-    if (v->new_value_ == v->value_) continue;
-    changed_.push_back(v);
-    changed_old_.push_back(v->value_);
-    v->value_ = v->new_value_;
-    if (v->drives_ != nullptr) v->drives_->set_capacity(v->value_);
+    if (v.new_value == v.value) continue;
+    changed_.push_back(i);
+    changed_old_.push_back(v.value);
+    v.value = v.new_value;
+    if (Constraint* driven = var_owner_[i]->drives_; driven != nullptr) driven->set_capacity(v.value);
   }
   values_changed_ += changed_.size();
-  for (std::size_t i = 0; i < changed_.size(); ++i)
-    if (changed_[i]->observer_ != nullptr) changed_[i]->observer_->on_value_change(changed_old_[i], changed_[i]->value_);
+  for (std::size_t i = 0; i < changed_.size(); ++i) {
+    Variable* var = var_owner_[changed_[i]];
+    if (var != nullptr && var->observer_ != nullptr)
+      var->observer_->on_value_change(changed_old_[i], vars_[changed_[i]].value);
+  }
 }
 
 }  // namespace vzlab::engine

@@ -79,7 +79,7 @@ class Variable {
  public:
   static constexpr double kNoBound = std::numeric_limits<double>::infinity();
 
-  explicit Variable(FluidSystem& system) : system_(&system) {}
+  explicit Variable(FluidSystem& system);
   Variable(const Variable&) = delete;
   Variable& operator=(const Variable&) = delete;
   /// Leaves every constraint it crosses and stops driving.
@@ -98,10 +98,10 @@ class Variable {
   /// Observer told about value changes (not owned; may be null).
   void set_observer(VariableObserver* o) { observer_ = o; }
 
-  double weight() const { return weight_; }
-  double bound() const { return bound_; }
+  double weight() const;
+  double bound() const;
   /// Allocation from the last solve.
-  double value() const { return value_; }
+  double value() const;
   /// Number of constraints crossed.
   std::size_t constraint_count() const { return members_.size(); }
 
@@ -115,28 +115,22 @@ class Variable {
   void update_pending();
 
   FluidSystem* system_;
-  SmallVector<Membership, 1> members_;
-  VariableObserver* observer_ = nullptr;
-  Constraint* drives_ = nullptr;
-  double weight_ = 1.0;
-  double bound_ = kNoBound;
-  double value_ = 0.0;
+  std::uint32_t index_;  // this variable's slot in the system's dense tables
   // Weight and bound the last solve used; while they differ the variable is
   // "pending" and counted in each of its constraints' pending_vars_, so a
   // change that is undone before the next solve costs no solve at all.
+  bool pending_ = false;
+  SmallVector<Membership, 1> members_;
+  VariableObserver* observer_ = nullptr;
+  Constraint* drives_ = nullptr;
   double solved_weight_ = 1.0;
   double solved_bound_ = kNoBound;
-  bool pending_ = false;
-  // Solver scratch.
-  double new_value_ = 0.0;
-  std::uint64_t stamp_ = 0;
-  bool fixed_ = false;
 };
 
 /// A shared capacity.
 class Constraint {
  public:
-  Constraint(FluidSystem& system, double capacity) : system_(&system), capacity_(capacity) {}
+  Constraint(FluidSystem& system, double capacity);
   Constraint(const Constraint&) = delete;
   Constraint& operator=(const Constraint&) = delete;
   /// Detaches every variable still crossing it.
@@ -156,8 +150,8 @@ class Constraint {
   friend class Variable;
   friend class FluidSystem;
   struct Entry {
-    Variable* var;
-    std::uint32_t member;  // index of the membership inside var->members_
+    std::uint32_t var;     // the variable's slot in the system's dense tables
+    std::uint32_t member;  // index of the membership inside the variable's members_
   };
   void mark_dirty();
 
@@ -165,18 +159,17 @@ class Constraint {
   SmallVector<Entry, 2> vars_;  // inline for the common one- or two-consumer case
   Variable* driver_ = nullptr;  // the variable whose value is this capacity
   double capacity_;
+  std::uint32_t id_;  // this constraint's slot in the system's dense tables
   int level_ = 0;
   bool dirty_ = false;
   bool structural_ = false;         // capacity or membership changed since the last solve
   std::uint32_t pending_vars_ = 0;  // crossing variables whose weight or bound changed
-  // Solver scratch.
-  std::uint64_t stamp_ = 0;
-  double remaining_ = 0.0;
-  double active_weight_ = 0.0;
-  std::uint32_t unfixed_ = 0;
 };
 
-/// Owns no resources; keeps the dirty set and solves it.
+/// Owns no resources; keeps the dirty set and solves it. The solver's hot
+/// state (weights, bounds, values, which constraints each variable crosses)
+/// lives in dense tables here rather than in the scattered Variable and
+/// Constraint objects, so a solve walks compact memory.
 class FluidSystem {
  public:
   FluidSystem() = default;
@@ -196,21 +189,60 @@ class FluidSystem {
  private:
   friend class Variable;
   friend class Constraint;
+  // Constraints a slot lists inline; a variable crossing more is read
+  // through its owner's memberships.
+  static constexpr std::uint32_t kInlineConstraints = 6;
+  struct VarSlot {  // one cache line
+    double weight;
+    double bound;
+    double value;
+    double new_value;
+    std::uint32_t stamp;
+    std::uint16_t count;  // constraints crossed
+    bool fixed;
+    bool pending;  // mirrors the owner's pending_
+    std::uint32_t cons[kInlineConstraints];
+  };
+  struct ConSlot {
+    double remaining;
+    double active_weight;
+    std::uint32_t unfixed;
+    std::uint32_t stamp;
+  };
+  std::uint32_t add_variable(Variable& v);
+  void remove_variable(std::uint32_t index);
+  std::uint32_t add_constraint(Constraint& c);
+  void remove_constraint(std::uint32_t id);
+  void add_membership(std::uint32_t var, std::uint32_t con);
+  std::uint32_t next_stamp();
+  template <typename F>
+  void for_each_constraint(std::uint32_t var, F&& f);
   void enqueue(Constraint& c);
   void forget(Constraint& c);
   void solve_component(Constraint& seed);
 
+  std::vector<VarSlot> vars_;
+  std::vector<Variable*> var_owner_;
+  std::vector<std::uint32_t> free_vars_;
+  std::vector<ConSlot> cons_;
+  std::vector<Constraint*> con_owner_;
+  std::vector<std::uint32_t> free_cons_;
   std::vector<std::vector<Constraint*>> dirty_by_level_;
   std::size_t dirty_count_ = 0;
-  std::uint64_t stamp_ = 0;
+  std::uint32_t stamp_ = 0;
   std::uint64_t components_solved_ = 0;
   std::uint64_t values_changed_ = 0;
   // Scratch reused across solves.
-  std::vector<Constraint*> comp_constraints_;
-  std::vector<Variable*> comp_vars_;
-  std::vector<Variable*> comp_bounded_;  // enabled variables of the component with a finite bound
-  std::vector<Variable*> changed_;
+  std::vector<std::uint32_t> comp_constraints_;
+  std::vector<std::uint32_t> comp_vars_;
+  std::vector<std::uint32_t> comp_open_;     // constraints with unfixed variables during the filling
+  std::vector<std::uint32_t> comp_bounded_;  // enabled variables of the component with a finite bound
+  std::vector<std::uint32_t> changed_;
   std::vector<double> changed_old_;
 };
+
+inline double Variable::weight() const { return system_->vars_[index_].weight; }
+inline double Variable::bound() const { return system_->vars_[index_].bound; }
+inline double Variable::value() const { return system_->vars_[index_].value; }
 
 }  // namespace vzlab::engine
