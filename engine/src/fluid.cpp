@@ -58,6 +58,7 @@ void Variable::detach_all() {
   FluidSystem::VarSlot& s = system_->vars_[index_];
   s.count = 0;
   s.value = 0.0;
+  s.group = kNoGroup;
   if (drives_ != nullptr) drives_->set_capacity(0.0);
 }
 
@@ -80,7 +81,8 @@ void Variable::update_pending() {
   const bool pending = s.weight != solved_weight_ || s.bound != solved_bound_;
   if (pending == pending_) return;
   pending_ = pending;
-  s.pending = pending;
+  if (pending) s.flags |= FluidSystem::kPending;
+  else s.flags &= ~FluidSystem::kPending;
   for (const Membership& m : members_) {
     if (pending) {
       ++m.constraint->pending_vars_;
@@ -91,9 +93,18 @@ void Variable::update_pending() {
   }
 }
 
+void Variable::set_grouped(bool grouped) {
+  assert(members_.empty() && "set_grouped on an attached variable");
+  FluidSystem::VarSlot& s = system_->vars_[index_];
+  if (grouped) s.flags |= FluidSystem::kGrouped;
+  else s.flags &= ~FluidSystem::kGrouped;
+  s.group = kNoGroup;
+}
+
 void Variable::drive(Constraint& c) {
   if (drives_ != nullptr) drives_->driver_ = nullptr;
   drives_ = &c;
+  system_->vars_[index_].flags |= FluidSystem::kDrives;
   c.driver_ = this;
   int level = 0;
   for (const Membership& m : members_) level = std::max(level, m.constraint->level_);
@@ -109,7 +120,10 @@ Constraint::Constraint(FluidSystem& system, double capacity)
     : system_(&system), capacity_(capacity), id_(system.add_constraint(*this)) {}
 
 Constraint::~Constraint() {
-  if (driver_ != nullptr) driver_->drives_ = nullptr;
+  if (driver_ != nullptr) {
+    driver_->drives_ = nullptr;
+    system_->vars_[driver_->index_].flags &= ~FluidSystem::kDrives;
+  }
   while (!vars_.empty()) system_->var_owner_[vars_.back().var]->detach_all();
   if (dirty_) system_->forget(*this);
   system_->remove_constraint(id_);
@@ -159,7 +173,7 @@ std::uint32_t take_slot(std::vector<Slot>& slots, std::vector<Owner*>& owners, s
 }  // namespace
 
 std::uint32_t FluidSystem::add_variable(Variable& v) {
-  return take_slot(vars_, var_owner_, free_vars_, v, VarSlot{1.0, Variable::kNoBound, 0.0, 0.0, 0, 0, false, false, {}});
+  return take_slot(vars_, var_owner_, free_vars_, v, VarSlot{1.0, Variable::kNoBound, 0.0, 0.0, 0, 0, false, 0, kNoGroup, kNoGroup, {}});
 }
 
 void FluidSystem::remove_variable(std::uint32_t index) {
@@ -168,10 +182,11 @@ void FluidSystem::remove_variable(std::uint32_t index) {
 }
 
 std::uint32_t FluidSystem::add_constraint(Constraint& c) {
-  return take_slot(cons_, con_owner_, free_cons_, c, ConSlot{0.0, 0.0, 0, 0});
+  return take_slot(cons_, con_owner_, free_cons_, c, ConSlot{0.0, 0.0, -1.0, 0, 0});
 }
 
 void FluidSystem::remove_constraint(std::uint32_t id) {
+  if (group_listener_ != nullptr && cons_[id].level >= 0) group_listener_->on_group_removed(id);
   con_owner_[id] = nullptr;
   free_cons_.push_back(id);
 }
@@ -252,6 +267,8 @@ void FluidSystem::solve_component(Constraint& seed) {
       c->dirty_ = false;
       --dirty_count_;
     }
+    // The slots are scattered: ask for all of this constraint's at once.
+    for (const Constraint::Entry& e : c->vars_) __builtin_prefetch(&vars_[e.var]);
     for (const Constraint::Entry& e : c->vars_) {
       VarSlot& v = vars_[e.var];
       if (v.stamp == stamp) continue;
@@ -276,9 +293,11 @@ void FluidSystem::solve_component(Constraint& seed) {
   }
   std::size_t unfixed = 0;
   comp_bounded_.clear();
+  level_changes_.clear();
   for (std::uint32_t i : comp_vars_) {
     VarSlot& v = vars_[i];
     v.new_value = 0.0;
+    v.new_group = kNoGroup;
     v.fixed = v.weight <= 0;
     if (v.fixed) continue;
     ++unfixed;
@@ -289,9 +308,10 @@ void FluidSystem::solve_component(Constraint& seed) {
       ++cons_[id].unfixed;
     });
   }
-  auto fix = [&](std::uint32_t i, double value) {
+  auto fix = [&](std::uint32_t i, double value, std::uint32_t group) {
     VarSlot& v = vars_[i];
     v.new_value = value;
+    v.new_group = group;
     v.fixed = true;
     --unfixed;
     const double w = v.weight;
@@ -323,27 +343,39 @@ void FluidSystem::solve_component(Constraint& seed) {
     assert(level != std::numeric_limits<double>::infinity() && "enabled variable with no constraint and no bound");
     const double threshold = level + level * kLevelSlack;
     for (std::uint32_t i : comp_bounded_)
-      if (!vars_[i].fixed && vars_[i].bound / vars_[i].weight <= threshold) fix(i, vars_[i].bound);
+      if (!vars_[i].fixed && vars_[i].bound / vars_[i].weight <= threshold) fix(i, vars_[i].bound, kNoGroup);
     for (std::uint32_t id : open) {
       const ConSlot& c = cons_[id];
       if (c.unfixed == 0 || std::max(c.remaining, 0.0) / c.active_weight > threshold) continue;
-      for (const Constraint::Entry& e : con_owner_[id]->vars_)
-        if (!vars_[e.var].fixed) fix(e.var, vars_[e.var].weight * level);
+      std::uint8_t flags = 0;
+      for (const Constraint::Entry& e : con_owner_[id]->vars_) {
+        if (vars_[e.var].fixed) continue;
+        flags |= vars_[e.var].flags;
+        fix(e.var, vars_[e.var].weight * level, id);
+      }
+      // The constraint's group: the grouped variables it just fixed.
+      if ((flags & kGrouped) && group_listener_ != nullptr && cons_[id].level != level) {
+        cons_[id].level = level;
+        level_changes_.emplace_back(id, level);
+      }
     }
   }
 
-  // Publish: record changes, update driven capacities, then tell observers.
+  // Publish: record changes, update driven capacities, then tell the group
+  // listener and the observers.
   changed_.clear();
   changed_old_.clear();
+  changed_group_.clear();
   for (std::uint32_t id : comp_constraints_) con_owner_[id]->structural_ = false;
   for (std::uint32_t i : comp_vars_) {
     VarSlot& v = vars_[i];
-    if (v.pending) {
+    const bool was_pending = (v.flags & kPending) != 0;
+    if (was_pending) {
       Variable& var = *var_owner_[i];
       var.solved_weight_ = v.weight;
       var.solved_bound_ = v.bound;
       var.pending_ = false;
-      v.pending = false;
+      v.flags &= ~kPending;
       for (const Variable::Membership& m : var.members_) {
         --m.constraint->pending_vars_;
         // A disabled variable does not link its other constraints into this
@@ -351,17 +383,38 @@ void FluidSystem::solve_component(Constraint& seed) {
         if (cons_[m.constraint->id_].stamp != stamp) m.constraint->structural_ = true;
       }
     }
-    if (v.new_value == v.value) continue;
-    changed_.push_back(i);
-    changed_old_.push_back(v.value);
+    const bool value_changed = v.new_value != v.value;
+    bool notify;
+    if (v.flags & kGrouped) {
+      // A grouped variable that stays in its group follows the group's level.
+      notify = v.new_group != v.group || (was_pending && v.new_group != kNoGroup) ||
+               (v.new_group == kNoGroup && value_changed);
+    } else {
+      notify = value_changed;
+    }
+    if (value_changed) ++values_changed_;
+    if (notify) {
+      changed_.push_back(i);
+      changed_old_.push_back(v.value);
+      changed_group_.push_back(v.group);
+    }
+    v.group = v.new_group;
+    if (!value_changed) continue;
     v.value = v.new_value;
-    if (Constraint* driven = var_owner_[i]->drives_; driven != nullptr) driven->set_capacity(v.value);
+    if (v.flags & kDrives) var_owner_[i]->drives_->set_capacity(v.value);
   }
-  values_changed_ += changed_.size();
-  for (std::size_t i = 0; i < changed_.size(); ++i) {
-    Variable* var = var_owner_[changed_[i]];
-    if (var != nullptr && var->observer_ != nullptr)
-      var->observer_->on_value_change(changed_old_[i], vars_[changed_[i]].value);
+  for (const auto& [id, level] : level_changes_) group_listener_->on_group_level(id, level);
+  notifications_ += level_changes_.size();
+  for (std::size_t k = 0; k < changed_.size(); ++k) {
+    Variable* var = var_owner_[changed_[k]];
+    if (var == nullptr || var->observer_ == nullptr) continue;
+    ++notifications_;
+    const VarSlot& v = vars_[changed_[k]];
+    if (v.flags & kGrouped) {
+      var->observer_->on_group_change(changed_group_[k], v.group, changed_old_[k], v.value);
+    } else {
+      var->observer_->on_value_change(changed_old_[k], v.value);
+    }
   }
 }
 

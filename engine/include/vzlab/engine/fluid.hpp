@@ -19,6 +19,7 @@
 #include <limits>
 #include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace vzlab::engine {
@@ -66,12 +67,37 @@ class SmallVector {
   std::uint32_t capacity_ = N;
 };
 
+/// Group of no variable (see Variable::set_grouped).
+inline constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
+
 /// Receives a variable's new value after a solve that changed it.
 class VariableObserver {
  public:
   virtual ~VariableObserver() = default;
   /// The variable's value went from old_value to new_value at the current time.
   virtual void on_value_change(double old_value, double new_value) = 0;
+  /// A grouped variable moved from group old_group to new_group (kNoGroup:
+  /// a value of its own, e.g. its bound), or its weight or bound changed;
+  /// its value went from old_value to new_value. Grouped variables get no
+  /// other call: while one stays in its group, its value is its weight times
+  /// the group's level (see GroupListener).
+  virtual void on_group_change(std::uint32_t old_group, std::uint32_t new_group, double old_value, double new_value) {
+    (void)old_group;
+    (void)new_group;
+    on_value_change(old_value, new_value);
+  }
+};
+
+/// Told about share groups. The grouped variables (Variable::set_grouped)
+/// whose value a constraint set, as weight x level, form that constraint's
+/// group; the group's number is stable while the constraint lives.
+class GroupListener {
+ public:
+  virtual ~GroupListener() = default;
+  /// Group `group` now has value `level` per unit of weight (during a solve).
+  virtual void on_group_level(std::uint32_t group, double level) = 0;
+  /// The constraint behind `group` is being destroyed.
+  virtual void on_group_removed(std::uint32_t group) = 0;
 };
 
 /// A consumer of one or more constraints.
@@ -97,6 +123,9 @@ class Variable {
   void drive(Constraint& c);
   /// Observer told about value changes (not owned; may be null).
   void set_observer(VariableObserver* o) { observer_ = o; }
+  /// Reports this variable by share group (see GroupListener and
+  /// VariableObserver::on_group_change); call while it crosses nothing.
+  void set_grouped(bool grouped);
 
   double weight() const;
   double bound() const;
@@ -104,6 +133,8 @@ class Variable {
   double value() const;
   /// Number of constraints crossed.
   std::size_t constraint_count() const { return members_.size(); }
+  /// Share group from the last solve (kNoGroup if not grouped or none).
+  std::uint32_t group() const;
 
  private:
   friend class Constraint;
@@ -185,13 +216,18 @@ class FluidSystem {
   std::uint64_t components_solved() const { return components_solved_; }
   /// Variables whose value a solve changed, since construction.
   std::uint64_t values_changed() const { return values_changed_; }
+  /// Calls to observers and to the group listener, since construction.
+  std::uint64_t notifications() const { return notifications_; }
+  /// Listener told about share groups (not owned; may be null).
+  void set_group_listener(GroupListener* l) { group_listener_ = l; }
 
  private:
   friend class Variable;
   friend class Constraint;
   // Constraints a slot lists inline; a variable crossing more is read
   // through its owner's memberships.
-  static constexpr std::uint32_t kInlineConstraints = 6;
+  static constexpr std::uint32_t kInlineConstraints = 4;
+  enum VarFlag : std::uint8_t { kPending = 1, kGrouped = 2, kDrives = 4 };
   struct VarSlot {  // one cache line
     double weight;
     double bound;
@@ -200,12 +236,15 @@ class FluidSystem {
     std::uint32_t stamp;
     std::uint16_t count;  // constraints crossed
     bool fixed;
-    bool pending;  // mirrors the owner's pending_
+    std::uint8_t flags;       // VarFlag bits; kPending mirrors the owner's pending_
+    std::uint32_t group;      // share group reported by the last solve
+    std::uint32_t new_group;  // solver scratch
     std::uint32_t cons[kInlineConstraints];
   };
   struct ConSlot {
     double remaining;
     double active_weight;
+    double level;  // last level reported to the group listener; -1 none
     std::uint32_t unfixed;
     std::uint32_t stamp;
   };
@@ -232,6 +271,8 @@ class FluidSystem {
   std::uint32_t stamp_ = 0;
   std::uint64_t components_solved_ = 0;
   std::uint64_t values_changed_ = 0;
+  std::uint64_t notifications_ = 0;
+  GroupListener* group_listener_ = nullptr;
   // Scratch reused across solves.
   std::vector<std::uint32_t> comp_constraints_;
   std::vector<std::uint32_t> comp_vars_;
@@ -239,10 +280,13 @@ class FluidSystem {
   std::vector<std::uint32_t> comp_bounded_;  // enabled variables of the component with a finite bound
   std::vector<std::uint32_t> changed_;
   std::vector<double> changed_old_;
+  std::vector<std::uint32_t> changed_group_;
+  std::vector<std::pair<std::uint32_t, double>> level_changes_;
 };
 
 inline double Variable::weight() const { return system_->vars_[index_].weight; }
 inline double Variable::bound() const { return system_->vars_[index_].bound; }
 inline double Variable::value() const { return system_->vars_[index_].value; }
+inline std::uint32_t Variable::group() const { return system_->vars_[index_].group; }
 
 }  // namespace vzlab::engine
