@@ -257,57 +257,69 @@ void FluidSystem::solve_component(Constraint& seed) {
   ++components_solved_;
   comp_constraints_.clear();
   comp_vars_.clear();
+  comp_bounded_.clear();
+  level_changes_.clear();
+  std::size_t unfixed = 0;
 
-  // Gather the component: constraints linked through enabled variables.
-  cons_[seed.id_].stamp = stamp;
-  comp_constraints_.push_back(seed.id_);
-  for (std::size_t i = 0; i < comp_constraints_.size(); ++i) {
-    Constraint* c = con_owner_[comp_constraints_[i]];
+  // Gather the component (constraints linked through enabled variables) and
+  // set up the filling as it grows. An enabled variable is taken from its
+  // first constraint only (which joins the component as soon as the variable
+  // is seen), so each is taken once without a test on the order of visits.
+  auto add_constraint = [&](std::uint32_t id) {
+    ConSlot& c = cons_[id];
+    c.stamp = stamp;
+    c.remaining = std::max(con_owner_[id]->capacity_, 0.0);
+    c.active_weight = 0.0;
+    c.unfixed = 0;
+    comp_constraints_.push_back(id);
+  };
+  add_constraint(seed.id_);
+  for (std::size_t k = 0; k < comp_constraints_.size(); ++k) {
+    const std::uint32_t id = comp_constraints_[k];
+    Constraint* c = con_owner_[id];
     if (c->dirty_) {
       c->dirty_ = false;
       --dirty_count_;
     }
-    // The slots are scattered: ask for all of this constraint's at once.
-    for (const Constraint::Entry& e : c->vars_) __builtin_prefetch(&vars_[e.var]);
+    const std::size_t first = comp_vars_.size();
+    comp_vars_.resize(first + c->vars_.size());
+    std::uint32_t* out = comp_vars_.data() + first;
+    std::size_t taken = 0;
     for (const Constraint::Entry& e : c->vars_) {
       VarSlot& v = vars_[e.var];
-      if (v.stamp == stamp) continue;
-      v.stamp = stamp;
-      comp_vars_.push_back(e.var);
-      if (v.weight <= 0) continue;
-      for_each_constraint(e.var, [&](std::uint32_t id) {
-        if (cons_[id].stamp == stamp) return;
-        cons_[id].stamp = stamp;
-        comp_constraints_.push_back(id);
+      out[taken] = e.var;
+      if (v.weight > 0) {
+        taken += v.cons[0] == id;
+        // Its first constraint joins the component (and takes it there).
+        if (cons_[v.cons[0]].stamp != stamp) add_constraint(v.cons[0]);
+      } else if (v.stamp != stamp) {
+        // A disabled variable links nothing; take it from whichever of its
+        // constraints comes first (its value becomes 0).
+        v.stamp = stamp;
+        ++taken;
+      }
+    }
+    comp_vars_.resize(first + taken);
+    for (std::size_t j = first; j < comp_vars_.size(); ++j) {
+      const std::uint32_t i = comp_vars_[j];
+      VarSlot& v = vars_[i];
+      v.new_value = 0.0;
+      v.new_group = kNoGroup;
+      v.fixed = v.weight <= 0;
+      if (v.fixed) continue;
+      ++unfixed;
+      if (v.bound != Variable::kNoBound) comp_bounded_.push_back(i);
+      const double w = v.weight;
+      for_each_constraint(i, [&](std::uint32_t cid) {
+        if (cons_[cid].stamp != stamp) add_constraint(cid);
+        cons_[cid].active_weight += w;
+        ++cons_[cid].unfixed;
       });
     }
   }
 
   // Progressive filling: raise a common level; fix variables as their bound
   // or one of their constraints is reached.
-  for (std::uint32_t id : comp_constraints_) {
-    ConSlot& c = cons_[id];
-    c.remaining = std::max(con_owner_[id]->capacity_, 0.0);
-    c.active_weight = 0.0;
-    c.unfixed = 0;
-  }
-  std::size_t unfixed = 0;
-  comp_bounded_.clear();
-  level_changes_.clear();
-  for (std::uint32_t i : comp_vars_) {
-    VarSlot& v = vars_[i];
-    v.new_value = 0.0;
-    v.new_group = kNoGroup;
-    v.fixed = v.weight <= 0;
-    if (v.fixed) continue;
-    ++unfixed;
-    if (v.bound != Variable::kNoBound) comp_bounded_.push_back(i);
-    const double w = v.weight;
-    for_each_constraint(i, [&](std::uint32_t id) {
-      cons_[id].active_weight += w;
-      ++cons_[id].unfixed;
-    });
-  }
   auto fix = [&](std::uint32_t i, double value, std::uint32_t group) {
     VarSlot& v = vars_[i];
     v.new_value = value;
@@ -325,17 +337,22 @@ void FluidSystem::solve_component(Constraint& seed) {
       }
     });
   };
-  // Constraints that still have unfixed variables, in component order.
+  // Constraints that still have unfixed variables, in component order, and
+  // the level each would reach alone.
   std::vector<std::uint32_t>& open = comp_open_;
+  std::vector<double>& open_level = comp_open_level_;
   open.assign(comp_constraints_.begin(), comp_constraints_.end());
+  open_level.resize(open.size());
   while (unfixed > 0) {
     double level = std::numeric_limits<double>::infinity();
     std::size_t kept = 0;
     for (std::uint32_t id : open) {
       const ConSlot& c = cons_[id];
       if (c.unfixed == 0) continue;
-      open[kept++] = id;
-      level = std::min(level, std::max(c.remaining, 0.0) / c.active_weight);
+      const double l = std::max(c.remaining, 0.0) / c.active_weight;
+      open[kept] = id;
+      open_level[kept++] = l;
+      level = std::min(level, l);
     }
     open.resize(kept);
     for (std::uint32_t i : comp_bounded_)
@@ -344,14 +361,26 @@ void FluidSystem::solve_component(Constraint& seed) {
     const double threshold = level + level * kLevelSlack;
     for (std::uint32_t i : comp_bounded_)
       if (!vars_[i].fixed && vars_[i].bound / vars_[i].weight <= threshold) fix(i, vars_[i].bound, kNoGroup);
-    for (std::uint32_t id : open) {
+    for (std::size_t k = 0; k < kept; ++k) {
+      // Fixing other variables only raises a constraint's own level, so
+      // one above the threshold before this pass stays above it.
+      if (open_level[k] > threshold) continue;
+      const std::uint32_t id = open[k];
       const ConSlot& c = cons_[id];
       if (c.unfixed == 0 || std::max(c.remaining, 0.0) / c.active_weight > threshold) continue;
+      // The unfixed variables first, then fix them (fixing changes the slots).
+      const auto& entries = con_owner_[id]->vars_;
+      comp_fixing_.resize(entries.size());
+      std::size_t n = 0;
+      for (const Constraint::Entry& e : entries) {
+        comp_fixing_[n] = e.var;
+        n += !vars_[e.var].fixed;
+      }
       std::uint8_t flags = 0;
-      for (const Constraint::Entry& e : con_owner_[id]->vars_) {
-        if (vars_[e.var].fixed) continue;
-        flags |= vars_[e.var].flags;
-        fix(e.var, vars_[e.var].weight * level, id);
+      for (std::size_t j = 0; j < n; ++j) {
+        const std::uint32_t i = comp_fixing_[j];
+        flags |= vars_[i].flags;
+        fix(i, vars_[i].weight * level, id);
       }
       // The constraint's group: the grouped variables it just fixed.
       if ((flags & kGrouped) && group_listener_ != nullptr && cons_[id].level != level) {

@@ -277,6 +277,8 @@ class FluidSystem {
   std::vector<std::uint32_t> comp_constraints_;
   std::vector<std::uint32_t> comp_vars_;
   std::vector<std::uint32_t> comp_open_;     // constraints with unfixed variables during the filling
+  std::vector<double> comp_open_level_;      // their levels at the start of a filling step
+  std::vector<std::uint32_t> comp_fixing_;   // variables a saturated constraint is fixing
   std::vector<std::uint32_t> comp_bounded_;  // enabled variables of the component with a finite bound
   std::vector<std::uint32_t> changed_;
   std::vector<double> changed_old_;
