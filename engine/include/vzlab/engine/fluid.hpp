@@ -9,7 +9,8 @@
 // Changes mark the touched constraints dirty; solve() re-solves only the
 // connected components (constraints linked through variables) that contain a
 // dirty constraint, and reports to each variable's observer only when its
-// value actually changed. A variable may drive a constraint's capacity (a VM's
+// value actually changed (or, for grouped variables, only when its group
+// changed: see GroupListener). A variable may drive a constraint's capacity (a VM's
 // share of its host becomes the capacity its tasks share); driven constraints
 // sit one level deeper and are solved after the level that drives them.
 #pragma once
@@ -105,7 +106,7 @@ class Variable {
  public:
   static constexpr double kNoBound = std::numeric_limits<double>::infinity();
 
-  explicit Variable(FluidSystem& system);
+  explicit Variable(FluidSystem& system) : system_(&system) {}
   Variable(const Variable&) = delete;
   Variable& operator=(const Variable&) = delete;
   /// Leaves every constraint it crosses and stops driving.
@@ -127,14 +128,14 @@ class Variable {
   /// VariableObserver::on_group_change); call while it crosses nothing.
   void set_grouped(bool grouped);
 
-  double weight() const;
-  double bound() const;
+  double weight() const { return weight_; }
+  double bound() const { return bound_; }
   /// Allocation from the last solve.
-  double value() const;
+  double value() const { return value_; }
   /// Number of constraints crossed.
   std::size_t constraint_count() const { return members_.size(); }
   /// Share group from the last solve (kNoGroup if not grouped or none).
-  std::uint32_t group() const;
+  std::uint32_t group() const { return group_; }
 
  private:
   friend class Constraint;
@@ -145,13 +146,23 @@ class Variable {
   };
   void update_pending();
 
-  FluidSystem* system_;
-  std::uint32_t index_;  // this variable's slot in the system's dense tables
+  // What a solve reads first, together: weight, bound, value, solver
+  // scratch, the first memberships.
+  double weight_ = 1.0;
+  double bound_ = kNoBound;
+  double value_ = 0.0;
+  double new_value_ = 0.0;     // solver scratch
+  std::uint64_t stamp_ = 0;    // solver scratch: last component visit
+  std::uint32_t group_ = kNoGroup;      // share group from the last solve
+  std::uint32_t new_group_ = kNoGroup;  // solver scratch
+  bool fixed_ = false;         // solver scratch
+  bool grouped_ = false;
   // Weight and bound the last solve used; while they differ the variable is
   // "pending" and counted in each of its constraints' pending_vars_, so a
   // change that is undone before the next solve costs no solve at all.
   bool pending_ = false;
-  SmallVector<Membership, 1> members_;
+  SmallVector<Membership, 2> members_;
+  FluidSystem* system_;
   VariableObserver* observer_ = nullptr;
   Constraint* drives_ = nullptr;
   double solved_weight_ = 1.0;
@@ -181,8 +192,8 @@ class Constraint {
   friend class Variable;
   friend class FluidSystem;
   struct Entry {
-    std::uint32_t var;     // the variable's slot in the system's dense tables
-    std::uint32_t member;  // index of the membership inside the variable's members_
+    Variable* var;
+    std::uint32_t member;  // index of the membership inside var->members_
   };
   void mark_dirty();
 
@@ -190,17 +201,20 @@ class Constraint {
   SmallVector<Entry, 2> vars_;  // inline for the common one- or two-consumer case
   Variable* driver_ = nullptr;  // the variable whose value is this capacity
   double capacity_;
-  std::uint32_t id_;  // this constraint's slot in the system's dense tables
+  std::uint32_t id_;  // share group number, unique among live constraints
   int level_ = 0;
   bool dirty_ = false;
   bool structural_ = false;         // capacity or membership changed since the last solve
   std::uint32_t pending_vars_ = 0;  // crossing variables whose weight or bound changed
+  double reported_level_ = -1.0;    // last level told to the group listener; -1 none
+  // Solver scratch.
+  std::uint64_t stamp_ = 0;
+  std::uint32_t unfixed_ = 0;
+  double remaining_ = 0.0;
+  double active_weight_ = 0.0;
 };
 
-/// Owns no resources; keeps the dirty set and solves it. The solver's hot
-/// state (weights, bounds, values, which constraints each variable crosses)
-/// lives in dense tables here rather than in the scattered Variable and
-/// Constraint objects, so a solve walks compact memory.
+/// Owns no resources; keeps the dirty set and solves it.
 class FluidSystem {
  public:
   FluidSystem() = default;
@@ -224,71 +238,31 @@ class FluidSystem {
  private:
   friend class Variable;
   friend class Constraint;
-  // Constraints a slot lists inline; a variable crossing more is read
-  // through its owner's memberships.
-  static constexpr std::uint32_t kInlineConstraints = 4;
-  enum VarFlag : std::uint8_t { kPending = 1, kGrouped = 2, kDrives = 4 };
-  struct VarSlot {  // one cache line
-    double weight;
-    double bound;
-    double value;
-    double new_value;
-    std::uint32_t stamp;
-    std::uint16_t count;  // constraints crossed
-    bool fixed;
-    std::uint8_t flags;       // VarFlag bits; kPending mirrors the owner's pending_
-    std::uint32_t group;      // share group reported by the last solve
-    std::uint32_t new_group;  // solver scratch
-    std::uint32_t cons[kInlineConstraints];
-  };
-  struct ConSlot {
-    double remaining;
-    double active_weight;
-    double level;  // last level reported to the group listener; -1 none
-    std::uint32_t unfixed;
-    std::uint32_t stamp;
-  };
-  std::uint32_t add_variable(Variable& v);
-  void remove_variable(std::uint32_t index);
-  std::uint32_t add_constraint(Constraint& c);
-  void remove_constraint(std::uint32_t id);
-  void add_membership(std::uint32_t var, std::uint32_t con);
-  std::uint32_t next_stamp();
-  template <typename F>
-  void for_each_constraint(std::uint32_t var, F&& f);
   void enqueue(Constraint& c);
   void forget(Constraint& c);
   void solve_component(Constraint& seed);
 
-  std::vector<VarSlot> vars_;
-  std::vector<Variable*> var_owner_;
-  std::vector<std::uint32_t> free_vars_;
-  std::vector<ConSlot> cons_;
-  std::vector<Constraint*> con_owner_;
-  std::vector<std::uint32_t> free_cons_;
   std::vector<std::vector<Constraint*>> dirty_by_level_;
   std::size_t dirty_count_ = 0;
-  std::uint32_t stamp_ = 0;
+  std::uint64_t stamp_ = 0;
+  std::uint32_t next_id_ = 0;
+  std::vector<std::uint32_t> free_ids_;  // numbers of destroyed constraints
   std::uint64_t components_solved_ = 0;
   std::uint64_t values_changed_ = 0;
   std::uint64_t notifications_ = 0;
   GroupListener* group_listener_ = nullptr;
   // Scratch reused across solves.
-  std::vector<std::uint32_t> comp_constraints_;
-  std::vector<std::uint32_t> comp_vars_;
-  std::vector<std::uint32_t> comp_open_;     // constraints with unfixed variables during the filling
-  std::vector<double> comp_open_level_;      // their levels at the start of a filling step
-  std::vector<std::uint32_t> comp_fixing_;   // variables a saturated constraint is fixing
-  std::vector<std::uint32_t> comp_bounded_;  // enabled variables of the component with a finite bound
-  std::vector<std::uint32_t> changed_;
+  std::vector<Constraint*> comp_constraints_;
+  std::vector<Variable*> comp_vars_;
+  std::vector<Constraint*> comp_open_;     // constraints with unfixed variables during the filling
+  std::vector<double> comp_open_level_;    // their levels at the start of a filling step
+  std::vector<Variable*> comp_fixing_;     // variables a saturated constraint is fixing
+  std::vector<Variable*> comp_bounded_;    // enabled variables of the component with a finite bound
+  std::vector<Variable*> changed_;
   std::vector<double> changed_old_;
   std::vector<std::uint32_t> changed_group_;
   std::vector<std::pair<std::uint32_t, double>> level_changes_;
 };
 
-inline double Variable::weight() const { return system_->vars_[index_].weight; }
-inline double Variable::bound() const { return system_->vars_[index_].bound; }
-inline double Variable::value() const { return system_->vars_[index_].value; }
-inline std::uint32_t Variable::group() const { return system_->vars_[index_].group; }
 
 }  // namespace vzlab::engine
