@@ -22,6 +22,7 @@ Variable::~Variable() {
 void Variable::attach(Constraint& c) {
   assert(std::none_of(members_.begin(), members_.end(), [&](const Membership& m) { return m.constraint == &c; }) &&
          "variable already crosses this constraint");
+  if (members_.empty()) first_ = &c;
   members_.push_back({&c, static_cast<std::uint32_t>(c.vars_.size())});
   c.vars_.push_back({this, static_cast<std::uint32_t>(members_.size() - 1)});
   if (pending_) ++c.pending_vars_;
@@ -50,6 +51,7 @@ void Variable::detach_all() {
     }
   }
   members_.clear();
+  first_ = nullptr;
   value_ = 0.0;
   group_ = kNoGroup;
   if (drives_ != nullptr) drives_->set_capacity(0.0);
@@ -208,10 +210,9 @@ void FluidSystem::solve_component(Constraint& seed) {
       Variable* v = e.var;
       out[taken] = v;
       if (v->weight_ > 0) {
-        Constraint* owner = v->members_[0].constraint;
-        taken += owner == c;
+        taken += e.member == 0;
         // Its first constraint joins the component (and takes it there).
-        if (owner->stamp_ != stamp) add_constraint(owner);
+        if (v->first_->stamp_ != stamp) add_constraint(v->first_);
       } else if (v->stamp_ != stamp) {
         // A disabled variable links nothing; take it from whichever of its
         // constraints comes first (its value becomes 0).

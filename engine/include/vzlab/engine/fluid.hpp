@@ -161,7 +161,8 @@ class Variable {
   // "pending" and counted in each of its constraints' pending_vars_, so a
   // change that is undone before the next solve costs no solve at all.
   bool pending_ = false;
-  SmallVector<Membership, 2> members_;
+  Constraint* first_ = nullptr;  // members_[0].constraint, read with the fields above
+  SmallVector<Membership, 4> members_;
   FluidSystem* system_;
   VariableObserver* observer_ = nullptr;
   Constraint* drives_ = nullptr;
