@@ -35,7 +35,10 @@ bool forwards(NodeKind kind) {
 // over.
 struct Network::Flow final : engine::Timer {
   Flow(Network& n, double bytes, NodeId from, NodeId to, long t)
-      : net(&n), act(n.engine_, bytes), a(from), b(to), tag(t) {}
+      : net(&n), act(n.engine_, bytes), a(from), b(to), tag(t) {
+    // Flows sharing a bottleneck end through one queue entry per link.
+    act.set_grouped(true);
+  }
   ~Flow() override {
     if (scheduled()) net->engine_.cancel(*this);
     if (attached) net->detach(*this);

@@ -33,6 +33,8 @@
 namespace vzlab::engine {
 
 class Engine;
+class ShareGroup;
+class ShareGroups;
 
 /// Wakes waiting processes; they resume at the current time in wait order.
 class Signal {
@@ -240,21 +242,38 @@ class Activity : public Timer, private VariableObserver {
   /// Stops the work now: the variable leaves every constraint and the rate
   /// is 0 until it is attached again; the work done so far counts.
   void pause();
+  /// Times the end through the share group of the constraint that sets the
+  /// rate, not through a queue entry of its own: when a re-solve changes a
+  /// group's level, one queue entry moves for the whole group. Same rates;
+  /// end times equal up to round-off. Call before attaching.
+  void set_grouped(bool grouped) { var_.set_grouped(grouped); }
 
   bool await_ready() const noexcept { return done_; }
   void await_suspend(std::coroutine_handle<> h) { waiter_ = h; }
   void await_resume() const noexcept {}
 
  private:
+  friend class ShareGroup;
+  friend class ShareGroups;
   void on_value_change(double old_rate, double new_rate) override;
+  void on_group_change(std::uint32_t old_group, std::uint32_t new_group, double old_rate, double new_rate) override;
   void fire() override;
-  void finish();
+  void complete();
+  /// Leaves its share group, keeping the work left in remaining_.
+  void leave_group();
 
   Engine* engine_;
   Variable var_;
   double remaining_;
   double last_update_;
   std::coroutine_handle<> waiter_;
+  // In a share group: the group's virtual time at which the work ends, the
+  // weight it joined with, and its place in the group's heap.
+  ShareGroup* group_ = nullptr;
+  double finish_v_ = 0.0;
+  double group_weight_ = 1.0;
+  std::uint64_t group_seq_ = 0;
+  std::uint32_t group_pos_ = 0;
   bool done_ = false;
 };
 
@@ -330,6 +349,7 @@ class Engine {
 
  private:
   friend struct Process::promise_type;
+  friend class Activity;
   class SleepAwaiter final : public Timer {
    public:
     SleepAwaiter(Engine& e, double at) : engine_(&e), at_(at) {}
@@ -359,6 +379,7 @@ class Engine {
   double now_ = 0.0;
   EventQueue queue_;
   FluidSystem fluid_;
+  std::unique_ptr<ShareGroups> groups_;  // after fluid_ and queue_: its timers leave the queue first
   EventStream events_;
   Process::promise_type* live_ = nullptr;
   std::size_t live_count_ = 0;

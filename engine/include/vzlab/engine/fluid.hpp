@@ -9,7 +9,8 @@
 // Changes mark the touched constraints dirty; solve() re-solves only the
 // connected components (constraints linked through variables) that contain a
 // dirty constraint, and reports to each variable's observer only when its
-// value actually changed. A variable may drive a constraint's capacity (a VM's
+// value actually changed (or, for grouped variables, only when its group
+// changed: see GroupListener). A variable may drive a constraint's capacity (a VM's
 // share of its host becomes the capacity its tasks share); driven constraints
 // sit one level deeper and are solved after the level that drives them.
 #pragma once
@@ -19,6 +20,7 @@
 #include <limits>
 #include <memory>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace vzlab::engine {
@@ -66,12 +68,37 @@ class SmallVector {
   std::uint32_t capacity_ = N;
 };
 
+/// Group of no variable (see Variable::set_grouped).
+inline constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
+
 /// Receives a variable's new value after a solve that changed it.
 class VariableObserver {
  public:
   virtual ~VariableObserver() = default;
   /// The variable's value went from old_value to new_value at the current time.
   virtual void on_value_change(double old_value, double new_value) = 0;
+  /// A grouped variable moved from group old_group to new_group (kNoGroup:
+  /// a value of its own, e.g. its bound), or its weight or bound changed;
+  /// its value went from old_value to new_value. Grouped variables get no
+  /// other call: while one stays in its group, its value is its weight times
+  /// the group's level (see GroupListener).
+  virtual void on_group_change(std::uint32_t old_group, std::uint32_t new_group, double old_value, double new_value) {
+    (void)old_group;
+    (void)new_group;
+    on_value_change(old_value, new_value);
+  }
+};
+
+/// Told about share groups. The grouped variables (Variable::set_grouped)
+/// whose value a constraint set, as weight x level, form that constraint's
+/// group; the group's number is stable while the constraint lives.
+class GroupListener {
+ public:
+  virtual ~GroupListener() = default;
+  /// Group `group` now has value `level` per unit of weight (during a solve).
+  virtual void on_group_level(std::uint32_t group, double level) = 0;
+  /// The constraint behind `group` is being destroyed.
+  virtual void on_group_removed(std::uint32_t group) = 0;
 };
 
 /// A consumer of one or more constraints.
@@ -97,6 +124,9 @@ class Variable {
   void drive(Constraint& c);
   /// Observer told about value changes (not owned; may be null).
   void set_observer(VariableObserver* o) { observer_ = o; }
+  /// Reports this variable by share group (see GroupListener and
+  /// VariableObserver::on_group_change); call while it crosses nothing.
+  void set_grouped(bool grouped);
 
   double weight() const { return weight_; }
   double bound() const { return bound_; }
@@ -104,6 +134,8 @@ class Variable {
   double value() const { return value_; }
   /// Number of constraints crossed.
   std::size_t constraint_count() const { return members_.size(); }
+  /// Share group from the last solve (kNoGroup if not grouped or none).
+  std::uint32_t group() const { return group_; }
 
  private:
   friend class Constraint;
@@ -114,29 +146,34 @@ class Variable {
   };
   void update_pending();
 
-  FluidSystem* system_;
-  SmallVector<Membership, 1> members_;
-  VariableObserver* observer_ = nullptr;
-  Constraint* drives_ = nullptr;
+  // What a solve reads first, together: weight, bound, value, solver
+  // scratch, the first memberships.
   double weight_ = 1.0;
   double bound_ = kNoBound;
   double value_ = 0.0;
+  double new_value_ = 0.0;     // solver scratch
+  std::uint64_t stamp_ = 0;    // solver scratch: last component visit
+  std::uint32_t group_ = kNoGroup;      // share group from the last solve
+  std::uint32_t new_group_ = kNoGroup;  // solver scratch
+  bool fixed_ = false;         // solver scratch
+  bool grouped_ = false;
   // Weight and bound the last solve used; while they differ the variable is
   // "pending" and counted in each of its constraints' pending_vars_, so a
   // change that is undone before the next solve costs no solve at all.
+  bool pending_ = false;
+  Constraint* first_ = nullptr;  // members_[0].constraint, read with the fields above
+  SmallVector<Membership, 4> members_;
+  FluidSystem* system_;
+  VariableObserver* observer_ = nullptr;
+  Constraint* drives_ = nullptr;
   double solved_weight_ = 1.0;
   double solved_bound_ = kNoBound;
-  bool pending_ = false;
-  // Solver scratch.
-  double new_value_ = 0.0;
-  std::uint64_t stamp_ = 0;
-  bool fixed_ = false;
 };
 
 /// A shared capacity.
 class Constraint {
  public:
-  Constraint(FluidSystem& system, double capacity) : system_(&system), capacity_(capacity) {}
+  Constraint(FluidSystem& system, double capacity);
   Constraint(const Constraint&) = delete;
   Constraint& operator=(const Constraint&) = delete;
   /// Detaches every variable still crossing it.
@@ -165,15 +202,17 @@ class Constraint {
   SmallVector<Entry, 2> vars_;  // inline for the common one- or two-consumer case
   Variable* driver_ = nullptr;  // the variable whose value is this capacity
   double capacity_;
+  std::uint32_t id_;  // share group number, unique among live constraints
   int level_ = 0;
   bool dirty_ = false;
   bool structural_ = false;         // capacity or membership changed since the last solve
   std::uint32_t pending_vars_ = 0;  // crossing variables whose weight or bound changed
+  double reported_level_ = -1.0;    // last level told to the group listener; -1 none
   // Solver scratch.
   std::uint64_t stamp_ = 0;
+  std::uint32_t unfixed_ = 0;
   double remaining_ = 0.0;
   double active_weight_ = 0.0;
-  std::uint32_t unfixed_ = 0;
 };
 
 /// Owns no resources; keeps the dirty set and solves it.
@@ -192,6 +231,10 @@ class FluidSystem {
   std::uint64_t components_solved() const { return components_solved_; }
   /// Variables whose value a solve changed, since construction.
   std::uint64_t values_changed() const { return values_changed_; }
+  /// Calls to observers and to the group listener, since construction.
+  std::uint64_t notifications() const { return notifications_; }
+  /// Listener told about share groups (not owned; may be null).
+  void set_group_listener(GroupListener* l) { group_listener_ = l; }
 
  private:
   friend class Variable;
@@ -203,14 +246,24 @@ class FluidSystem {
   std::vector<std::vector<Constraint*>> dirty_by_level_;
   std::size_t dirty_count_ = 0;
   std::uint64_t stamp_ = 0;
+  std::uint32_t next_id_ = 0;
+  std::vector<std::uint32_t> free_ids_;  // numbers of destroyed constraints
   std::uint64_t components_solved_ = 0;
   std::uint64_t values_changed_ = 0;
+  std::uint64_t notifications_ = 0;
+  GroupListener* group_listener_ = nullptr;
   // Scratch reused across solves.
   std::vector<Constraint*> comp_constraints_;
   std::vector<Variable*> comp_vars_;
-  std::vector<Variable*> comp_bounded_;  // enabled variables of the component with a finite bound
+  std::vector<Constraint*> comp_open_;     // constraints with unfixed variables during the filling
+  std::vector<double> comp_open_level_;    // their levels at the start of a filling step
+  std::vector<Variable*> comp_fixing_;     // variables a saturated constraint is fixing
+  std::vector<Variable*> comp_bounded_;    // enabled variables of the component with a finite bound
   std::vector<Variable*> changed_;
   std::vector<double> changed_old_;
+  std::vector<std::uint32_t> changed_group_;
+  std::vector<std::pair<std::uint32_t, double>> level_changes_;
 };
+
 
 }  // namespace vzlab::engine
