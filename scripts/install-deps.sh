@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsimgrid-dev
   openmpi-bin libopenmpi-dev
+  clang libclang-rt-14-dev
   libimgui-dev libglfw3-dev libstb-dev libgl-dev libgl1-mesa-dri
   xvfb xauth fonts-dejavu-core
   time
