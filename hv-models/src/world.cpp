@@ -332,15 +332,27 @@ void World::repair(Host& host) {
   }
 }
 
-void World::add_random_faults(Host& host, Distribution mtbf, Distribution mttr) {
+void World::add_random_faults(Host& host, Distribution mtbf, Distribution mttr, CrashKind kind) {
   restartable_ = true;
   engine_->spawn(fault_cycle(
       host.name(), mtbf, mttr,
-      [this, &host] {
-        crash(CrashKind::kHost, &host, nullptr);
-        return true;
+      [this, &host, kind] {
+        const bool was_up = host.up_;
+        crash(kind, &host, nullptr);
+        return was_up;
       },
-      [this, &host](bool) { repair(host); }));
+      [this, &host, kind](bool failed) {
+        if (kind == CrashKind::kHost) {
+          repair(host);
+          return;
+        }
+        // The layer is back: what it took down boots again here.
+        if (!failed || !host.up_) return;
+        for (Guest& g : guests_)
+          if (&g.host() == &host && g.down_at_s_ >= 0 && crash_takes_down(kind, host.hypervisor(), g.mode()) &&
+              can_take(host, g))
+            restart(g, host);
+      }));
 }
 
 void World::add_random_component_faults(const std::string& target, Distribution mtbf, Distribution mttr) {

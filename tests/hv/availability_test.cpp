@@ -417,5 +417,34 @@ failures:
   }
 }
 
+TEST(Availability, AHypervisorThatFailsAtRandomRebootsItsVms) {
+  // Only the hypervisor fails (exponential, mean 2 h up; 30 min to bring
+  // it back); then the VM boots again on the same host (20 s). Each cycle
+  // the VM is up for the drawn time minus its boot: available
+  // (2 h - 20 s) / (2 h + 30 min); the host itself never counts as failed.
+  const std::string text = R"(version: 1
+until: 2000h
+hosts:
+  - {name: h0, speed: 1Gf, fault: hypervisor, mtbf: {dist: exponential, mean: 2h}, mttr: 30min}
+guests:
+  - {name: vm, host: h0, processes: [{repeat: 100000000, steps: [{sleep: 10min}]}]}
+)";
+  std::vector<double> a;
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    auto w = run(text, seed);
+    const Guest& g = guest(*w, "vm");
+    EXPECT_GT(g.incidents(), 500);
+    EXPECT_EQ(w->hosts().front().failures(), 0);
+    a.push_back(1.0 - g.downtime_s(w->engine().now()) / w->engine().now());
+  }
+  const auto [mean, se] = mean_se(a);
+  EXPECT_NEAR(mean, (7200.0 - 20.0) / 9000.0, 3 * se) << "mean " << mean << " se " << se;
+  // A type-1 host has no host OS to fail.
+  auto bad = sc::load_string("version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf, fault: host-os, mtbf: 1h, mttr: 1h}]\n",
+                             "bad.yaml", {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error->message.find("no host OS"), std::string::npos) << bad.error->format();
+}
+
 }  // namespace
 }  // namespace vzlab::hv

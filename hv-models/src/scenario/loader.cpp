@@ -466,6 +466,12 @@ class Loader {
       const double cpu_overcommit = h.number("cpu_overcommit");
       if (rack_units > 100) h.fail("rack_units", "a host of more than 100 rack units does not fit a rack");
       const auto faults = load_faults(h, sc);
+      const std::string fault_name = h.choice("fault");
+      const CrashKind fault = fault_name == "hypervisor" ? CrashKind::kHypervisor
+                              : fault_name == "host-os"  ? CrashKind::kHostOs
+                                                         : CrashKind::kHost;
+      if (h.has("fault") && !faults) h.fail("fault", "'fault' says what fails at random: give 'mtbf' and 'mttr' too");
+      if (const std::string why = crash_problem(fault, hypervisor); !why.empty()) h.fail("fault", why);
       for (long i = 0; i < count; ++i) {
         HostSpec spec{expand(h, "name", name, i, count), static_cast<int>(cores), speed,
                       group.empty() ? "" : expand(h, "group", group, i, count),
@@ -474,7 +480,7 @@ class Loader {
                       cpu_overcommit};
         if (!host_index_.emplace(spec.name, sc.hosts.size()).second)
           h.fail("name", "host name '" + spec.name + "' is used twice");
-        if (faults) sc.faults.push_back({spec.name, RandomFaults::Target::kHost, faults->first, faults->second});
+        if (faults) sc.faults.push_back({spec.name, RandomFaults::Target::kHost, faults->first, faults->second, fault});
         sc.hosts.push_back(std::move(spec));
       }
     }
@@ -1477,7 +1483,7 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
   }
   for (const RandomFaults& f : sc.faults) {
     switch (f.kind) {
-      case RandomFaults::Target::kHost: world->add_random_faults(*hosts.at(f.target), f.mtbf, f.mttr); break;
+      case RandomFaults::Target::kHost: world->add_random_faults(*hosts.at(f.target), f.mtbf, f.mttr, f.crash); break;
       case RandomFaults::Target::kComponent: world->add_random_component_faults(f.target, f.mtbf, f.mttr); break;
       case RandomFaults::Target::kGuest:
         for (Guest& g : world->guests())

@@ -99,6 +99,10 @@ workloads:
                     "The admin's limit of VM vCPUs per core; past it a VM is refused.", 0, true},
                    kMtbf,
                    kMttr,
+                   {"fault", VT::kChoice, UK::kNone, "host",
+                    "What fails at random with `mtbf`: the whole host, its hypervisor (its VMs go down and boot "
+                    "again on it after `mttr`) or its host OS (its containers and processes, and a type-2 host's "
+                    "VMs).", -1e300, false, "host|hypervisor|host-os"},
                },
                R"(hosts:
   - name: rack1-{i:02}      # rack1-00 .. rack1-15

@@ -148,8 +148,10 @@ class World {
   /// Brings a crashed host back; guests waiting for it restart there.
   void repair(Host& host);
   /// Random host crashes: up for a time drawn from `mtbf`, down for one drawn
-  /// from `mttr`, again and again (stream "faults/<host>").
-  void add_random_faults(Host& host, Distribution mtbf, Distribution mttr);
+  /// from `mttr`, again and again (stream "faults/<host>"). With kHypervisor
+  /// or kHostOs only that layer fails: the guests it took down boot again
+  /// on the host after the repair time.
+  void add_random_faults(Host& host, Distribution mtbf, Distribution mttr, CrashKind kind = CrashKind::kHost);
   /// Random failures of the network node or link named `target` (stream
   /// "faults/<target>"): it stops carrying traffic, then works again.
   void add_random_component_faults(const std::string& target, Distribution mtbf, Distribution mttr);

@@ -93,6 +93,7 @@ struct RandomFaults {
   std::string target;  ///< its name (a link: "a--b")
   Target kind = Target::kHost;
   Distribution mtbf, mttr;
+  CrashKind crash = CrashKind::kHost;  ///< a host's: what of it fails
 };
 
 /// The network beyond the hosts (hosts become nodes by their names).
