@@ -206,7 +206,9 @@ TEST_P(Lab, CommandsRunAndKeyHolds) {
         << GetParam() << ": '" << check.regex << "' does not match step " << check.step << "'s output:\n" << out;
     std::string number = m[1];
     number.erase(std::remove(number.begin(), number.end(), ','), number.end());
-    const double value = std::stod(number);
+    char* end = nullptr;
+    const double value = std::strtod(number.c_str(), &end);
+    ASSERT_TRUE(!number.empty() && *end == '\0') << GetParam() << ": '" << number << "' is not a number: " << check.text;
     if (check.expect) {
       ASSERT_TRUE(check.tol.has_value()) << "expect= needs tol=: " << check.text;
       EXPECT_LE(std::fabs(value - *check.expect), *check.tol) << GetParam() << ": " << check.text << " read " << value;
