@@ -194,6 +194,11 @@ TEST_P(Lab, CommandsRunAndKeyHolds) {
     EXPECT_EQ(r.code, 0) << GetParam() << " step " << i + 1 << ": " << c << "\n" << r.out;
     outputs.push_back(r.out);
   }
+  // The lab's own commands draw its pictures (images/ holds copies of them).
+  int pictures = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_))
+    if (entry.is_regular_file() && entry.path().extension() == ".png") ++pictures;
+  EXPECT_GE(pictures, 1) << GetParam() << ": no command wrote a PNG";
   for (const Check& check : checks) {
     ASSERT_GE(check.step, 1) << check.text;
     ASSERT_LE(check.step, static_cast<int>(outputs.size())) << "no such step: " << check.text;
