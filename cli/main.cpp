@@ -400,6 +400,13 @@ int cmd_real(int repeats, const std::string& format) {
 }
 
 int cmd_calibrate(int repeats, const std::string& out) {
+  // The place to write is checked before the measurements, not after them.
+  const std::filesystem::path dir = std::filesystem::path(out).parent_path();
+  std::error_code ec;
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  if (ec) return input_error("cannot create the folder " + dir.string() + ": " + ec.message());
+  if (access(dir.empty() ? "." : dir.c_str(), W_OK) != 0)
+    return input_error("cannot write into " + (dir.empty() ? std::string(".") : dir.string()));
   auto kvm = open_kvm("calibrate");
   if (!kvm) return kInputError;
   auto m = measure(*kvm, repeats);

@@ -44,6 +44,12 @@ std::map<std::string, double> run_metrics(const hv::report::RunReport& r) {
     if (s.sla_s > 0 && s.arrived > 0)
       m["sla_violations[" + s.name + "]"] = static_cast<double>(s.sla_violations) / static_cast<double>(s.arrived);
   }
+  for (const auto& d : r.replications) {
+    if (!d.disaster_s) continue;
+    m["rpo_s[" + d.name + "]"] = d.rpo_s;
+    m["data_lost_bytes[" + d.name + "]"] = d.lost_bytes;
+    if (d.rto_s) m["rto_s[" + d.name + "]"] = *d.rto_s;
+  }
   if (!r.migrations.empty()) {
     double pause = 0;
     for (const auto& mig : r.migrations) pause += mig.downtime_s;

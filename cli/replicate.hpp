@@ -13,7 +13,8 @@ namespace vzlab::cli {
 
 /// The figures of one run that replications average: makespan, guests
 /// finished and down, downtime, availability (all guests, and per guest
-/// group), host failures, energy, migration downtime.
+/// group), host failures, energy, migration downtime, services' response
+/// times and SLA, and each replication's RPO, data lost and RTO.
 std::map<std::string, double> run_metrics(const hv::report::RunReport& r);
 
 /// One metric over the replications.

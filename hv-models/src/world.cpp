@@ -621,11 +621,13 @@ engine::Task<void> World::run_io(Guest& guest, const Step& step) {
       for (ReplicationRecord& r : replications_) {
         if (r.spec.from != dev || r.disaster_s >= 0) continue;
         r.written_bytes += bytes;
-        r.writes += step.amount;
+        r.writes += 1;
         if (r.spec.mode != ReplicationMode::kSync) continue;
-        // The write completes once the replica has it too.
+        // The write completes once the replica has it too and has said so:
+        // the data one way, the acknowledgement back.
         const double w0 = eng.now();
         co_await net.transfer(dev, r.spec.to, bytes);
+        co_await eng.sleep(net.latency(r.spec.to, dev));
         r.write_wait_s += eng.now() - w0;
         r.shipped_bytes += bytes;
         if (r.disaster_s >= 0) continue;

@@ -245,7 +245,7 @@ std::string format_disaster_recovery(const RunReport& r) {
   if (r.replications.empty()) return "";
   std::string out =
       "\nDisaster recovery (RPO = writes lost, as time before the loss; RTO = from the loss to the last guest "
-      "running at the replica)\n";
+      "running at the replica; write delay = what sync adds to each write, a round trip plus the copy)\n";
   Table t({"replication", "mode", "every", "shipped", "write delay", "lost at", "RPO", "data lost", "restore",
            "guests moved", "RTO"});
   for (const DrRow& d : r.replications) {

@@ -2,7 +2,8 @@
 // (usually at another site), and what happens when the original is lost.
 //
 //   sync:   every write also goes to the replica before it completes (the
-//           write waits for the round trip; nothing is lost);
+//           write waits for the copy and the acknowledgement: a round
+//           trip plus the transfer; nothing is lost);
 //   async:  every `interval`, the bytes written since the last shipment
 //           go to the replica as one flow; the replica then holds
 //           everything written up to the shipment's start;
@@ -50,7 +51,7 @@ struct ReplicationRecord {
   double recovery_point_s = 0.0;  ///< the replica holds everything written up to this time
   double replica_bytes = 0.0;     ///< data the replica holds (a backup's last full copy)
   bool shipping = false;          ///< async or backup: a shipment is in flight
-  double writes = 0.0;            ///< write requests to the original
+  double writes = 0.0;            ///< writes to the original (an I/O step's requests count as one)
   double write_wait_s = 0.0;      ///< sync: time writes waited for the replica
   double disaster_s = -1.0;       ///< when the original was lost (negative: never)
   double rpo_s = 0.0;             ///< time of writes lost: disaster - recovery point (0 if none lost)
