@@ -153,9 +153,7 @@ bool World::admit(Guest& guest) {
     engine_->events().emit(engine_->now(), kinds_.guest_refused, guest.subject_, {0.0});
     return false;
   }
-  h.memory_used_ += need;
-  h.peak_memory_used_ = std::max(h.peak_memory_used_, h.memory_used_);
-  if (vm) h.vcpus_placed_ += guest.vcpus();
+  reserve(h, guest);
   // A VM stores its own copy of its image; containers share layers.
   for (const auto& [layer, bytes] : guest.spec_.image) {
     if (guest.mode() != GuestMode::kOsLevel) {
@@ -169,11 +167,18 @@ bool World::admit(Guest& guest) {
   return true;
 }
 
-void World::release(Guest& guest) {
-  Host& h = guest.host();
-  h.memory_used_ -= guest.footprint_bytes(calibration_);
-  if (is_vm(guest.mode())) h.vcpus_placed_ -= guest.vcpus();
+void World::reserve(Host& h, const Guest& g) {
+  h.memory_used_ += g.footprint_bytes(calibration_);
+  h.peak_memory_used_ = std::max(h.peak_memory_used_, h.memory_used_);
+  if (is_vm(g.mode())) h.vcpus_placed_ += g.vcpus();
 }
+
+void World::unreserve(Host& h, const Guest& g) {
+  h.memory_used_ -= g.footprint_bytes(calibration_);
+  if (is_vm(g.mode())) h.vcpus_placed_ -= g.vcpus();
+}
+
+void World::release(Guest& guest) { unreserve(guest.host(), guest); }
 
 engine::Process World::run_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes) {
   engine::Engine& eng = *engine_;
@@ -188,11 +193,7 @@ engine::Process World::run_guest(Guest& guest, double start_s, std::vector<Proce
   const bool resume = std::exchange(guest.resume_, false);
   if (resume) {
     // Back from its last checkpoint: its saved memory comes back from its disk.
-    const double ram = guest.ram_bytes(calibration_);
-    if (guest.disk_node() && network_)
-      co_await network_->transfer(*guest.disk_node(), host_node(guest.host()), ram);
-    else
-      co_await engine::Activity(eng, ram, guest.host().disk());
+    co_await copy_memory(guest, guest.ram_bytes(calibration_), false);
   } else {
     co_await eng.sleep(guest.startup_s(calibration_));
   }
@@ -257,6 +258,12 @@ bool World::on_shared_storage(const Guest& g) const {
   return g.disk_node() && network_ && network_->node(*g.disk_node()).kind != NodeKind::kDas;
 }
 
+Host* World::first_host(const Guest& g, const std::function<bool(const Host&)>& also) {
+  for (Host& h : hosts_)
+    if (also(h) && can_take(h, g)) return &h;
+  return nullptr;
+}
+
 bool World::can_take(const Host& h, const Guest& g) const {
   if (!h.up_ || !placement_problem(g.mode(), h.hypervisor()).empty()) return false;
   if (is_vm(g.mode()) && h.vcpus_placed_ + g.vcpus() > h.cores() * h.cpu_overcommit()) return false;
@@ -280,12 +287,7 @@ engine::Process World::fail_over(Host& dead, std::vector<Guest*> guests) {
   }
   for (Guest* g : guests) {
     if (g->down_at_s_ < 0) continue;  // already back
-    Host* target = nullptr;
-    for (Host& h : hosts_)
-      if (&h != &dead && h.group() == dead.group() && can_take(h, *g)) {
-        target = &h;
-        break;
-      }
+    Host* target = first_host(*g, [&](const Host& h) { return &h != &dead && h.group() == dead.group(); });
     if (target != nullptr) restart(*g, *target);
     else waiting_for_repair_.push_back(g);  // no room anywhere: wait for a repair
   }
@@ -490,6 +492,15 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec, std::size_t s
   if (--guest.running_ == 0) end_guest(guest);
 }
 
+engine::Task<void> World::copy_memory(Guest& g, double bytes, bool to_disk) {
+  if (g.disk_node() && network_) {
+    const NodeId here = host_node(g.host()), disk = *g.disk_node();
+    co_await network_->transfer(to_disk ? here : disk, to_disk ? disk : here, bytes);
+  } else {
+    co_await engine::Activity(*engine_, bytes, g.host().disk());
+  }
+}
+
 engine::Process World::checkpoint(Guest& g) {
   engine::Engine& eng = *engine_;
   g.checkpointing_ = true;
@@ -502,10 +513,7 @@ engine::Process World::checkpoint(Guest& g) {
     if (g.executing_[i] != nullptr) saved[i].done += (1.0 - saved[i].done) * g.executing_[i]->done_fraction();
   g.set_paused(true);
   Host& host = g.host();
-  if (g.disk_node() && network_)
-    co_await network_->transfer(host_node(host), *g.disk_node(), bytes);
-  else
-    co_await engine::Activity(eng, bytes, host.disk());
+  co_await copy_memory(g, bytes, true);
   g.checkpointing_ = false;
   if (g.down_at_s_ >= 0 || &g.host() != &host) co_return;  // it went down during the save: the save is not whole
   g.set_paused(false);
@@ -519,32 +527,29 @@ engine::Process World::checkpoint(Guest& g) {
 void World::protect(Guest& g) {
   if (g.mirror_host_ != nullptr || !network_ || g.down_at_s_ >= 0 || g.finished_at_s_ >= 0 || g.refused_) return;
   Host& here = g.host();
-  for (Host& h : hosts_) {
-    if (&h == &here || h.group() != here.group() || !can_take(h, g)) continue;
-    if (!network_->route(host_node(here), host_node(h))) continue;  // the log needs a route
-    power_on(h);
-    h.memory_used_ += g.footprint_bytes(calibration_);
-    h.peak_memory_used_ = std::max(h.peak_memory_used_, h.memory_used_);
-    h.vcpus_placed_ += g.vcpus();
-    g.mirror_host_ = &h;
-    // The copy runs the same instructions: the primary's CPU rate, on its own host.
-    g.mirror_cpu_.emplace(engine_->fluid());
-    g.mirror_cpu_->attach(h.cpu());
-    g.mirror_cpu_->set_weight(g.vcpus());
-    g.mirror_cpu_->set_bound(g.allocation_flops());
-    g.mirror_since_s_ = engine_->now();
-    if (!mirror_ticker_) {
-      mirror_ticker_ = true;
-      engine_->add_ticker(ha_.heartbeat_s, [this] {
-        for (Guest& m : guests_)
-          if (m.mirror_cpu_) {
-            count_mirror_work(m);
-            m.mirror_cpu_->set_bound(m.paused() ? 0.0 : m.allocation_flops());
-          }
-      });
-    }
-    return;
-  }
+  Host* h = first_host(g, [&](const Host& other) {
+    // Another host of its group, with a route for the log.
+    return &other != &here && other.group() == here.group() && network_->route(host_node(here), host_node(other));
+  });
+  if (h == nullptr) return;
+  power_on(*h);
+  reserve(*h, g);
+  g.mirror_host_ = h;
+  // The copy runs the same instructions: the primary's CPU rate, on its own host.
+  g.mirror_cpu_.emplace(engine_->fluid());
+  g.mirror_cpu_->attach(h->cpu());
+  g.mirror_cpu_->set_weight(g.vcpus());
+  g.mirror_cpu_->set_bound(g.allocation_flops());
+  g.mirror_since_s_ = engine_->now();
+  if (mirror_ticker_) return;
+  mirror_ticker_ = true;
+  engine_->add_ticker(ha_.heartbeat_s, [this] {
+    for (Guest& m : guests_)
+      if (m.mirror_cpu_) {
+        count_mirror_work(m);
+        m.mirror_cpu_->set_bound(m.paused() ? 0.0 : m.allocation_flops());
+      }
+  });
 }
 
 void World::count_mirror_work(Guest& g) {
@@ -555,8 +560,7 @@ void World::count_mirror_work(Guest& g) {
 void World::unprotect(Guest& g) {
   if (g.mirror_host_ == nullptr) return;
   count_mirror_work(g);
-  g.mirror_host_->memory_used_ -= g.footprint_bytes(calibration_);
-  g.mirror_host_->vcpus_placed_ -= g.vcpus();
+  unreserve(*g.mirror_host_, g);
   g.mirror_host_ = nullptr;
   g.mirror_cpu_.reset();
 }
@@ -792,12 +796,7 @@ engine::Process World::recover(ReplicationRecord& r) {
     g.set_disk_node(r.spec.to);  // from now on its disk is the replica
     if (g.refused_ || g.finished_at_s_ >= 0 || !programs_.count(g.index())) continue;
     if (g.down_at_s_ < 0 && !take_down(g, CrashKind::kStorage)) continue;  // not started yet: starts on the replica
-    Host* target = nullptr;
-    for (Host& h : hosts_)
-      if (can_take(h, g)) {
-        target = &h;
-        break;
-      }
+    Host* target = first_host(g, [](const Host&) { return true; });
     if (target == nullptr) {
       ++r.not_placed;
       continue;
@@ -853,10 +852,7 @@ engine::Process World::migrate(MigrationSpec spec) {
   }
   // Reserve the target's memory and vCPUs for the whole copy.
   power_on(to);
-  const double need = g.footprint_bytes(calibration_);
-  to.memory_used_ += need;
-  to.peak_memory_used_ = std::max(to.peak_memory_used_, to.memory_used_);
-  to.vcpus_placed_ += g.vcpus();
+  reserve(to, g);
   Network& net = network();
   Host& from = g.host();
   const NodeId a = host_node(from), b = host_node(to);
@@ -886,8 +882,7 @@ engine::Process World::migrate(MigrationSpec spec) {
     rec.downtime_s = eng.now() - stop;
   }
   if (g.down_at_s_ >= 0) {  // its host crashed during the copy: give the target back
-    to.memory_used_ -= need;
-    to.vcpus_placed_ -= g.vcpus();
+    unreserve(to, g);
     g.set_paused(false);
     give_up("its host crashed during the copy");
     co_return;

@@ -261,6 +261,11 @@ class World {
   engine::Process migrate(MigrationSpec spec);
   void restart(Guest& guest, Host& where);
   bool can_take(const Host& host, const Guest& guest) const;
+  // The first host (in host order) that can take `g` and passes `also`, or nullptr.
+  Host* first_host(const Guest& g, const std::function<bool(const Host&)>& also);
+  // Moves `bytes` of a guest's memory to its disk or back (over the network
+  // when the disk is a storage device there, else on its host's own disk).
+  engine::Task<void> copy_memory(Guest& g, double bytes, bool to_disk);
   bool on_shared_storage(const Guest& guest) const;
   void manage_pool();
   void power_on(Host& h);
@@ -269,6 +274,9 @@ class World {
   engine::Process ship(ReplicationRecord& r, double at_s);
   engine::Process recover(ReplicationRecord& r);
   engine::Process refuse_at(Guest& guest, double at_s);
+  // A guest's memory (and a VM's vCPUs) taken on, or given back to, a host.
+  void reserve(Host& h, const Guest& g);
+  void unreserve(Host& h, const Guest& g);
   void release(Guest& guest);
   engine::Task<void> run_io(Guest& guest, const Step& step);
   engine::Task<void> run_send(Guest& guest, const Step& step);
