@@ -466,10 +466,8 @@ class Loader {
       const double cpu_overcommit = h.number("cpu_overcommit");
       if (rack_units > 100) h.fail("rack_units", "a host of more than 100 rack units does not fit a rack");
       const auto faults = load_faults(h, sc);
-      const std::string fault_name = h.choice("fault");
-      const CrashKind fault = fault_name == "hypervisor" ? CrashKind::kHypervisor
-                              : fault_name == "host-os"  ? CrashKind::kHostOs
-                                                         : CrashKind::kHost;
+      static constexpr CrashKind kFaults[] = {CrashKind::kHost, CrashKind::kHypervisor, CrashKind::kHostOs};
+      const CrashKind fault = by_name(h.choice("fault"), kFaults, crash_name);
       if (h.has("fault") && !faults) h.fail("fault", "'fault' says what fails at random: give 'mtbf' and 'mttr' too");
       if (const std::string why = crash_problem(fault, hypervisor); !why.empty()) h.fail("fault", why);
       for (long i = 0; i < count; ++i) {
@@ -973,8 +971,7 @@ class Loader {
       ReplicationPlan plan;
       plan.from = m.scalar("from");
       plan.to = m.scalar("to");
-      for (const char* key : {"from", "to"}) {
-        const std::string& dev = key[0] == 'f' ? plan.from : plan.to;
+      for (const auto& [key, dev] : {std::pair<const char*, const std::string&>{"from", plan.from}, {"to", plan.to}}) {
         auto it = node_index_.find(dev);
         if (it == node_index_.end())
           m.fail(key, "no network node named '" + dev + "'" + did_you_mean(dev, node_names(sc)));
@@ -987,12 +984,13 @@ class Loader {
         if (other.from == plan.from) m.fail("from", plan.from + " is already replicated (" + other.spec.name + ")");
       if (!check_net_->route(*check_net_->find(plan.from), *check_net_->find(plan.to)))
         m.fail("to", "no route from " + plan.from + " to " + plan.to + " for the copies: link them");
-      const std::string mode = m.choice("mode");
-      plan.spec.mode = mode == "sync" ? ReplicationMode::kSync
-                       : mode == "async" ? ReplicationMode::kAsync
-                                         : ReplicationMode::kBackup;
-      if (mode == "sync" && m.has("interval")) m.fail("interval", "'interval' applies to mode: async or backup");
-      if (mode != "backup" && m.has("restore")) m.fail("restore", "'restore' applies to mode: backup");
+      static constexpr ReplicationMode kModes[] = {ReplicationMode::kSync, ReplicationMode::kAsync,
+                                                   ReplicationMode::kBackup};
+      plan.spec.mode = by_name(m.choice("mode"), kModes, replication_mode_name);
+      if (plan.spec.mode == ReplicationMode::kSync && m.has("interval"))
+        m.fail("interval", "'interval' applies to mode: async or backup");
+      if (plan.spec.mode != ReplicationMode::kBackup && m.has("restore"))
+        m.fail("restore", "'restore' applies to mode: backup");
       plan.spec.name = m.text("name", plan.from + "->" + plan.to);
       plan.spec.interval_s = m.quantity("interval");
       plan.spec.activation_s = m.quantity("activation");
@@ -1117,10 +1115,8 @@ class Loader {
       const std::string anti = g.text("anti_affinity");
       if (g.has("dirty_rate") && !is_vm(base.mode)) g.fail("dirty_rate", "'dirty_rate' applies to VMs");
       if (g.has("protect")) {
-        const std::string protect = g.choice("protect");
-        base.protection = protect == "mirror"       ? Protection::kMirror
-                          : protect == "checkpoint" ? Protection::kCheckpoint
-                                                    : Protection::kNone;
+        static constexpr Protection kProtections[] = {Protection::kNone, Protection::kMirror, Protection::kCheckpoint};
+        base.protection = by_name(g.choice("protect"), kProtections, protection_name);
         if (base.protection != Protection::kNone && !is_vm(base.mode))
           g.fail("protect", "'protect' applies to VMs (a mirror or a checkpoint holds a VM's whole state)");
         if (base.protection == Protection::kMirror && (disk.empty() || disk == "das"))
