@@ -81,49 +81,51 @@ std::optional<std::string> with_settings(const std::string& text, const SweepPoi
     return std::nullopt;
   }
   for (const auto& [key, value] : point) {
-    // Walk "a.b[2].c": each part a map key, each [i] a list index.
-    YAML::Node node = root;
-    std::string part;
-    std::size_t i = 0;
     auto fail = [&](const std::string& what) {
       *why = "--set " + key + ": " + what;
       return std::nullopt;
     };
-    std::string last;
-    while (i <= key.size()) {
-      const char c = i < key.size() ? key[i] : '.';
-      if (c == '.' || c == '[') {
-        if (!part.empty()) {
-          if (!last.empty()) {
-            if (!node.IsMap() || !node[last]) return fail("no '" + last + "' in the scenario to go into");
-            node.reset(node[last]);
-          }
-          last = part;
-          part.clear();
-        }
-        if (c == '[') {
-          const auto close = key.find(']', i);
-          if (close == std::string::npos) return fail("a '[' without ']'");
-          char* end = nullptr;
-          const long idx = std::strtol(key.c_str() + i + 1, &end, 10);
-          if (end != key.c_str() + close || idx < 0) return fail("a list index must be a number >= 0");
-          if (last.empty() || !node.IsMap() || !node[last] || !node[last].IsSequence())
-            return fail("'" + last + "' is not a list in the scenario");
-          node.reset(node[last]);
-          if (static_cast<std::size_t>(idx) >= node.size())
-            return fail("'" + last + "' has " + std::to_string(node.size()) + " items; no [" + std::to_string(idx) +
-                        "]");
-          node.reset(node[static_cast<std::size_t>(idx)]);
-          last.clear();
-          i = close + 1;
-          continue;
-        }
+    // "a.b[2].c" as steps: a map key, or a list index (its key is empty).
+    struct PathStep {
+      std::string key;
+      long index = -1;
+    };
+    std::vector<PathStep> path;
+    for (std::size_t i = 0; i < key.size();) {
+      if (key[i] == '.') {
+        ++i;
+      } else if (key[i] == '[') {
+        const auto close = key.find(']', i);
+        if (close == std::string::npos) return fail("a '[' without ']'");
+        char* end = nullptr;
+        const long idx = std::strtol(key.c_str() + i + 1, &end, 10);
+        if (end != key.c_str() + close || idx < 0) return fail("a list index must be a number >= 0");
+        path.push_back({"", idx});
+        i = close + 1;
       } else {
-        part += c;
+        const auto stop = key.find_first_of(".[", i);
+        path.push_back({key.substr(i, stop - i)});
+        i = stop == std::string::npos ? key.size() : stop;
       }
-      ++i;
     }
-    if (last.empty()) return fail("it must end with a key name");
+    if (path.empty() || path.back().index >= 0) return fail("it must end with a key name");
+    const std::string last = path.back().key;
+    YAML::Node node = root;
+    std::string where = "the scenario";  // what `node` is, for messages
+    for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+      const PathStep& step = path[i];
+      if (step.index < 0) {
+        if (!node.IsMap() || !node[step.key]) return fail("no '" + step.key + "' in " + where + " to go into");
+        node.reset(node[step.key]);
+        where = "'" + step.key + "'";
+      } else {
+        if (!node.IsSequence()) return fail(where + " is not a list in the scenario");
+        if (static_cast<std::size_t>(step.index) >= node.size())
+          return fail(where + " has " + std::to_string(node.size()) + " items; no [" + std::to_string(step.index) +
+                      "]");
+        node.reset(node[static_cast<std::size_t>(step.index)]);
+      }
+    }
     if (!node.IsMap()) return fail("the item holding '" + last + "' is not a map");
     try {
       node[last] = YAML::Load(value);
@@ -255,6 +257,32 @@ int mpi_ranks_from_environment() {
   return 1;
 }
 
+// A worker's message to rank 0: its last result (or none) and a request for more.
+struct Message {
+  int from = 0;
+  std::string text;
+};
+
+// The next worker message: waits for one, or only looks (nullopt when none is there).
+std::optional<Message> receive(bool wait) {
+  MPI_Status st;
+  if (wait) {
+    MPI_Probe(MPI_ANY_SOURCE, kTagResult, MPI_COMM_WORLD, &st);
+  } else {
+    int flag = 0;
+    MPI_Iprobe(MPI_ANY_SOURCE, kTagResult, MPI_COMM_WORLD, &flag, &st);
+    if (!flag) return std::nullopt;
+  }
+  int len = 0;
+  MPI_Get_count(&st, MPI_CHAR, &len);
+  Message m{st.MPI_SOURCE, std::string(static_cast<std::size_t>(len), '\0')};
+  MPI_Recv(m.text.data(), len, MPI_CHAR, m.from, kTagResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  return m;
+}
+
+// Tells a worker which run to do next (kStop: none).
+void send_index(int to, std::uint64_t index) { MPI_Send(&index, 1, MPI_UINT64_T, to, kTagWork, MPI_COMM_WORLD); }
+
 // A rank other than 0: asks rank 0 for run indices until told to stop.
 void mpi_worker(const std::function<std::map<std::string, double>(std::size_t)>& run_one) {
   std::string msg = encode(kStop, {});
@@ -350,21 +378,15 @@ int cmd_sweep(const SweepOptions& o) {
   std::function<void(std::atomic<std::size_t>&, std::atomic<std::size_t>&)> pump;
   if (ranks > 1)
     pump = [&](std::atomic<std::size_t>& next, std::atomic<std::size_t>& done) {
-      int flag = 0;
-      MPI_Status st;
-      MPI_Iprobe(MPI_ANY_SOURCE, kTagResult, MPI_COMM_WORLD, &flag, &st);
-      if (!flag) {
+      const std::optional<Message> msg = receive(false);
+      if (!msg) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
         return;
       }
-      int len = 0;
-      MPI_Get_count(&st, MPI_CHAR, &len);
-      std::string msg(static_cast<std::size_t>(len), '\0');
-      MPI_Recv(msg.data(), len, MPI_CHAR, st.MPI_SOURCE, kTagResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       std::string failure;
       std::uint64_t give = next++;
       try {
-        auto [index, metrics] = decode(msg);
+        auto [index, metrics] = decode(msg->text);
         if (index != kStop) {
           results[index] = std::move(metrics);
           ++done;
@@ -377,24 +399,14 @@ int cmd_sweep(const SweepOptions& o) {
         give = kStop;
         --active;
       }
-      MPI_Send(&give, 1, MPI_UINT64_T, st.MPI_SOURCE, kTagWork, MPI_COMM_WORLD);
+      send_index(msg->from, give);
       if (!failure.empty()) throw std::runtime_error(failure);
     };
   const auto t0 = std::chrono::steady_clock::now();
   std::string error = run_parallel(
       runs, threads, [&](std::size_t i) { results[i] = run_one(i); }, "sweep", pump);
   // Tell the ranks still asking that there is nothing left.
-  while (ranks > 1 && active > 0) {
-    MPI_Status st;
-    MPI_Probe(MPI_ANY_SOURCE, kTagResult, MPI_COMM_WORLD, &st);
-    int len = 0;
-    MPI_Get_count(&st, MPI_CHAR, &len);
-    std::string msg(static_cast<std::size_t>(len), '\0');
-    MPI_Recv(msg.data(), len, MPI_CHAR, st.MPI_SOURCE, kTagResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    const std::uint64_t stop = kStop;
-    MPI_Send(&stop, 1, MPI_UINT64_T, st.MPI_SOURCE, kTagWork, MPI_COMM_WORLD);
-    --active;
-  }
+  for (; ranks > 1 && active > 0; --active) send_index(receive(true)->from, kStop);
   if (!error.empty()) {
     input_error(error);
     return interrupted() ? kInterrupted : 1;
@@ -447,9 +459,9 @@ int cmd_sweep(const SweepOptions& o) {
     if (!batch.commit(&werr)) return input_error(werr);
   }
 
-  std::printf("%s\n%zu point%s x %zu replication%s = %zu runs (seeds %llu .. %llu) on %d thread%s", 
+  std::printf("%s\n%zu point%s x %zu replication%s = %zu run%s (seeds %llu .. %llu) on %d thread%s",
               first.scenario->name.c_str(), points.size(), points.size() == 1 ? "" : "s", reps, reps == 1 ? "" : "s",
-              runs, static_cast<unsigned long long>(base), static_cast<unsigned long long>(base + reps - 1), threads,
+              runs, runs == 1 ? "" : "s", static_cast<unsigned long long>(base), static_cast<unsigned long long>(base + reps - 1), threads,
               threads == 1 ? "" : "s");
   if (ranks > 1) std::printf(" x %d MPI ranks", ranks);
   std::printf(" in %.2f s\n", wall);
