@@ -18,6 +18,13 @@ const char* policy_name(BalancePolicy p) {
   return "?";
 }
 
+std::optional<BalancePolicy> policy_from_name(std::string_view name) {
+  for (auto p : {BalancePolicy::kRoundRobin, BalancePolicy::kRandom, BalancePolicy::kLeastConnections,
+                 BalancePolicy::kWeighted, BalancePolicy::kPowerOfTwo})
+    if (name == policy_name(p)) return p;
+  return std::nullopt;
+}
+
 Service::Service(engine::Engine& engine, ServiceSpec spec)
     : engine_(engine),
       spec_(std::move(spec)),

@@ -36,6 +36,7 @@ World::~World() {
 Host& World::add_host(HostSpec spec) {
   const auto index = static_cast<std::uint32_t>(hosts_.size());
   Host& host = hosts_.emplace_back(engine_->fluid(), std::move(spec), index);
+  host_by_name_.emplace(host.name(), index);
   if (network_) host_nodes_.push_back(network_->add_node({.name = host.name(), .kind = NodeKind::kHost}));
   if (host.hypervisor() == HypervisorType::kType2 && calibration_.type2_host_os_share > 0) {
     // The host OS always takes its share first: a heavy weight with that bound.
@@ -52,8 +53,19 @@ Guest& World::add_guest(GuestSpec spec, Host& host) {
     throw std::invalid_argument(spec.name + ": " + why);
   const auto index = static_cast<std::uint32_t>(guests_.size());
   Guest& g = guests_.emplace_back(*engine_, std::move(spec), host, index);
+  guest_by_name_.emplace(g.name(), index);
   g.world_ = this;
   return g;
+}
+
+Host* World::find_host(const std::string& name) {
+  auto it = host_by_name_.find(name);
+  return it == host_by_name_.end() ? nullptr : &hosts_[it->second];
+}
+
+Guest* World::find_guest(const std::string& name) {
+  auto it = guest_by_name_.find(name);
+  return it == guest_by_name_.end() ? nullptr : &guests_[it->second];
 }
 
 Network& World::network() {
@@ -663,8 +675,7 @@ engine::Task<void> World::run_send(Guest& guest, const Step& step) {
   Network& net = network();
   std::optional<NodeId> to = net.find(step.to);
   if (!to)
-    for (const Guest& g : guests_)
-      if (g.name() == step.to) to = host_node(g.host());
+    if (const Guest* peer = find_guest(step.to)) to = host_node(peer->host());
   if (!to) throw std::invalid_argument(guest.name() + ": send to '" + step.to + "': no such guest, host or node");
   if (std::find(guest.peers_.begin(), guest.peers_.end(), *to) == guest.peers_.end()) guest.peers_.push_back(*to);
   co_await net.transfer(host_node(guest.host()), *to, step.amount, 1.0, guest.index());

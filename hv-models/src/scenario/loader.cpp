@@ -752,10 +752,7 @@ class Loader {
       s.name = m.scalar("name");
       if (!names.insert(s.name).second) m.fail("name", "service name '" + s.name + "' is used twice");
       const std::string policy = m.choice("policy");
-      static constexpr BalancePolicy kPolicies[] = {BalancePolicy::kRoundRobin, BalancePolicy::kRandom,
-                                                    BalancePolicy::kLeastConnections, BalancePolicy::kWeighted,
-                                                    BalancePolicy::kPowerOfTwo};
-      s.policy = by_name(policy, kPolicies, policy_name);
+      s.policy = *policy_from_name(policy);  // the schema allows only these names
       plan.replicas = split_list(m.scalar("replicas"));
       std::vector<std::string> guest_names;
       for (const GuestPlan& g : sc.guests) guest_names.push_back(g.spec.name);
@@ -1471,8 +1468,8 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
     } else if (f.component) {
       world->schedule_component_failure(f.at_s, f.target, f.repair_s);
     } else if (f.kind == CrashKind::kGuest) {
-      for (Guest& g : world->guests())
-        if (g.name() == f.target) world->schedule_crash(f.at_s, f.kind, &g.host(), &g);
+      Guest* g = world->find_guest(f.target);
+      world->schedule_crash(f.at_s, f.kind, &g->host(), g);
     } else {
       world->schedule_crash(f.at_s, f.kind, hosts.at(f.target), nullptr, f.repair_s);
     }
@@ -1482,25 +1479,19 @@ std::unique_ptr<World> build_world(const Scenario& sc, const CalibrationProfile&
       case RandomFaults::Target::kHost: world->add_random_faults(*hosts.at(f.target), f.mtbf, f.mttr, f.crash); break;
       case RandomFaults::Target::kComponent: world->add_random_component_faults(f.target, f.mtbf, f.mttr); break;
       case RandomFaults::Target::kGuest:
-        for (Guest& g : world->guests())
-          if (g.name() == f.target) world->add_random_guest_faults(g, f.mtbf, f.mttr);
+        world->add_random_guest_faults(*world->find_guest(f.target), f.mtbf, f.mttr);
         break;
     }
   }
   if (sc.manager) world->set_pool_manager(*sc.manager);
   for (const ServicePlan& s : sc.services) {
     ServiceSpec spec = s.spec;
-    for (const std::string& r : s.replicas)
-      for (Guest& g : world->guests())
-        if (g.name() == r) spec.replicas.push_back(&g);
+    for (const std::string& r : s.replicas) spec.replicas.push_back(world->find_guest(r));
     world->add_service(std::move(spec)).start();
   }
   for (const MigrationPlan& m : sc.migrations) {
-    std::uint32_t guest = 0;
-    for (const Guest& g : world->guests())
-      if (g.name() == m.guest) guest = g.index();
     world->schedule_migration(
-        {m.at_s, guest, hosts.at(m.to)->index(), m.live, m.downtime_s, m.rounds});
+        {m.at_s, world->find_guest(m.guest)->index(), hosts.at(m.to)->index(), m.live, m.downtime_s, m.rounds});
   }
   if (sc.network.present) world->network().start_sampling(sc.network.sample_s);
   return world;

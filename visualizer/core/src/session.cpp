@@ -13,29 +13,10 @@ using Clock = std::chrono::steady_clock;
 constexpr Clock::time_point kNoDeadline = Clock::time_point::max();
 constexpr double kMaxLagRealS = 0.25;  // the clock runs at most this much real time ahead of the engine
 
-hv::Host* find_host(hv::World& w, const std::string& name) {
-  for (hv::Host& h : w.hosts())
-    if (h.name() == name) return &h;
-  return nullptr;
-}
-
-hv::Guest* find_guest(hv::World& w, const std::string& name) {
-  for (hv::Guest& g : w.guests())
-    if (g.name() == name) return &g;
-  return nullptr;
-}
-
 hv::Service* find_service(hv::World& w, const std::string& name) {
   for (hv::Service& s : w.services())
     if (s.spec().name == name) return &s;
   return nullptr;
-}
-
-std::optional<hv::BalancePolicy> policy_by_name(const std::string& name) {
-  for (auto p : {hv::BalancePolicy::kRoundRobin, hv::BalancePolicy::kRandom, hv::BalancePolicy::kLeastConnections,
-                 hv::BalancePolicy::kWeighted, hv::BalancePolicy::kPowerOfTwo})
-    if (name == hv::policy_name(p)) return p;
-  return std::nullopt;
 }
 
 }  // namespace
@@ -226,7 +207,7 @@ std::string Session::execute(const Command& c) {
   switch (c.kind) {
     case CommandKind::kFailHost:
     case CommandKind::kRepairHost: {
-      hv::Host* h = find_host(w, c.target);
+      hv::Host* h = w.find_host(c.target);
       if (h == nullptr) return "no host named '" + c.target + "'";
       const bool fail = c.kind == CommandKind::kFailHost;
       if (h->up() != fail) return fail ? "it is already down" : "it is up";
@@ -281,9 +262,9 @@ std::string Session::execute(const Command& c) {
       break;
     }
     case CommandKind::kMigrate: {
-      hv::Guest* g = find_guest(w, c.target);
+      hv::Guest* g = w.find_guest(c.target);
       if (g == nullptr) return "no guest named '" + c.target + "'";
-      hv::Host* to = find_host(w, c.arg);
+      hv::Host* to = w.find_host(c.arg);
       if (to == nullptr) return "no host named '" + c.arg + "'";
       if (!hv::is_vm(g->mode())) return "only a VM can be live-migrated";
       if (!g->serving()) return "it is not running";
@@ -300,7 +281,7 @@ std::string Session::execute(const Command& c) {
     case CommandKind::kSetPolicy: {
       hv::Service* s = find_service(w, c.target);
       if (s == nullptr) return "no service named '" + c.target + "'";
-      const auto p = policy_by_name(c.arg);
+      const auto p = hv::policy_from_name(c.arg);
       if (!p) return "no policy named '" + c.arg + "'";
       s->set_policy(*p);
       value = static_cast<double>(*p);

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <string_view>
+#include <optional>
 #include <vector>
 
 #include "vzlab/engine/engine.hpp"
@@ -25,6 +27,8 @@ class Guest;
 enum class BalancePolicy { kRoundRobin, kRandom, kLeastConnections, kWeighted, kPowerOfTwo };
 
 const char* policy_name(BalancePolicy p);
+/// The policy of that name ("round-robin", ...), if there is one.
+std::optional<BalancePolicy> policy_from_name(std::string_view name);
 
 /// A service as a scenario describes it.
 struct ServiceSpec {

@@ -128,6 +128,10 @@ class World {
   /// The network node of a host (the network must exist).
   NodeId host_node(const Host& host) const { return host_nodes_.at(host.index()); }
 
+  /// The host or guest of that name (the first added, if names repeat), or nullptr.
+  Host* find_host(const std::string& name);
+  Guest* find_guest(const std::string& name);
+
   const std::deque<Host>& hosts() const { return hosts_; }
   const std::deque<Guest>& guests() const { return guests_; }
   std::deque<Host>& hosts() { return hosts_; }
@@ -285,6 +289,7 @@ class World {
   EventKinds kinds_{};
   std::deque<Host> hosts_;
   std::deque<Guest> guests_;
+  std::unordered_map<std::string, std::uint32_t> host_by_name_, guest_by_name_;
   std::deque<engine::Variable> host_os_load_;  // type-2 hosts: the host OS's own CPU use
   std::unique_ptr<Network> network_;
   std::vector<NodeId> host_nodes_;
