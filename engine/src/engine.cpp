@@ -1,5 +1,7 @@
 #include "vzlab/engine/engine.hpp"
 
+#include "heap.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <stdexcept>
@@ -221,28 +223,11 @@ void ShareGroup::dissolve() {
 }
 
 void ShareGroup::sift_up(std::uint32_t i) {
-  const Member m = heap_[i];
-  while (i > 0) {
-    const std::uint32_t parent = (i - 1) / 2;
-    if (!before(m, heap_[parent])) break;
-    place(i, heap_[parent]);
-    i = parent;
-  }
-  place(i, m);
+  heap::sift_up<2>(heap_, i, before, [this](std::uint32_t at, const Member& m) { place(at, m); });
 }
 
 void ShareGroup::sift_down(std::uint32_t i) {
-  const Member m = heap_[i];
-  const auto n = static_cast<std::uint32_t>(heap_.size());
-  for (;;) {
-    std::uint32_t c = 2 * i + 1;
-    if (c >= n) break;
-    if (c + 1 < n && before(heap_[c + 1], heap_[c])) ++c;
-    if (!before(heap_[c], m)) break;
-    place(i, heap_[c]);
-    i = c;
-  }
-  place(i, m);
+  heap::sift_down<2>(heap_, i, before, [this](std::uint32_t at, const Member& m) { place(at, m); });
 }
 
 // ---------------------------------------------------------------- Activity

@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "heap.hpp"
+
 namespace vzlab::engine {
 
 void EventQueue::schedule(Timer& t, double time) {
@@ -60,32 +62,14 @@ Timer* EventQueue::pop() {
   return top;
 }
 
-std::uint32_t EventQueue::smallest_child(std::uint32_t i) const {
-  const auto n = static_cast<std::uint32_t>(heap_.size());
-  const std::uint32_t first = kArity * i + 1;
-  if (first >= n) return 0;
-  std::uint32_t best = first;
-  const std::uint32_t end = first + kArity < n ? first + kArity : n;
-  for (std::uint32_t c = first + 1; c < end; ++c)
-    if (before(heap_[c], heap_[best])) best = c;
-  return best;
-}
+std::uint32_t EventQueue::smallest_child(std::uint32_t i) const { return heap::smallest_child<kArity>(heap_, i, before); }
 
 void EventQueue::sift_up(std::uint32_t i) {
-  const Entry e = heap_[i];
-  while (i > 0) {
-    const std::uint32_t parent = (i - 1) / kArity;
-    if (!before(e, heap_[parent])) break;
-    place(i, heap_[parent]);
-    i = parent;
-  }
-  place(i, e);
+  heap::sift_up<kArity>(heap_, i, before, [this](std::uint32_t at, const Entry& e) { place(at, e); });
 }
 
 void EventQueue::sift_down(std::uint32_t i) {
-  const Entry e = heap_[i];
-  for (std::uint32_t best; (best = smallest_child(i)) != 0 && before(heap_[best], e); i = best) place(i, heap_[best]);
-  place(i, e);
+  heap::sift_down<kArity>(heap_, i, before, [this](std::uint32_t at, const Entry& e) { place(at, e); });
 }
 
 }  // namespace vzlab::engine
