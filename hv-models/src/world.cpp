@@ -703,17 +703,22 @@ engine::Process World::component_failure(double at_s, std::string target, std::o
   set_component_up(c, true);
 }
 
-void World::set_component_up(Component c, bool up) {
+void World::set_component_up(Component c, bool up) { set_components_up({c}, up); }
+
+void World::set_components_up(const std::vector<Component>& cs, bool up) {
   Network& net = network();
-  if (c.is_link) net.set_link_up(c.id, up);
-  else net.set_node_up(c.id, up);
-  const std::string& name = c.is_link ? net.link(c.id).name : net.node(c.id).name;
-  engine_->events().emit(engine_->now(), up ? kinds_.component_up : kinds_.component_down,
-                         engine_->events().subject(name));
+  for (const Component& c : cs) {
+    if (c.is_link) net.set_link_up(c.id, up);
+    else net.set_node_up(c.id, up);
+    const std::string& name = c.is_link ? net.link(c.id).name : net.node(c.id).name;
+    engine_->events().emit(engine_->now(), up ? kinds_.component_up : kinds_.component_down,
+                           engine_->events().subject(name));
+  }
   check_storage();
-  if (up || c.is_link) return;
-  for (ReplicationRecord& r : replications_)
-    if (r.spec.from == c.id && r.disaster_s < 0) engine_->spawn(recover(r));
+  if (up) return;
+  for (const Component& c : cs)
+    for (ReplicationRecord& r : replications_)
+      if (!c.is_link && r.spec.from == c.id && r.disaster_s < 0) engine_->spawn(recover(r));
 }
 
 void World::check_storage() {
@@ -751,9 +756,12 @@ engine::Process World::site_failure(double at_s, std::string site, std::optional
 
 void World::set_site_up(const std::string& site, bool up) {
   engine_->events().emit(engine_->now(), up ? kinds_.site_up : kinds_.site_down, engine_->events().subject(site));
-  if (network_)
+  if (network_) {
+    std::vector<Component> nodes;
     for (NodeId n = 0; n < network_->node_count(); ++n)
-      if (network_->node(n).site == site && network_->node(n).kind != NodeKind::kHost) set_component_up({false, n}, up);
+      if (network_->node(n).site == site && network_->node(n).kind != NodeKind::kHost) nodes.push_back({false, n});
+    set_components_up(nodes, up);
+  }
   for (Host& h : hosts_)
     if (h.site() == site) {
       if (up) repair(h);

@@ -196,6 +196,8 @@ class World {
   /// can no longer reach its disk hangs: it counts as down (an incident)
   /// until the disk is reachable again.
   void set_component_up(Component c, bool up);
+  /// The same for several at once (a site), storage and recovery looked at once.
+  void set_components_up(const std::vector<Component>& cs, bool up);
   /// Fails (or repairs) every host and network node of `site` now (event
   /// site.down or site.up).
   void set_site_up(const std::string& site, bool up);
