@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
+#include "common.hpp"
 #include "compare.hpp"
 #include "replicate.hpp"
 #include "sweep.hpp"
@@ -38,9 +39,10 @@ namespace {
 namespace sc = vzlab::hv::scenario;
 namespace rp = vzlab::hv::report;
 
-constexpr int kOk = 0;
-constexpr int kInputError = 1;
-constexpr int kUsageError = 2;
+using vzlab::cli::input_error;
+using vzlab::cli::kInputError;
+using vzlab::cli::kOk;
+using vzlab::cli::kUsageError;
 
 struct RunOptions {
   std::string file;
@@ -54,10 +56,6 @@ struct RunOptions {
   int jobs = 0;
 };
 
-int input_error(const std::string& message) {
-  std::cerr << "vzlab: " << message << "\n";
-  return kInputError;
-}
 
 // A one-line progress display on stderr for runs longer than a second, only
 // when stderr is a terminal (never in pipes, files or tests).
@@ -122,22 +120,12 @@ int cmd_run(const RunOptions& o) {
   std::optional<double> until = scenario->until_s;
   if (!o.until.empty()) {
     std::string why;
-    auto t = sc::parse_quantity(o.until, sc::UnitKind::kDuration, &why);
-    if (!t || *t < 0) {
-      std::cerr << "vzlab run: --until: " << (t ? "must not be negative" : why) << "\n";
-      return kUsageError;
-    }
-    until = *t;
+    until = vzlab::cli::duration_option(o.until, &why);
+    if (!until) return vzlab::cli::usage_error("run: --until: " + why);
   }
-  vzlab::hv::CalibrationProfile profile;
-  if (!o.calibration.empty()) {
-    auto loaded = sc::load_calibration_file(o.calibration);
-    if (!loaded.ok()) {
-      std::cerr << loaded.error->format() << "\n";
-      return kInputError;
-    }
-    profile = *loaded.profile;
-  }
+  const auto loaded_profile = vzlab::cli::load_profile(o.calibration);
+  if (!loaded_profile) return kInputError;
+  const vzlab::hv::CalibrationProfile& profile = *loaded_profile;
   if (o.replications > 0) return cmd_replicate(o, *scenario, until, profile);
   const std::string format = o.format.empty() ? scenario->output.format : o.format;
   const std::string out_dir = o.out_dir.empty() ? scenario->output.dir : o.out_dir;
@@ -162,9 +150,7 @@ int cmd_run(const RunOptions& o) {
 
   vzlab::cli::AtomicBatch batch;
   if (!out_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec) return input_error("cannot create the output folder " + out_dir + ": " + ec.message());
+    if (std::string why = vzlab::cli::make_output_dir(out_dir); !why.empty()) return input_error(why);
     batch.add(out_dir + "/summary.csv", rp::summary_csv(report));
     batch.add(out_dir + "/hosts.csv", rp::hosts_csv(report));
     batch.add(out_dir + "/guests.csv", rp::guests_csv(report));
@@ -232,9 +218,7 @@ int cmd_replicate(const RunOptions& o, const sc::Scenario& first, std::optional<
   const std::string out_dir = o.out_dir.empty() ? first.output.dir : o.out_dir;
   vzlab::cli::AtomicBatch batch;
   if (!out_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec) return input_error("cannot create the output folder " + out_dir + ": " + ec.message());
+    if (std::string why = vzlab::cli::make_output_dir(out_dir); !why.empty()) return input_error(why);
     std::string runs = "seed";
     for (const auto& s : summary) runs += "," + s.name;
     runs += "\n";
@@ -402,9 +386,7 @@ int cmd_real(int repeats, const std::string& format) {
 int cmd_calibrate(int repeats, const std::string& out) {
   // The place to write is checked before the measurements, not after them.
   const std::filesystem::path dir = std::filesystem::path(out).parent_path();
-  std::error_code ec;
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-  if (ec) return input_error("cannot create the folder " + dir.string() + ": " + ec.message());
+  if (std::string why = vzlab::cli::make_output_dir(dir.string()); !why.empty()) return input_error(why);
   if (access(dir.empty() ? "." : dir.c_str(), W_OK) != 0)
     return input_error("cannot write into " + (dir.empty() ? std::string(".") : dir.string()));
   auto kvm = open_kvm("calibrate");

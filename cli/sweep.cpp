@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "atomic_file.hpp"
+#include "common.hpp"
 #include "interrupt.hpp"
 #include "replicate.hpp"
 #include "vzlab/hv/report/run_report.hpp"
@@ -302,34 +303,21 @@ void mpi_worker(const std::function<std::map<std::string, double>(std::size_t)>&
 }  // namespace
 
 int cmd_sweep(const SweepOptions& o) {
-  auto input_error = [](const std::string& m) {
-    std::cerr << "vzlab sweep: " << m << "\n";
-    return 1;
-  };
   std::vector<SweepParameter> params;
   for (const std::string& s : o.sets) {
     std::string why;
     auto p = parse_set(s, &why);
-    if (!p) {
-      std::cerr << "vzlab sweep: " << why << "\n";
-      return 2;
-    }
+    if (!p) return usage_error("sweep: " + why);
     params.push_back(std::move(*p));
   }
   std::ifstream in(o.file, std::ios::binary);
   if (!in) return input_error("cannot open " + o.file);
-  if (const auto dir = std::filesystem::path(o.out).parent_path(); !o.out.empty() && !dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return input_error("cannot create the output folder " + dir.string() + ": " + ec.message());
-  }
+  if (std::string why = make_output_dir(std::filesystem::path(o.out).parent_path().string()); !why.empty())
+    return input_error(why);
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  hv::CalibrationProfile profile;
-  if (!o.calibration.empty()) {
-    auto loaded = sc::load_calibration_file(o.calibration);
-    if (!loaded.ok()) return input_error(loaded.error->format());
-    profile = *loaded.profile;
-  }
+  const auto loaded_profile = load_profile(o.calibration);
+  if (!loaded_profile) return kInputError;
+  const hv::CalibrationProfile& profile = *loaded_profile;
   // Every point is checked before anything runs, so a bad value stops the
   // sweep at once with the loader's message.
   auto first = sc::load_string(text, o.file, {o.seed});
@@ -409,7 +397,7 @@ int cmd_sweep(const SweepOptions& o) {
   for (; ranks > 1 && active > 0; --active) send_index(receive(true)->from, kStop);
   if (!error.empty()) {
     input_error(error);
-    return interrupted() ? kInterrupted : 1;
+    return interrupted() ? kInterrupted : kInputError;
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "atomic_file.hpp"
-#include "vzlab/hv/scenario/units.hpp"
+#include "common.hpp"
 #include "vzlab/viz/session.hpp"
 #ifdef VZLAB_HAVE_VIZ_UI
 #include "vzlab/viz/ui/plot.hpp"
@@ -21,27 +21,6 @@
 namespace vzlab::cli {
 
 namespace {
-
-namespace sc = vzlab::hv::scenario;
-
-int usage(const std::string& message) {
-  std::cerr << "vzlab: " << message << "\n";
-  return 2;
-}
-
-int input(const std::string& message) {
-  std::cerr << "vzlab: " << message << "\n";
-  return 1;
-}
-
-std::optional<double> duration(const std::string& text, std::string* why) {
-  auto t = sc::parse_quantity(text, sc::UnitKind::kDuration, why);
-  if (t && *t < 0) {
-    *why = "must not be negative";
-    return std::nullopt;
-  }
-  return t;
-}
 
 // "t0000600" for 600 s (sorts by time; fractions kept as "t0000600.5").
 std::string picture_name(double t) {
@@ -69,14 +48,14 @@ bool parse_size(const std::string& text, int* width, int* height) {
   so.frame_budget_s = budget_ms / 1e3;
   std::string why;
   if (!until.empty()) {
-    so.until_s = duration(until, &why);
+    so.until_s = duration_option(until, &why);
     if (!so.until_s) {
-      *code = usage("--until: " + why);
+      *code = usage_error("--until: " + why);
       return nullptr;
     }
   }
   if (!parse_size(size, width, height)) {
-    *code = usage("--size: expected WIDTHxHEIGHT, at least 320x240, e.g. 1600x1000");
+    *code = usage_error("--size: expected WIDTHxHEIGHT, at least 320x240, e.g. 1600x1000");
     return nullptr;
   }
   std::string error;
@@ -93,44 +72,44 @@ bool parse_size(const std::string& text, int* width, int* height) {
 int run_viz(const VizOptions& o) {
 #ifndef VZLAB_HAVE_VIZ_UI
   (void)o;
-  return input("built without Dear ImGui, GLFW or OpenGL; run scripts/install-deps.sh and rebuild");
+  return input_error("built without Dear ImGui, GLFW or OpenGL; run scripts/install-deps.sh and rebuild");
 #else
   std::string why;
   std::vector<double> times;
   std::vector<viz::ui::Click> clicks;
   if (o.headless) {
-    if (o.at.empty() || o.out_dir.empty()) return usage("--headless needs --at T1,T2,... and --out DIR");
+    if (o.at.empty() || o.out_dir.empty()) return usage_error("--headless needs --at T1,T2,... and --out DIR");
     std::stringstream list(o.at);
     for (std::string item; std::getline(list, item, ',');) {
-      auto t = duration(item, &why);
-      if (!t) return usage("--at: '" + item + "': " + why);
-      if (!times.empty() && *t <= times.back()) return usage("--at: times must increase");
+      auto t = duration_option(item, &why);
+      if (!t) return usage_error("--at: '" + item + "': " + why);
+      if (!times.empty() && *t <= times.back()) return usage_error("--at: times must increase");
       times.push_back(*t);
     }
     for (const std::string& c : o.clicks) {
       const auto at = c.find('@'), comma = c.find(',');
       viz::ui::Click click;
-      std::optional<double> t = at == std::string::npos ? std::nullopt : duration(c.substr(0, at), &why);
+      std::optional<double> t = at == std::string::npos ? std::nullopt : duration_option(c.substr(0, at), &why);
       char* end = nullptr;
       if (t && comma != std::string::npos && comma > at) {
         click.x = std::strtof(c.c_str() + at + 1, &end);
         if (end == c.c_str() + comma) click.y = std::strtof(c.c_str() + comma + 1, &end);
       }
       if (!t || end == nullptr || *end != '\0' || std::find(times.begin(), times.end(), *t) == times.end())
-        return usage("--click: expected T@X,Y with T one of the --at times, got '" + c + "'");
+        return usage_error("--click: expected T@X,Y with T one of the --at times, got '" + c + "'");
       click.at_s = *t;
       clicks.push_back(click);
     }
   } else if (!o.at.empty() || !o.out_dir.empty() || !o.clicks.empty()) {
-    return usage("--at and --out need --headless");
+    return usage_error("--at and --out need --headless");
   }
   std::vector<viz::Command> replay;
   if (!o.replay.empty()) {
     std::ifstream in(o.replay, std::ios::binary);
-    if (!in) return input("cannot read " + o.replay);
+    if (!in) return input_error("cannot read " + o.replay);
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     viz::ScriptResult script = viz::parse_script(text, o.replay);
-    if (script.error) return input(*script.error);
+    if (script.error) return input_error(*script.error);
     replay = std::move(script.commands);
   }
   int width = 0, height = 0, code = 0;
@@ -149,10 +128,8 @@ int run_viz(const VizOptions& o) {
   if (o.headless) {
     std::vector<viz::ui::Picture> pictures;
     error = viz::ui::render_pictures(*session, times, wo, &pictures);
-    if (!error.empty()) return input(error);
-    std::error_code ec;
-    std::filesystem::create_directories(o.out_dir, ec);
-    if (ec) return input("cannot create the output folder " + o.out_dir + ": " + ec.message());
+    if (!error.empty()) return input_error(error);
+    if (std::string why = make_output_dir(o.out_dir); !why.empty()) return input_error(why);
     for (std::size_t i = 0; i < pictures.size(); ++i) {
       const viz::ui::Picture& p = pictures[i];
       // Named by the time asked for: a run with nothing left to do stops its clock earlier.
@@ -164,7 +141,7 @@ int run_viz(const VizOptions& o) {
   } else {
     viz::ui::BenchResult bench;
     error = viz::ui::run_window(*session, wo, o.bench_frames > 0 ? &bench : nullptr);
-    if (!error.empty()) return input(error);
+    if (!error.empty()) return input_error(error);
     if (o.bench_frames > 0) {
       std::printf("%s: %d frames at x%g (engine at most %.1f ms a frame), %zu hosts, %zu guests\n",
                   session->scenario().name.c_str(), bench.frames, session->speed(), o.budget_ms,
@@ -185,7 +162,7 @@ int run_viz(const VizOptions& o) {
     batch.add(o.record, viz::format_script(session->applied(), o.file));
     wrote.push_back(o.record + " (" + std::to_string(session->applied().size()) + " commands)");
   }
-  if (!batch.commit(&error)) return input(error);
+  if (!batch.commit(&error)) return input_error(error);
   for (const auto& w : wrote) std::cout << "wrote " << w << "\n";
   return 0;
 #endif
@@ -194,23 +171,21 @@ int run_viz(const VizOptions& o) {
 int run_plot(const PlotOptions& o) {
 #ifndef VZLAB_HAVE_VIZ_UI
   (void)o;
-  return input("built without Dear ImGui; run scripts/install-deps.sh and rebuild");
+  return input_error("built without Dear ImGui; run scripts/install-deps.sh and rebuild");
 #else
   int width = 0, height = 0, code = 0;
   auto session = open_session(o.file, o.seed, o.until, 8, o.size, &width, &height, &code);
   if (!session) return code;
   std::string error;
   session->run_to(session->until());  // without an end time: until nothing is left to do
-  std::error_code ec;
-  std::filesystem::create_directories(o.out_dir, ec);
-  if (ec) return input("cannot create the output folder " + o.out_dir + ": " + ec.message());
+  if (std::string why = make_output_dir(o.out_dir); !why.empty()) return input_error(why);
   AtomicBatch batch;
   std::vector<std::string> names;
   for (auto& [name, png] : viz::ui::render_plots(*session, width, height)) {
     batch.add(o.out_dir + "/" + name, std::move(png));
     names.push_back(o.out_dir + "/" + name);
   }
-  if (!batch.commit(&error)) return input(error);
+  if (!batch.commit(&error)) return input_error(error);
   for (const auto& n : names) std::cout << "wrote " << n << "\n";
   return 0;
 #endif
