@@ -609,7 +609,7 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--set", sweep.sets,
                         "KEY=V1,V2,...: a parameter and its values; KEY is a path into the scenario (ha.heartbeat, "
                         "hosts[0].count, guests[2].protect); repeat --set for more parameters");
-  sweep_cmd->add_option("--replications", sweep.replications, "Runs per combination, seeds SEED .. SEED+N-1")
+  sweep_cmd->add_option("--replications", sweep.replications, "Runs per combination, seeds SEED .. SEED+N-1 (default 1)")
       ->check(CLI::Range(1, 10000000));
   sweep_cmd->add_option("--jobs", sweep.jobs, "Threads (default: one per core, shared among the MPI ranks here)")
       ->check(CLI::Range(1, 1024));

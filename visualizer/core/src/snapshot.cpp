@@ -44,6 +44,15 @@ void StateTracker::on_event(const engine::StreamEvent& e) {
     if (!e.values.empty()) note_move(g, static_cast<std::uint32_t>(e.values[0]), down_at_[g] >= 0 ? down_at_[g] : e.time_s);
   } else if (e.kind == k.guest_migrated) {
     note_move(g, world_.guests()[g].host().index(), e.time_s);
+  } else if (e.kind == k.guest_takeover) {
+    // Its mirror goes on from the other host: it moves, still running.
+    if (!e.values.empty()) note_move(g, static_cast<std::uint32_t>(e.values[0]), e.time_s);
+  } else if (e.kind == k.guest_storage_lost) {
+    s = GuestState::kDown;  // it hangs on its lost disk
+    down_at_[g] = e.time_s;
+  } else if (e.kind == k.guest_storage_back) {
+    s = GuestState::kRunning;
+    down_at_[g] = -1;
   } else if (e.kind == k.guest_end) {
     s = GuestState::kFinished;
   } else if (e.kind == k.guest_refused) {
