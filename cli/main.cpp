@@ -676,7 +676,7 @@ int main(int argc, char** argv) {
   viz_cmd->add_option("--size", viz.size, "Window or picture size in pixels (default 1600x1000)");
   viz_cmd->add_option("--font-size", viz.font_px, "Text size in pixels (default 17; larger for a projector)")
       ->check(CLI::Range(8.0, 64.0));
-  viz_cmd->add_option("--frame-budget", viz.budget_ms, "Most engine wall time per frame, ms (default 8; less when drawing leaves less of 16 ms)")
+  viz_cmd->add_option("--frame-budget", viz.budget_ms, "Most engine wall time per frame, ms (default 12). The engine runs on a second thread while a frame is drawn and stops when it is shown, so a frame never waits for it")
       ->check(CLI::Range(0.1, 1000.0));
   viz_cmd->footer("Examples:\n  vzlab viz scenarios/failover.yaml --play --record class.txt\n"
                   "  vzlab viz scenarios/failover.yaml --replay class.txt\n"

@@ -148,13 +148,17 @@ int run_viz(const VizOptions& o) {
                   session->world().hosts().size(), session->world().guests().size());
       std::printf("frame time: mean %.2f ms, p50 %.2f ms, p95 %.2f ms, max %.2f ms (frame %d)\n", 1e3 * bench.mean_s,
                   1e3 * bench.p50_s, 1e3 * bench.p95_s, 1e3 * bench.max_s, bench.max_frame);
-      std::printf("  of which (means): engine %.2f ms, snapshot + UI build %.2f ms, buffer swap %.2f ms, OpenGL drawing %.2f ms\n",
-                  1e3 * bench.engine_mean_s, 1e3 * bench.build_mean_s, 1e3 * bench.swap_mean_s,
-                  1e3 * (bench.mean_s - bench.engine_mean_s - bench.build_mean_s - bench.swap_mean_s));
+      std::printf("  of which (means): snapshot + UI build %.2f ms, OpenGL drawing %.2f ms, buffer swap %.2f ms, "
+                  "waiting for the engine to stop %.2f ms\n",
+                  1e3 * bench.build_mean_s, 1e3 * bench.gl_mean_s, 1e3 * bench.swap_mean_s, 1e3 * bench.wait_mean_s);
+      std::printf("  the engine, on its own thread while each frame is drawn: %.2f ms a frame\n", 1e3 * bench.engine_mean_s);
       std::printf("simulated %.1f s in %.2f s of frames (%.0f simulated s per real s); renderer: %s\n",
                   bench.simulated_s, bench.mean_s * bench.frames, bench.simulated_s / (bench.mean_s * bench.frames),
                   bench.renderer.c_str());
-      std::printf("60 fps target (16.7 ms a frame): %s\n", bench.p95_s <= 1.0 / 60 ? "met at p95" : "MISSED at p95");
+      std::printf("60 fps target (16 ms a frame): %s\n", bench.p95_s <= 0.016 ? "met at p95" : "MISSED at p95");
+      if (session->speed() > 0 && !session->finished())
+        std::printf("simulation speed target (x%g): %s\n", session->speed(),
+                    bench.simulated_s >= 0.99 * session->speed() * bench.mean_s * bench.frames ? "kept up" : "FELL BEHIND");
     }
   }
   for (const std::string& why : session->refusals()) std::cerr << "vzlab: " << why << "\n";

@@ -22,7 +22,7 @@ struct VizOptions {
   int bench_frames = 0;
   std::string size = "1600x1000";
   float font_px = 17;
-  double budget_ms = 8;      ///< engine wall time per frame
+  double budget_ms = 12;     ///< most engine wall time per frame
   std::vector<std::string> clicks;  ///< headless: "T@X,Y" clicks after the picture of time T
 };
 

@@ -3,9 +3,12 @@
 // drives the engine (commands at the current simulated time, record/replay).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "vzlab/viz/colors.hpp"
 #include "vzlab/viz/commands.hpp"
@@ -355,6 +358,47 @@ TEST(Session, TheFrameBudgetBoundsTheEngine) {
   EXPECT_LT(first, 3600);
   s->frame(0.0);
   EXPECT_GT(s->now(), first);
+}
+
+TEST(Session, AStopRequestEndsTheFrameAndLosesNoEvent) {
+  // The window runs advance_frame on a second thread and asks it to stop
+  // when the frame is shown. A stop already asked for ends the frame after
+  // one event; stops asked for from another thread at arbitrary moments,
+  // with commands submitted between frames, slice the run differently but
+  // the event stream (and so its hash) is the one of a straight run with
+  // the same commands at the same times.
+  auto sliced = open(kFailover);
+  sliced->set_speed(kMaxSpeed);
+  sliced->set_playing(true);
+  std::atomic<bool> stop{true};
+  const double before = sliced->now();
+  sliced->advance_frame(1.0, &stop);
+  EXPECT_LT(sliced->now(), before + kMaxSpeed);  // cut short: 10,000 s were asked for
+  sliced->refresh();
+
+  int frames = 0;
+  bool submitted = false;
+  while (!sliced->finished() && frames < 100000) {
+    if (!submitted && sliced->now() >= 1000) {
+      sliced->submit({CommandKind::kFailHost, "san-h1"});
+      submitted = true;
+    }
+    stop.store(false);
+    std::thread engine([&] { sliced->advance_frame(0.002, &stop); });
+    std::this_thread::sleep_for(std::chrono::microseconds(50 * (frames % 7)));
+    stop.store(true);
+    engine.join();
+    sliced->refresh();
+    ++frames;
+  }
+  ASSERT_TRUE(sliced->finished());
+  ASSERT_EQ(sliced->applied().size(), 1u) << sliced->status();
+
+  auto straight = open(kFailover);
+  straight->set_replay(sliced->applied());
+  straight->run_to(sliced->now());
+  EXPECT_EQ(straight->applied(), sliced->applied());
+  EXPECT_EQ(straight->event_hash(), sliced->event_hash());
 }
 
 std::unique_ptr<Session> drive(const std::string& path, const std::vector<std::pair<int, Command>>& at_frame,

@@ -69,11 +69,14 @@ bool Session::build(std::string* error) {
   idle_ = finished_ = jumping_ = false;
   target_s_ = 0;
   w.engine().add_ticker(charts_.interval_s, [this] { sample(); });
-  // One hook for both bounds: a single step stops after one event; a frame
-  // stops when its wall-time budget is spent (the clock read every 64 events).
+  // One hook for all bounds: a single step stops after one event; a frame
+  // stops when its wall-time budget is spent (the clock read every 64 events)
+  // or when the drawing thread asks it to.
   w.engine().set_progress_hook(
       [this] {
-        if (step_mode_ || ((++hook_calls_ & 63) == 0 && Clock::now() > deadline_)) world_->engine().stop();
+        if (step_mode_ || (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) ||
+            ((++hook_calls_ & 63) == 0 && Clock::now() > deadline_))
+          world_->engine().stop();
       },
       1);
   ++generation_;
@@ -104,10 +107,12 @@ double Session::now() const { return world_->engine().now(); }
 
 void Session::set_speed(double x) { speed_ = std::clamp(std::isfinite(x) ? x : kMaxSpeed, kMinSpeed, kMaxSpeed); }
 
-bool Session::run_engine(double until, Clock::time_point deadline) {
+bool Session::run_engine(double until, Clock::time_point deadline, const std::atomic<bool>* stop) {
   deadline_ = deadline;
+  stop_ = stop;
   hook_calls_ = 0;
   const engine::RunOutcome outcome = world_->run(until);
+  stop_ = nullptr;
   if (outcome == engine::RunOutcome::kIdle) idle_ = true;
   return outcome != engine::RunOutcome::kStopped;
 }
@@ -130,13 +135,19 @@ void Session::advance(double target, Clock::time_point deadline) {
     if (idle_ || now() >= target) break;
     double stop = target;
     if (replay_next_ < replay_.size()) stop = std::min(stop, std::max(now(), replay_[replay_next_].at_s));
-    if (!run_engine(stop, deadline)) break;  // out of budget: go on next frame
+    if (!run_engine(stop, deadline, frame_stop_)) break;  // out of budget: go on next frame
   }
   finished_ = idle_ || now() >= until_s_;
 }
 
 void Session::frame(double real_dt_s) {
+  advance_frame(real_dt_s, nullptr);
+  refresh();
+}
+
+void Session::advance_frame(double real_dt_s, const std::atomic<bool>* stop) {
   const auto t0 = Clock::now();
+  frame_stop_ = stop;
   if (playing_ && !finished_) {
     target_s_ += speed_ * std::max(0.0, real_dt_s);
     if (!jumping_) target_s_ = std::min(target_s_, now() + speed_ * kMaxLagRealS);
@@ -145,9 +156,9 @@ void Session::frame(double real_dt_s) {
   advance(target_s_, budget_s_ > 0 ? t0 + std::chrono::duration_cast<Clock::duration>(
                                               std::chrono::duration<double>(budget_s_))
                                    : kNoDeadline);
+  frame_stop_ = nullptr;
   if (jumping_ && now() >= target_s_) jumping_ = false;
   last_engine_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
-  refresh();
 }
 
 void Session::step() {

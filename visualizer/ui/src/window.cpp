@@ -9,12 +9,17 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <numeric>
+#include <thread>
 
 #include "viewer.hpp"
 #include "vzlab/viz/ui/window.hpp"
@@ -80,9 +85,14 @@ class Context {
     return "";
   }
 
-  // One frame of the viewer into the back buffer (not yet shown); returns
-  // the wall time spent building the UI (the rest is OpenGL's).
-  double render(Viewer& v, const Click* mouse = nullptr, bool down = false) {
+  // One frame of the viewer into the back buffer (not yet shown).
+  void render(Viewer& v, const Click* mouse = nullptr, bool down = false) {
+    build(v, mouse, down);
+    draw();
+  }
+
+  // Builds the viewer's ImGui draw lists (reads the session); returns the wall time it took.
+  double build(Viewer& v, const Click* mouse = nullptr, bool down = false) {
     const auto t0 = std::chrono::steady_clock::now();
     ImGui_ImplOpenGL3_NewFrame();  // makes the font texture on the first call
     if (!nearest_) {
@@ -103,14 +113,17 @@ class Context {
     const ImVec2 size = ImGui::GetIO().DisplaySize;
     v.draw(size.x, size.y);
     ImGui::Render();
-    const double build_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+
+  // Turns the last built draw lists into pixels in the back buffer (reads no session state).
+  void draw() {
     int w = 0, h = 0;
     glfwGetFramebufferSize(window_, &w, &h);
     glViewport(0, 0, w, h);
     glClearColor(0.06f, 0.06f, 0.07f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    return build_s;
   }
 
   // The back buffer as PNG bytes (rows top to bottom).
@@ -140,6 +153,71 @@ class Context {
   ImFont* mono_ = nullptr;
 };
 
+// Runs the session's engine on a second thread while the main thread turns
+// the last frame's draw lists into pixels: the UI is built from a snapshot
+// with the engine at rest, then start() lets the engine go on, and finish()
+// stops it (within one event) and waits, before the next snapshot. The two
+// never touch the session at the same time.
+class EngineThread {
+ public:
+  explicit EngineThread(Session& s) : session_(s), thread_([this] { loop(); }) {}
+  EngineThread(const EngineThread&) = delete;
+  EngineThread& operator=(const EngineThread&) = delete;
+  ~EngineThread() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      quit_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+  // Advances the session by one frame of `real_dt_s` on the engine thread.
+  void start(double real_dt_s) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    dt_ = real_dt_s;
+    stop_.store(false);
+    busy_ = true;
+    wake_.notify_all();
+  }
+
+  // Asks the engine to stop now and waits for it; rethrows what it threw.
+  void finish() {
+    stop_.store(true);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return !busy_; });
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return busy_ || quit_; });
+      if (quit_) return;
+      const double dt = dt_;
+      lock.unlock();
+      try {
+        session_.advance_frame(dt, &stop_);
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+      lock.lock();
+      busy_ = false;
+      done_.notify_all();
+    }
+  }
+
+  Session& session_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::atomic<bool> stop_{false};
+  double dt_ = 0;
+  bool busy_ = false, quit_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts once the rest is ready
+};
+
 }  // namespace
 
 std::string run_window(Session& session, const WindowOptions& options, BenchResult* bench) {
@@ -147,11 +225,12 @@ std::string run_window(Session& session, const WindowOptions& options, BenchResu
   if (std::string error = ctx.open(options, "vzlab viz - " + session.scenario().name); !error.empty()) return error;
   Viewer viewer(session, ctx.mono());
   session.set_playing(options.play || options.bench_frames > 0);
+  session.set_frame_budget(options.engine_budget_s);
+  EngineThread engine(session);
   using Clock = std::chrono::steady_clock;
   auto last = Clock::now();
   std::vector<double> frame_s, engine_s;
-  double build_total = 0, swap_total = 0, other_s = 0;  // build: snapshot + ImGui
-  constexpr double kFrame_s = 0.015;
+  double build_total = 0, gl_total = 0, swap_total = 0, wait_total = 0;
   const double start_sim = session.now();
   while (glfwWindowShouldClose(ctx.window()) == GLFW_FALSE) {
     const auto t0 = Clock::now();
@@ -159,36 +238,45 @@ std::string run_window(Session& session, const WindowOptions& options, BenchResu
     // The first bench frame advances by one frame's worth, not by the start-up time.
     const double dt = frame_s.empty() && options.bench_frames > 0 ? 1.0 / 60 : std::chrono::duration<double>(t0 - last).count();
     last = t0;
-    // The engine gets what the last frame left of 16 ms, within the budget.
-    session.set_frame_budget(std::clamp(kFrame_s - other_s, 0.001, options.engine_budget_s));
-    session.frame(std::min(dt, 0.25));
-    const double build_s = ctx.render(viewer);
+    session.refresh();
+    const double build_s = ctx.build(viewer) + session.last_snapshot_s();
+    // The engine moves on while this frame is drawn and shown.
+    engine.start(std::min(dt, 0.25));
+    const auto t_built = Clock::now();
+    ctx.draw();
     if (options.bench_frames > 0) glFinish();  // count the rendering itself, not only its submission
     const auto t_drawn = Clock::now();
     glfwSwapBuffers(ctx.window());
-    other_s = std::chrono::duration<double>(Clock::now() - t0).count() - session.last_engine_s();
+    if (options.bench_frames > 0) glFinish();
+    const auto t_shown = Clock::now();
+    engine.finish();
     if (options.bench_frames > 0) {
-      glFinish();
-      frame_s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+      const auto t_end = Clock::now();
+      frame_s.push_back(std::chrono::duration<double>(t_end - t0).count());
       engine_s.push_back(session.last_engine_s());
-      build_total += build_s + session.last_snapshot_s();
-      swap_total += std::chrono::duration<double>(Clock::now() - t_drawn).count();
+      build_total += build_s;
+      gl_total += std::chrono::duration<double>(t_drawn - t_built).count();
+      swap_total += std::chrono::duration<double>(t_shown - t_drawn).count();
+      wait_total += std::chrono::duration<double>(t_end - t_shown).count();
       if (static_cast<int>(frame_s.size()) >= options.bench_frames) break;
     }
   }
   if (bench != nullptr && !frame_s.empty()) {
     std::vector<double> sorted = frame_s;
     std::sort(sorted.begin(), sorted.end());
+    const auto n = static_cast<double>(frame_s.size());
     bench->frames = static_cast<int>(frame_s.size());
-    bench->mean_s = std::accumulate(frame_s.begin(), frame_s.end(), 0.0) / static_cast<double>(frame_s.size());
+    bench->mean_s = std::accumulate(frame_s.begin(), frame_s.end(), 0.0) / n;
     bench->p50_s = sorted[sorted.size() / 2];
     bench->p95_s = sorted[std::min(sorted.size() - 1, sorted.size() * 95 / 100)];
     bench->max_s = sorted.back();
     bench->max_frame = static_cast<int>(std::max_element(frame_s.begin(), frame_s.end()) - frame_s.begin());
-    bench->engine_mean_s = std::accumulate(engine_s.begin(), engine_s.end(), 0.0) / static_cast<double>(engine_s.size());
+    bench->engine_mean_s = std::accumulate(engine_s.begin(), engine_s.end(), 0.0) / n;
     bench->simulated_s = session.now() - start_sim;
-    bench->build_mean_s = build_total / static_cast<double>(frame_s.size());
-    bench->swap_mean_s = swap_total / static_cast<double>(frame_s.size());
+    bench->build_mean_s = build_total / n;
+    bench->gl_mean_s = gl_total / n;
+    bench->swap_mean_s = swap_total / n;
+    bench->wait_mean_s = wait_total / n;
     const auto* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
     bench->renderer = renderer != nullptr ? renderer : "?";
   }

@@ -10,6 +10,7 @@
 //   s->snapshot().hosts[4].up;     // false
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -75,6 +76,13 @@ class Session {
   /// runs the engine towards it for at most the frame budget; applies the
   /// queued and replayed commands on the way; refreshes the snapshot.
   void frame(double real_dt_s);
+  /// frame() without the snapshot refresh, for running the engine on a
+  /// second thread while the last frame is drawn: it also stops as soon as
+  /// `*stop` becomes true (set from the drawing thread). Nothing else may
+  /// touch the session until it returns; then call refresh().
+  void advance_frame(double real_dt_s, const std::atomic<bool>* stop);
+  /// Rebuilds the snapshot from the world (frame() does it itself).
+  void refresh();
   /// Runs exactly one event (and the commands due), then pauses.
   void step();
   /// Heads for time t at whatever speed the budget allows; an earlier t
@@ -126,12 +134,11 @@ class Session {
   Session() = default;
   bool build(std::string* error);
   void advance(double target, std::chrono::steady_clock::time_point deadline);
-  bool run_engine(double until, std::chrono::steady_clock::time_point deadline);
+  bool run_engine(double until, std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop = nullptr);
   void apply_due();
   void apply(Command c);
   std::string execute(const Command& c);
   void sample();
-  void refresh();
 
   hv::scenario::Scenario scenario_;
   SessionOptions options_;
@@ -154,6 +161,8 @@ class Session {
   bool step_mode_ = false, idle_ = false;
   std::uint64_t hook_calls_ = 0;
   std::chrono::steady_clock::time_point deadline_;
+  const std::atomic<bool>* stop_ = nullptr;        // the running advance_frame's stop request
+  const std::atomic<bool>* frame_stop_ = nullptr;  // what advance() passes to run_engine
   std::uint32_t command_kind_ = 0;
   std::vector<std::size_t> responses_seen_;
 };
