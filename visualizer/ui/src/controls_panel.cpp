@@ -14,11 +14,14 @@ void draw_controls(Viewer& v, const Rect& r) {
   ImGui::SameLine();
   if (ImGui::Button("Step")) s.step();
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(200);
+  // The speed is written beside the slider, not on it, where the grab would cover it.
+  ImGui::SetNextItemWidth(160);
   float speed = static_cast<float>(s.speed());
-  if (ImGui::SliderFloat("##speed", &speed, static_cast<float>(kMinSpeed), static_cast<float>(kMaxSpeed), "x%.1f",
+  if (ImGui::SliderFloat("##speed", &speed, static_cast<float>(kMinSpeed), static_cast<float>(kMaxSpeed), "",
                          ImGuiSliderFlags_Logarithmic))
     s.set_speed(speed);
+  ImGui::SameLine();
+  ImGui::Text(s.speed() < 10 ? "x%-7.1f" : "x%-7.0f", s.speed());
   ImGui::SameLine();
   ImGui::SetNextItemWidth(110);
   ImGui::InputDouble("##jump", &v.jump_edit, 0, 0, "%.0f s");
