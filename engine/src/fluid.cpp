@@ -14,346 +14,521 @@ constexpr double kLevelSlack = 1e-12;
 
 // ---------------------------------------------------------------- Variable
 
-Variable::~Variable() {
-  detach_all();
-  if (drives_ != nullptr) drives_->driver_ = nullptr;
-}
+Variable::~Variable() { system_->release_variable(index_); }
 
-void Variable::attach(Constraint& c) {
-  assert(std::none_of(members_.begin(), members_.end(), [&](const Membership& m) { return m.constraint == &c; }) &&
-         "variable already crosses this constraint");
-  if (members_.empty()) first_ = &c;
-  members_.push_back({&c, static_cast<std::uint32_t>(c.vars_.size())});
-  c.vars_.push_back({this, static_cast<std::uint32_t>(members_.size() - 1)});
-  if (pending_) ++c.pending_vars_;
-  // Also when disabled now but enabled at the last solve: its weight may
-  // come back before the next solve, which would then look like no change.
-  if (weight_ > 0 || solved_weight_ > 0) {
-    c.structural_ = true;
-    c.mark_dirty();
-  }
-}
+void Variable::attach(Constraint& c) { system_->attach(index_, c.index_); }
 
-void Variable::detach_all() {
-  for (const Membership& m : members_) {
-    Constraint& c = *m.constraint;
-    const Constraint::Entry moved = c.vars_.back();
-    c.vars_[m.slot] = moved;
-    moved.var->members_[moved.member].slot = m.slot;
-    c.vars_.pop_back();
-    if (pending_) --c.pending_vars_;
-    // It changes the constraint if it takes part now or did at the last
-    // solve (a variable disabled and detached before a solve still holds
-    // its old share until one runs).
-    if (weight_ > 0 || solved_weight_ > 0) {
-      c.structural_ = true;
-      c.mark_dirty();
-    }
-  }
-  members_.clear();
-  first_ = nullptr;
-  value_ = 0.0;
-  group_ = kNoGroup;
-  if (drives_ != nullptr) drives_->set_capacity(0.0);
-}
+void Variable::detach_all() { system_->detach_all(index_); }
 
 void Variable::set_weight(double weight) {
-  if (weight == weight_) return;
-  weight_ = weight;
-  update_pending();
+  FluidSystem::VarHot& v = system_->vars_[index_];
+  if (weight == v.weight) return;
+  v.weight = weight;
+  system_->update_pending(index_);
 }
 
 void Variable::set_bound(double bound) {
-  if (bound == bound_) return;
-  bound_ = bound;
-  update_pending();
-}
-
-void Variable::update_pending() {
-  const bool pending = weight_ != solved_weight_ || bound_ != solved_bound_;
-  if (pending == pending_) return;
-  pending_ = pending;
-  for (const Membership& m : members_) {
-    if (pending) {
-      ++m.constraint->pending_vars_;
-      m.constraint->mark_dirty();
-    } else {
-      --m.constraint->pending_vars_;
-    }
-  }
+  FluidSystem::VarHot& v = system_->vars_[index_];
+  if (bound == v.bound) return;
+  v.bound = bound;
+  system_->update_pending(index_);
 }
 
 void Variable::set_grouped(bool grouped) {
-  assert(members_.empty() && "set_grouped on an attached variable");
-  grouped_ = grouped;
-  group_ = kNoGroup;
+  FluidSystem::VarHot& v = system_->vars_[index_];
+  assert(v.count == 0 && "set_grouped on an attached variable");
+  v.grouped = grouped;
+  v.group = kNoGroup;
 }
 
 void Variable::drive(Constraint& c) {
-  if (drives_ != nullptr) drives_->driver_ = nullptr;
-  drives_ = &c;
-  c.driver_ = this;
+  FluidSystem& s = *system_;
+  FluidSystem::VarCold& cold = s.var_cold_[index_];
+  if (cold.drives != FluidSystem::kNone) s.cons_[cold.drives].driver = FluidSystem::kNone;
+  cold.drives = c.index_;
+  s.vars_[index_].drives = true;
+  FluidSystem::ConsData& cd = s.cons_[c.index_];
+  cd.driver = index_;
   int level = 0;
-  for (const Membership& m : members_) level = std::max(level, m.constraint->level_);
-  if (c.dirty_) system_->forget(c);
-  c.level_ = level + 1;
-  c.set_capacity(value_);
-  c.mark_dirty();
+  for (std::uint32_t m = 0; m < s.vars_[index_].count; ++m) level = std::max(level, s.cons_[s.member_constraint(index_, m)].level);
+  if (cd.dirty) s.forget(c.index_);
+  cd.level = level + 1;
+  s.set_capacity(c.index_, s.vars_[index_].value);
+  s.mark_dirty(c.index_);
 }
 
 // -------------------------------------------------------------- Constraint
 
-Constraint::Constraint(FluidSystem& system, double capacity) : system_(&system), capacity_(capacity) {
-  if (system.free_ids_.empty()) {
-    id_ = system.next_id_++;
-  } else {
-    id_ = system.free_ids_.back();
-    system.free_ids_.pop_back();
-  }
-}
+Constraint::Constraint(FluidSystem& system, double capacity)
+    : system_(&system), index_(system.new_constraint(capacity)) {}
 
-Constraint::~Constraint() {
-  if (driver_ != nullptr) driver_->drives_ = nullptr;
-  while (!vars_.empty()) vars_.back().var->detach_all();
-  if (dirty_) system_->forget(*this);
-  if (system_->group_listener_ != nullptr && reported_level_ >= 0) system_->group_listener_->on_group_removed(id_);
-  system_->free_ids_.push_back(id_);
-}
+Constraint::~Constraint() { system_->release_constraint(index_); }
 
-void Constraint::set_capacity(double capacity) {
-  if (capacity == capacity_) return;
-  capacity_ = capacity;
-  structural_ = true;
-  mark_dirty();
-}
+void Constraint::set_capacity(double capacity) { system_->set_capacity(index_, capacity); }
 
 double Constraint::usage() const {
   double sum = 0.0;
-  for (const Entry& e : vars_) sum += e.var->value_;
+  const FluidSystem::Entry* e = system_->entries(index_);
+  for (std::uint32_t i = 0; i < system_->cons_[index_].size; ++i) sum += system_->vars_[e[i].var].value;
   return sum;
-}
-
-void Constraint::mark_dirty() {
-  if (dirty_) return;
-  dirty_ = true;
-  system_->enqueue(*this);
 }
 
 // ------------------------------------------------------------- FluidSystem
 
-void FluidSystem::enqueue(Constraint& c) {
-  if (dirty_by_level_.size() <= static_cast<std::size_t>(c.level_)) dirty_by_level_.resize(c.level_ + 1);
-  dirty_by_level_[c.level_].push_back(&c);
-  ++dirty_count_;
+std::uint32_t FluidSystem::new_variable() {
+  std::uint32_t v;
+  if (free_vars_.empty()) {
+    v = static_cast<std::uint32_t>(vars_.size());
+    vars_.emplace_back();
+    var_cold_.emplace_back();
+  } else {
+    v = free_vars_.back();
+    free_vars_.pop_back();
+    vars_[v] = VarHot{};
+    VarCold& cold = var_cold_[v];
+    cold.observer = nullptr;
+    cold.drives = kNone;
+    cold.solved_weight = 1.0;
+    cold.solved_bound = Variable::kNoBound;
+  }
+  return v;
 }
 
-void FluidSystem::forget(Constraint& c) {
-  auto& list = dirty_by_level_[c.level_];
-  auto it = std::find(list.begin(), list.end(), &c);
-  if (it != list.end()) list.erase(it);
-  c.dirty_ = false;
-  --dirty_count_;
+void FluidSystem::release_variable(std::uint32_t v) {
+  detach_all(v);
+  if (vars_[v].drives) cons_[var_cold_[v].drives].driver = kNone;
+  free_vars_.push_back(v);
 }
 
-void FluidSystem::solve() {
-  std::vector<Constraint*> batch;
-  while (dirty_count_ > 0) {
-    std::size_t level = 0;
-    while (dirty_by_level_[level].empty()) ++level;
-    batch.clear();
-    batch.swap(dirty_by_level_[level]);
-    for (Constraint* c : batch) {
-      if (!c->dirty_) continue;
-      if (!c->structural_ && c->pending_vars_ == 0) {
-        // Every change since the last solve was undone: nothing to do.
-        c->dirty_ = false;
-        --dirty_count_;
-        continue;
-      }
-      solve_component(*c);
+std::uint32_t FluidSystem::new_constraint(double capacity) {
+  std::uint32_t c;
+  if (free_cons_.empty()) {
+    c = static_cast<std::uint32_t>(cons_.size());
+    cons_.emplace_back();
+    cons_scratch_.emplace_back();
+    cons_spill_.emplace_back();
+  } else {
+    c = free_cons_.back();
+    free_cons_.pop_back();
+  }
+  ConsData& cd = cons_[c];
+  cd.capacity = capacity;
+  cd.pending_vars = 0;
+  cd.driver = kNone;
+  cd.level = 0;
+  cd.dirty = false;
+  cd.structural = false;
+  cd.reported_level = -1.0;
+  return c;
+}
+
+void FluidSystem::release_constraint(std::uint32_t c) {
+  if (cons_[c].driver != kNone) {
+    const std::uint32_t d = cons_[c].driver;
+    var_cold_[d].drives = kNone;
+    vars_[d].drives = false;
+  }
+  while (cons_[c].size > 0) detach_all(entries(c)[cons_[c].size - 1].var);
+  if (cons_[c].dirty) forget(c);
+  if (group_listener_ != nullptr && cons_[c].reported_level >= 0) group_listener_->on_group_removed(c);
+  free_cons_.push_back(c);
+}
+
+void FluidSystem::attach(std::uint32_t vi, std::uint32_t ci) {
+#ifndef NDEBUG
+  for (std::uint32_t m = 0; m < vars_[vi].count; ++m)
+    assert(member_constraint(vi, m) != ci && "variable already crosses this constraint");
+#endif
+  VarHot& v = vars_[vi];
+  VarCold& cold = var_cold_[vi];
+  ConsData& c = cons_[ci];
+  const std::uint32_t m = v.count;
+  const std::uint32_t slot = c.size;
+  if (m < kInlineMembers) {
+    v.first[m] = ci;
+    v.slot[m] = slot;
+  } else {
+    cold.more.push_back({ci, slot});
+  }
+  ++v.count;
+  push_entry(ci, {vi, m});
+  if (v.pending) ++c.pending_vars;
+  // Also when disabled now but enabled at the last solve: its weight may
+  // come back before the next solve, which would then look like no change.
+  if (v.weight > 0 || v.solved_enabled) {
+    c.structural = true;
+    mark_dirty(ci);
+  }
+}
+
+void FluidSystem::detach_all(std::uint32_t vi) {
+  const std::uint32_t n = vars_[vi].count;
+  const bool counts = vars_[vi].weight > 0 || vars_[vi].solved_enabled;
+  const bool pending = vars_[vi].pending;
+  for (std::uint32_t m = 0; m < n; ++m) {
+    const std::uint32_t ci = member_constraint(vi, m);
+    const std::uint32_t slot = member_slot(vi, m);
+    ConsData& c = cons_[ci];
+    const Entry moved = remove_entry(ci, slot);
+    member_slot(moved.var, moved.member) = slot;
+    if (pending) --c.pending_vars;
+    // It changes the constraint if it takes part now or did at the last
+    // solve (a variable disabled and detached before a solve still holds
+    // its old share until one runs).
+    if (counts) {
+      c.structural = true;
+      mark_dirty(ci);
+    }
+  }
+  VarHot& v = vars_[vi];
+  if (n > kInlineMembers) var_cold_[vi].more.clear();
+  v.count = 0;
+  v.first[0] = v.first[1] = kNone;
+  v.value = 0.0;
+  v.group = kNoGroup;
+  if (v.drives) set_capacity(var_cold_[vi].drives, 0.0);
+}
+
+void FluidSystem::push_entry(std::uint32_t ci, Entry e) {
+  ConsData& c = cons_[ci];
+  if (c.size < kInlineEntries) {
+    c.inline_entries[c.size++] = e;
+    return;
+  }
+  std::vector<Entry>& spill = cons_spill_[ci];
+  if (c.size == kInlineEntries) spill.assign(c.inline_entries, c.inline_entries + kInlineEntries);
+  spill.push_back(e);
+  ++c.size;
+}
+
+FluidSystem::Entry FluidSystem::remove_entry(std::uint32_t ci, std::uint32_t slot) {
+  ConsData& c = cons_[ci];
+  Entry* data = entries(ci);
+  const Entry moved = data[c.size - 1];
+  data[slot] = moved;
+  --c.size;
+  if (c.size >= kInlineEntries) {
+    std::vector<Entry>& spill = cons_spill_[ci];
+    if (c.size == kInlineEntries) {
+      std::copy(spill.begin(), spill.begin() + kInlineEntries, c.inline_entries);
+      spill.clear();
+    } else {
+      spill.pop_back();
+    }
+  }
+  return moved;
+}
+
+void FluidSystem::update_pending(std::uint32_t vi) {
+  VarHot& v = vars_[vi];
+  const VarCold& cold = var_cold_[vi];
+  const bool pending = v.weight != cold.solved_weight || v.bound != cold.solved_bound;
+  if (pending == v.pending) return;
+  v.pending = pending;
+  for (std::uint32_t m = 0; m < v.count; ++m) {
+    const std::uint32_t ci = member_constraint(vi, m);
+    if (pending) {
+      ++cons_[ci].pending_vars;
+      mark_dirty(ci);
+    } else {
+      --cons_[ci].pending_vars;
     }
   }
 }
 
-void FluidSystem::solve_component(Constraint& seed) {
+void FluidSystem::set_capacity(std::uint32_t ci, double capacity) {
+  ConsData& c = cons_[ci];
+  if (capacity == c.capacity) return;
+  c.capacity = capacity;
+  c.structural = true;
+  mark_dirty(ci);
+}
+
+void FluidSystem::mark_dirty(std::uint32_t ci) {
+  ConsData& c = cons_[ci];
+  if (c.dirty) return;
+  c.dirty = true;
+  enqueue(ci);
+}
+
+void FluidSystem::enqueue(std::uint32_t ci) {
+  const auto level = static_cast<std::size_t>(cons_[ci].level);
+  if (dirty_by_level_.size() <= level) dirty_by_level_.resize(level + 1);
+  dirty_by_level_[level].push_back(ci);
+  ++dirty_count_;
+}
+
+void FluidSystem::forget(std::uint32_t ci) {
+  auto& list = dirty_by_level_[cons_[ci].level];
+  auto it = std::find(list.begin(), list.end(), ci);
+  if (it != list.end()) list.erase(it);
+  cons_[ci].dirty = false;
+  --dirty_count_;
+}
+
+void FluidSystem::solve() {
+  while (dirty_count_ > 0) {
+    std::size_t level = 0;
+    while (dirty_by_level_[level].empty()) ++level;
+    batch_.clear();
+    batch_.swap(dirty_by_level_[level]);
+    for (std::size_t k = 0; k < batch_.size(); ++k) {
+      const std::uint32_t ci = batch_[k];
+      ConsData& c = cons_[ci];
+      if (!c.dirty) continue;
+      if (!c.structural && c.pending_vars == 0) {
+        // Every change since the last solve was undone: nothing to do.
+        c.dirty = false;
+        --dirty_count_;
+        continue;
+      }
+      solve_component(ci);
+    }
+  }
+}
+
+void FluidSystem::settle_pending(std::uint32_t vi, VarHot& v) {
+  VarCold& cold = var_cold_[vi];
+  cold.solved_weight = v.weight;
+  cold.solved_bound = v.bound;
+  v.solved_enabled = v.weight > 0;
+  v.pending = false;
+  for (std::uint32_t m = 0; m < v.count; ++m) {
+    const std::uint32_t ci = member_constraint(vi, m);
+    --cons_[ci].pending_vars;
+    // A disabled variable does not link its other constraints into this
+    // component; they still have to be solved for its change.
+    if (cons_scratch_[ci].stamp != solve_stamp_) cons_[ci].structural = true;
+  }
+}
+
+inline void FluidSystem::settle(std::uint32_t vi, VarHot& v, double value, std::uint32_t group) {
+  v.fixed = true;
+  const bool was_pending = v.pending;
+  if (was_pending) settle_pending(vi, v);
+  const double old_value = v.value;
+  const bool value_changed = value != old_value;
+  bool notify;
+  if (v.grouped) {
+    // A grouped variable that stays in its group follows the group's level.
+    notify = group != v.group || (was_pending && group != kNoGroup) || (group == kNoGroup && value_changed);
+  } else {
+    notify = value_changed;
+  }
+  values_changed_now_ += value_changed;
+  if (notify || (value_changed && v.drives)) changes_.push_back({v.pos, vi, v.group, notify, old_value});
+  v.group = group;
+  v.value = value_changed ? value : old_value;
+}
+
+void FluidSystem::solve_component(std::uint32_t seed) {
   const std::uint64_t stamp = ++stamp_;
   ++components_solved_;
   comp_constraints_.clear();
-  comp_vars_.clear();
   comp_bounded_.clear();
+  comp_disabled_.clear();
+  changes_.clear();
   level_changes_.clear();
+  solve_stamp_ = stamp;
   std::size_t unfixed = 0;
+  std::size_t nvars = 0;  // used part of comp_vars_
+  VarHot* const vars = vars_.data();
+  ConsData* const cons = cons_.data();
+  ConsScratch* const scratch = cons_scratch_.data();
 
   // Gather the component (constraints linked through enabled variables) and
   // set up the filling as it grows. An enabled variable is taken from its
   // first constraint only (which joins the component as soon as the variable
   // is seen), so each is taken once without a test on the order of visits.
-  auto add_constraint = [&](Constraint* c) {
-    c->stamp_ = stamp;
-    c->remaining_ = std::max(c->capacity_, 0.0);
-    c->active_weight_ = 0.0;
-    c->unfixed_ = 0;
-    comp_constraints_.push_back(c);
+  auto add_constraint = [&](std::uint32_t ci) {
+    ConsScratch& s = scratch[ci];
+    s.stamp = stamp;
+    s.remaining = std::max(cons[ci].capacity, 0.0);
+    s.active_weight = 0.0;
+    s.unfixed = 0;
+    comp_constraints_.push_back(ci);
   };
-  add_constraint(&seed);
+  // An enabled variable counts in each of its constraints.
+  auto join = [&](std::uint32_t ci, double w) {
+    ConsScratch& s = scratch[ci];
+    if (s.stamp != stamp) add_constraint(ci);
+    s.active_weight += w;
+    ++s.unfixed;
+  };
+  add_constraint(seed);
   for (std::size_t k = 0; k < comp_constraints_.size(); ++k) {
-    Constraint* c = comp_constraints_[k];
-    if (c->dirty_) {
-      c->dirty_ = false;
+    ConsData& c = cons[comp_constraints_[k]];
+    if (c.dirty) {
+      c.dirty = false;
       --dirty_count_;
     }
-    const std::size_t first = comp_vars_.size();
-    comp_vars_.resize(first + c->vars_.size());
-    Variable** out = comp_vars_.data() + first;
+    const std::size_t first = nvars;
+    const std::size_t n_entries = c.size;
+    if (comp_vars_.size() < first + n_entries) comp_vars_.resize(std::max(first + n_entries, 2 * comp_vars_.size()));
+    std::uint32_t* const out = comp_vars_.data() + first;
+    const Entry* const entry = entries(comp_constraints_[k]);
     std::size_t taken = 0;
-    for (const Constraint::Entry& e : c->vars_) {
-      Variable* v = e.var;
-      out[taken] = v;
-      if (v->weight_ > 0) {
+    for (std::size_t i = 0; i < n_entries; ++i) {
+      const Entry e = entry[i];
+      VarHot& v = vars[e.var];
+      out[taken] = e.var;
+      if (v.weight > 0) {
         taken += e.member == 0;
         // Its first constraint joins the component (and takes it there).
-        if (v->first_->stamp_ != stamp) add_constraint(v->first_);
-      } else if (v->stamp_ != stamp) {
+        if (scratch[v.first[0]].stamp != stamp) add_constraint(v.first[0]);
+      } else if (v.stamp != stamp) {
         // A disabled variable links nothing; take it from whichever of its
         // constraints comes first (its value becomes 0).
-        v->stamp_ = stamp;
+        v.stamp = stamp;
         ++taken;
       }
     }
-    comp_vars_.resize(first + taken);
-    for (std::size_t j = first; j < comp_vars_.size(); ++j) {
-      Variable* v = comp_vars_[j];
-      v->new_value_ = 0.0;
-      v->new_group_ = kNoGroup;
-      v->fixed_ = v->weight_ <= 0;
-      if (v->fixed_) continue;
-      ++unfixed;
-      if (v->bound_ != Variable::kNoBound) comp_bounded_.push_back(v);
-      for (const Variable::Membership& m : v->members_) {
-        Constraint* mc = m.constraint;
-        if (mc->stamp_ != stamp) add_constraint(mc);
-        mc->active_weight_ += v->weight_;
-        ++mc->unfixed_;
+    nvars = first + taken;
+    for (std::size_t j = 0; j < taken; ++j) {
+      const std::uint32_t vi = out[j];
+      VarHot& v = vars[vi];
+      v.pos = static_cast<std::uint32_t>(first + j);
+      v.fixed = v.weight <= 0;
+      if (v.fixed) {
+        comp_disabled_.push_back(vi);
+        continue;
       }
+      ++unfixed;
+      if (v.bound != Variable::kNoBound) comp_bounded_.push_back(vi);
+      const double w = v.weight;
+      const std::uint32_t n = v.count;
+      join(v.first[0], w);
+      if (n > 1) join(v.first[1], w);
+      for (std::uint32_t m = kInlineMembers; m < n; ++m) join(var_cold_[vi].more[m - kInlineMembers].constraint, w);
     }
   }
 
   // Progressive filling: raise a common level; fix variables as their bound
   // or one of their constraints is reached.
-  auto fix = [&](Variable* v, double value, std::uint32_t group) {
-    v->new_value_ = value;
-    v->new_group_ = group;
-    v->fixed_ = true;
-    --unfixed;
-    for (const Variable::Membership& m : v->members_) {
-      Constraint* c = m.constraint;
-      c->remaining_ -= value;
-      if (--c->unfixed_ == 0) {
-        c->active_weight_ = 0.0;
-      } else {
-        c->active_weight_ -= v->weight_;
-      }
-    }
+  auto release = [&](std::uint32_t ci, double value, double w) {
+    ConsScratch& s = scratch[ci];
+    s.remaining -= value;
+    const std::uint32_t left = --s.unfixed;
+    s.active_weight = left == 0 ? 0.0 : s.active_weight - w;
   };
+  for (const std::uint32_t ci : comp_constraints_) cons[ci].structural = false;
+  // Disabled variables get 0, once the whole component is known (see settle).
+  for (const std::uint32_t vi : comp_disabled_) settle(vi, vars[vi], 0.0, kNoGroup);
   // Constraints that still have unfixed variables, in component order, and
   // the level each would reach alone.
-  std::vector<Constraint*>& open = comp_open_;
+  std::vector<std::uint32_t>& open = comp_open_;
   std::vector<double>& open_level = comp_open_level_;
   open.assign(comp_constraints_.begin(), comp_constraints_.end());
-  open_level.resize(open.size());
+  if (open_level.size() < open.size()) open_level.resize(open.size());
   while (unfixed > 0) {
     double level = std::numeric_limits<double>::infinity();
     std::size_t kept = 0;
-    for (Constraint* c : open) {
-      if (c->unfixed_ == 0) continue;
-      const double l = std::max(c->remaining_, 0.0) / c->active_weight_;
-      open[kept] = c;
-      open_level[kept++] = l;
-      level = std::min(level, l);
+    std::uint32_t* const o = open.data();
+    double* const ol = open_level.data();
+    const std::size_t n_open = open.size();
+    for (std::size_t k = 0; k < n_open; ++k) {
+      const std::uint32_t ci = o[k];
+      const ConsScratch& s = scratch[ci];
+      // Also computed for a constraint with nothing unfixed (its slot is
+      // then overwritten), so that the loop has no unpredictable branch.
+      const double l = std::max(s.remaining, 0.0) / s.active_weight;
+      const bool live = s.unfixed != 0;
+      o[kept] = ci;
+      ol[kept] = l;
+      kept += live;
+      level = live && l < level ? l : level;
     }
     open.resize(kept);
-    for (const Variable* v : comp_bounded_)
-      if (!v->fixed_) level = std::min(level, v->bound_ / v->weight_);
+    for (const std::uint32_t vi : comp_bounded_) {
+      const VarHot& v = vars[vi];
+      if (!v.fixed) level = std::min(level, v.bound / v.weight);
+    }
     assert(level != std::numeric_limits<double>::infinity() && "enabled variable with no constraint and no bound");
     const double threshold = level + level * kLevelSlack;
-    for (Variable* v : comp_bounded_)
-      if (!v->fixed_ && v->bound_ / v->weight_ <= threshold) fix(v, v->bound_, kNoGroup);
+    for (const std::uint32_t vi : comp_bounded_) {
+      VarHot& v = vars[vi];
+      if (v.fixed || v.bound / v.weight > threshold) continue;
+      const double value = v.bound;
+      settle(vi, v, value, kNoGroup);
+      --unfixed;
+      const double w = v.weight;
+      const std::uint32_t n = v.count;
+      if (n > 0) release(v.first[0], value, w);
+      if (n > 1) release(v.first[1], value, w);
+      for (std::uint32_t m = kInlineMembers; m < n; ++m) release(var_cold_[vi].more[m - kInlineMembers].constraint, value, w);
+    }
     for (std::size_t k = 0; k < kept; ++k) {
       // Fixing other variables only raises a constraint's own level, so
       // one above the threshold before this pass stays above it.
-      if (open_level[k] > threshold) continue;
-      Constraint* c = open[k];
-      if (c->unfixed_ == 0 || std::max(c->remaining_, 0.0) / c->active_weight_ > threshold) continue;
+      if (ol[k] > threshold) continue;
+      const std::uint32_t ci = o[k];
+      ConsScratch& s = scratch[ci];
+      if (s.unfixed == 0 || std::max(s.remaining, 0.0) / s.active_weight > threshold) continue;
       // The unfixed variables first, then fix them (fixing changes the flags).
-      comp_fixing_.resize(c->vars_.size());
+      const std::size_t n_entries = cons[ci].size;
+      if (comp_fixing_.size() < n_entries) comp_fixing_.resize(n_entries);
+      std::uint32_t* const fixing = comp_fixing_.data();
+      const Entry* const entry = entries(ci);
       std::size_t n = 0;
-      for (const Constraint::Entry& e : c->vars_) {
-        comp_fixing_[n] = e.var;
-        n += !e.var->fixed_;
+      for (std::size_t i = 0; i < n_entries; ++i) {
+        const std::uint32_t vi = entry[i].var;
+        fixing[n] = vi;
+        n += !vars[vi].fixed;
       }
       bool grouped = false;
       for (std::size_t j = 0; j < n; ++j) {
-        Variable* v = comp_fixing_[j];
-        grouped |= v->grouped_;
-        fix(v, v->weight_ * level, c->id_);
+        const std::uint32_t vi = fixing[j];
+        VarHot& v = vars[vi];
+        grouped |= v.grouped;
+        const double value = v.weight * level;
+        settle(vi, v, value, ci);
+        // Its other constraints lose it; this one has nothing unfixed left
+        // afterwards and is never read again, so it is left as it is.
+        const double w = v.weight;
+        const std::uint32_t nm = v.count;
+        --unfixed;
+        if (nm == 2) {
+          release(v.first[0] ^ v.first[1] ^ ci, value, w);
+        } else if (nm > 2) {
+          for (std::uint32_t m = 0; m < nm; ++m) {
+            const std::uint32_t other = member_constraint(vi, m);
+            if (other != ci) release(other, value, w);
+          }
+        }
       }
+      s.unfixed = 0;
+      s.active_weight = 0.0;
       // The constraint's group: the grouped variables it just fixed.
-      if (grouped && group_listener_ != nullptr && c->reported_level_ != level) {
-        c->reported_level_ = level;
-        level_changes_.emplace_back(c->id_, level);
+      if (grouped && group_listener_ != nullptr && cons[ci].reported_level != level) {
+        cons[ci].reported_level = level;
+        level_changes_.emplace_back(ci, level);
       }
     }
   }
 
-  // Publish: record changes, update driven capacities, then tell the group
-  // listener and the observers.
-  changed_.clear();
-  changed_old_.clear();
-  changed_group_.clear();
-  for (Constraint* c : comp_constraints_) c->structural_ = false;
-  for (Variable* v : comp_vars_) {
-    const bool was_pending = v->pending_;
-    if (was_pending) {
-      v->solved_weight_ = v->weight_;
-      v->solved_bound_ = v->bound_;
-      v->pending_ = false;
-      for (const Variable::Membership& m : v->members_) {
-        --m.constraint->pending_vars_;
-        // A disabled variable does not link its other constraints into this
-        // component; they still have to be solved for its change.
-        if (m.constraint->stamp_ != stamp) m.constraint->structural_ = true;
-      }
-    }
-    const bool value_changed = v->new_value_ != v->value_;
-    bool notify;
-    if (v->grouped_) {
-      // A grouped variable that stays in its group follows the group's level.
-      notify = v->new_group_ != v->group_ || (was_pending && v->new_group_ != kNoGroup) ||
-               (v->new_group_ == kNoGroup && value_changed);
-    } else {
-      notify = value_changed;
-    }
-    if (value_changed) ++values_changed_;
-    if (notify) {
-      changed_.push_back(v);
-      changed_old_.push_back(v->value_);
-      changed_group_.push_back(v->group_);
-    }
-    v->group_ = v->new_group_;
-    if (!value_changed) continue;
-    v->value_ = v->new_value_;
-    if (v->drives_ != nullptr) v->drives_->set_capacity(v->value_);
+  // Publish, in component order: update driven capacities, then tell the
+  // group listener and the observers.
+  values_changed_ += values_changed_now_;
+  values_changed_now_ = 0;
+  if (!std::is_sorted(changes_.begin(), changes_.end(), [](const Change& x, const Change& y) { return x.pos < y.pos; }))
+    std::sort(changes_.begin(), changes_.end(), [](const Change& x, const Change& y) { return x.pos < y.pos; });
+  for (const Change& ch : changes_) {
+    const VarHot& v = vars[ch.var];
+    if (v.drives && v.value != ch.old_value) set_capacity(var_cold_[ch.var].drives, v.value);
   }
   for (const auto& [id, level] : level_changes_) group_listener_->on_group_level(id, level);
   notifications_ += level_changes_.size();
-  for (std::size_t k = 0; k < changed_.size(); ++k) {
-    Variable* v = changed_[k];
-    if (v->observer_ == nullptr) continue;
+  // Observers may create variables or constraints: index the arrays afresh.
+  for (std::size_t k = 0; k < changes_.size(); ++k) {
+    const Change ch = changes_[k];
+    if (!ch.notify) continue;
+    VariableObserver* o = var_cold_[ch.var].observer;
+    if (o == nullptr) continue;
     ++notifications_;
-    if (v->grouped_) {
-      v->observer_->on_group_change(changed_group_[k], v->group_, changed_old_[k], v->value_);
+    if (vars_[ch.var].grouped) {
+      o->on_group_change(ch.old_group, vars_[ch.var].group, ch.old_value, vars_[ch.var].value);
     } else {
-      v->observer_->on_value_change(changed_old_[k], v->value_);
+      o->on_value_change(ch.old_value, vars_[ch.var].value);
     }
   }
 }

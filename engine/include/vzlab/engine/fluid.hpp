@@ -15,11 +15,9 @@
 // sit one level deeper and are solved after the level that drives them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <limits>
-#include <memory>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27,46 +25,6 @@ namespace vzlab::engine {
 
 class Constraint;
 class FluidSystem;
-
-/// Growable array of trivially copyable T that keeps up to N items inline,
-/// so the common case (a task on one CPU) never allocates.
-template <typename T, std::uint32_t N>
-class SmallVector {
-  static_assert(std::is_trivially_copyable_v<T>);
-
- public:
-  SmallVector() = default;
-  SmallVector(const SmallVector&) = delete;
-  SmallVector& operator=(const SmallVector&) = delete;
-  T* begin() { return data(); }
-  T* end() { return data() + size_; }
-  const T* begin() const { return data(); }
-  const T* end() const { return data() + size_; }
-  T& operator[](std::uint32_t i) { return data()[i]; }
-  T& back() { return data()[size_ - 1]; }
-  std::uint32_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  void clear() { size_ = 0; }
-  void pop_back() { --size_; }
-  void push_back(const T& v) {
-    if (size_ == capacity_) grow();
-    data()[size_++] = v;
-  }
-
- private:
-  T* data() { return heap_ ? heap_.get() : inline_; }
-  const T* data() const { return heap_ ? heap_.get() : inline_; }
-  void grow() {
-    auto bigger = std::make_unique<T[]>(capacity_ * 2);
-    std::memcpy(static_cast<void*>(bigger.get()), data(), sizeof(T) * size_);
-    heap_ = std::move(bigger);
-    capacity_ *= 2;
-  }
-  T inline_[N];
-  std::unique_ptr<T[]> heap_;
-  std::uint32_t size_ = 0;
-  std::uint32_t capacity_ = N;
-};
 
 /// Group of no variable (see Variable::set_grouped).
 inline constexpr std::uint32_t kNoGroup = std::numeric_limits<std::uint32_t>::max();
@@ -101,12 +59,15 @@ class GroupListener {
   virtual void on_group_removed(std::uint32_t group) = 0;
 };
 
-/// A consumer of one or more constraints.
+
+/// A consumer of one or more constraints. A handle: its state lives in
+/// arrays of its FluidSystem, which must outlive it.
 class Variable {
  public:
   static constexpr double kNoBound = std::numeric_limits<double>::infinity();
 
-  explicit Variable(FluidSystem& system) : system_(&system) {}
+  /// A variable of `system` with weight 1, no bound, crossing nothing.
+  explicit Variable(FluidSystem& system);
   Variable(const Variable&) = delete;
   Variable& operator=(const Variable&) = delete;
   /// Leaves every constraint it crosses and stops driving.
@@ -123,56 +84,34 @@ class Variable {
   /// Makes this variable's value the capacity of c (see file comment).
   void drive(Constraint& c);
   /// Observer told about value changes (not owned; may be null).
-  void set_observer(VariableObserver* o) { observer_ = o; }
+  void set_observer(VariableObserver* o);
   /// Reports this variable by share group (see GroupListener and
   /// VariableObserver::on_group_change); call while it crosses nothing.
   void set_grouped(bool grouped);
 
-  double weight() const { return weight_; }
-  double bound() const { return bound_; }
+  /// Weight (share relative to the others).
+  double weight() const;
+  /// Bound (kNoBound for none).
+  double bound() const;
   /// Allocation from the last solve.
-  double value() const { return value_; }
+  double value() const;
   /// Number of constraints crossed.
-  std::size_t constraint_count() const { return members_.size(); }
+  std::size_t constraint_count() const;
   /// Share group from the last solve (kNoGroup if not grouped or none).
-  std::uint32_t group() const { return group_; }
+  std::uint32_t group() const;
 
  private:
   friend class Constraint;
   friend class FluidSystem;
-  struct Membership {
-    Constraint* constraint;
-    std::uint32_t slot;  // index of this variable in constraint->vars_
-  };
-  void update_pending();
-
-  // What a solve reads first, together: weight, bound, value, solver
-  // scratch, the first memberships.
-  double weight_ = 1.0;
-  double bound_ = kNoBound;
-  double value_ = 0.0;
-  double new_value_ = 0.0;     // solver scratch
-  std::uint64_t stamp_ = 0;    // solver scratch: last component visit
-  std::uint32_t group_ = kNoGroup;      // share group from the last solve
-  std::uint32_t new_group_ = kNoGroup;  // solver scratch
-  bool fixed_ = false;         // solver scratch
-  bool grouped_ = false;
-  // Weight and bound the last solve used; while they differ the variable is
-  // "pending" and counted in each of its constraints' pending_vars_, so a
-  // change that is undone before the next solve costs no solve at all.
-  bool pending_ = false;
-  Constraint* first_ = nullptr;  // members_[0].constraint, read with the fields above
-  SmallVector<Membership, 4> members_;
   FluidSystem* system_;
-  VariableObserver* observer_ = nullptr;
-  Constraint* drives_ = nullptr;
-  double solved_weight_ = 1.0;
-  double solved_bound_ = kNoBound;
+  std::uint32_t index_;  // slot in the system's variable arrays
 };
 
-/// A shared capacity.
+/// A shared capacity. A handle: its state lives in arrays of its
+/// FluidSystem, which must outlive it.
 class Constraint {
  public:
+  /// A constraint of `system` with the given capacity.
   Constraint(FluidSystem& system, double capacity);
   Constraint(const Constraint&) = delete;
   Constraint& operator=(const Constraint&) = delete;
@@ -181,41 +120,24 @@ class Constraint {
 
   /// Changes the capacity (e.g. a failed host has 0).
   void set_capacity(double capacity);
-  double capacity() const { return capacity_; }
+  /// Current capacity.
+  double capacity() const;
   /// Sum of the values of the variables crossing it, from the last solve.
   double usage() const;
   /// Number of variables crossing it.
-  std::size_t variable_count() const { return vars_.size(); }
+  std::size_t variable_count() const;
   /// Solve order: a driven constraint is solved after the level driving it.
-  int level() const { return level_; }
+  int level() const;
 
  private:
   friend class Variable;
   friend class FluidSystem;
-  struct Entry {
-    Variable* var;
-    std::uint32_t member;  // index of the membership inside var->members_
-  };
-  void mark_dirty();
-
   FluidSystem* system_;
-  SmallVector<Entry, 2> vars_;  // inline for the common one- or two-consumer case
-  Variable* driver_ = nullptr;  // the variable whose value is this capacity
-  double capacity_;
-  std::uint32_t id_;  // share group number, unique among live constraints
-  int level_ = 0;
-  bool dirty_ = false;
-  bool structural_ = false;         // capacity or membership changed since the last solve
-  std::uint32_t pending_vars_ = 0;  // crossing variables whose weight or bound changed
-  double reported_level_ = -1.0;    // last level told to the group listener; -1 none
-  // Solver scratch.
-  std::uint64_t stamp_ = 0;
-  std::uint32_t unfixed_ = 0;
-  double remaining_ = 0.0;
-  double active_weight_ = 0.0;
+  std::uint32_t index_;  // slot in the system's constraint arrays; also its share group number
 };
 
-/// Owns no resources; keeps the dirty set and solves it.
+/// Keeps the state of its variables and constraints in dense arrays indexed
+/// by slot (recycled through free lists), keeps the dirty set and solves it.
 class FluidSystem {
  public:
   FluidSystem() = default;
@@ -239,31 +161,154 @@ class FluidSystem {
  private:
   friend class Variable;
   friend class Constraint;
-  void enqueue(Constraint& c);
-  void forget(Constraint& c);
-  void solve_component(Constraint& seed);
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  // Number of memberships a variable keeps in its hot record.
+  static constexpr std::uint32_t kInlineMembers = 2;
+  // Number of entries a constraint keeps in its own record.
+  static constexpr std::uint32_t kInlineEntries = 3;
 
-  std::vector<std::vector<Constraint*>> dirty_by_level_;
+  struct Membership {
+    std::uint32_t constraint;
+    std::uint32_t slot;  // index of the variable in the constraint's entries
+  };
+  struct Entry {
+    std::uint32_t var;
+    std::uint32_t member;  // index of the membership inside the variable's list
+  };
+  // What a solve reads of a variable, in one cache line.
+  struct alignas(64) VarHot {
+    double weight = 1.0;
+    double bound = Variable::kNoBound;
+    double value = 0.0;
+    std::uint64_t stamp = 0;  // solver scratch: last component visit
+    std::uint32_t group = kNoGroup;  // share group from the last solve
+    std::uint32_t pos = 0;           // solver scratch: position in the component
+    std::uint32_t first[kInlineMembers] = {kNone, kNone};  // constraints of the first memberships
+    std::uint32_t slot[kInlineMembers] = {0, 0};           // and the variable's index in their entries
+    std::uint16_t count = 0;  // memberships
+    bool fixed = false;       // solver scratch
+    bool grouped = false;
+    // Weight and bound differ from those the last solve used: the variable is
+    // counted in each of its constraints' pending_vars, so a change that is
+    // undone before the next solve costs no solve at all.
+    bool pending = false;
+    bool drives = false;          // VarCold::drives is set
+    bool solved_enabled = true;  // VarCold::solved_weight > 0
+  };
+  // A variable a solve has to tell about (observer) or act on (driven
+  // constraint), with its value and group before the solve.
+  struct Change {
+    std::uint32_t pos;  // position in the component: changes are applied in this order
+    std::uint32_t var;
+    std::uint32_t old_group;
+    bool notify;
+    double old_value;
+  };
+  // The rest of a variable.
+  struct VarCold {
+    std::vector<Membership> more;  // memberships after the first kInlineMembers
+    VariableObserver* observer = nullptr;
+    std::uint32_t drives = kNone;  // constraint whose capacity is this value
+    double solved_weight = 1.0;    // weight and bound the last solve used
+    double solved_bound = Variable::kNoBound;
+  };
+  // A constraint, with its first entries (all of them while they fit), in
+  // one cache line.
+  struct alignas(64) ConsData {
+    double capacity = 0.0;
+    double reported_level = -1.0;    // last level told to the group listener; -1 none
+    std::uint32_t pending_vars = 0;  // crossing variables whose weight or bound changed
+    std::uint32_t driver = kNone;    // the variable whose value is this capacity
+    int level = 0;
+    std::uint32_t size = 0;  // entries (variables crossing it)
+    bool dirty = false;
+    bool structural = false;  // capacity or membership changed since the last solve
+    Entry inline_entries[kInlineEntries];  // the entries while size <= kInlineEntries
+  };
+  // What the filling reads and writes of a constraint.
+  struct alignas(32) ConsScratch {
+    double remaining = 0.0;
+    double active_weight = 0.0;  // of its unfixed variables
+    std::uint64_t stamp = 0;     // last component visit
+    std::uint32_t unfixed = 0;
+  };
+
+  std::uint32_t new_variable();
+  void release_variable(std::uint32_t v);
+  std::uint32_t new_constraint(double capacity);
+  void release_constraint(std::uint32_t c);
+  void attach(std::uint32_t v, std::uint32_t c);
+  void detach_all(std::uint32_t v);
+  void update_pending(std::uint32_t v);
+  void set_capacity(std::uint32_t c, double capacity);
+  void mark_dirty(std::uint32_t c);
+  void enqueue(std::uint32_t c);
+  void forget(std::uint32_t c);
+  void solve_component(std::uint32_t seed);
+  // The entries of constraint ci (cons_[ci].size of them).
+  Entry* entries(std::uint32_t ci) {
+    ConsData& c = cons_[ci];
+    return c.size <= kInlineEntries ? c.inline_entries : cons_spill_[ci].data();
+  }
+  const Entry* entries(std::uint32_t ci) const {
+    const ConsData& c = cons_[ci];
+    return c.size <= kInlineEntries ? c.inline_entries : cons_spill_[ci].data();
+  }
+  void push_entry(std::uint32_t ci, Entry e);
+  // Removes the entry at `slot` by moving the last one there; returns the moved one.
+  Entry remove_entry(std::uint32_t ci, std::uint32_t slot);
+  // Constraint of membership m of variable vi.
+  std::uint32_t member_constraint(std::uint32_t vi, std::uint32_t m) const {
+    return m < kInlineMembers ? vars_[vi].first[m] : var_cold_[vi].more[m - kInlineMembers].constraint;
+  }
+  // Index of variable vi in the entries of the constraint of its membership m.
+  std::uint32_t& member_slot(std::uint32_t vi, std::uint32_t m) {
+    return m < kInlineMembers ? vars_[vi].slot[m] : var_cold_[vi].more[m - kInlineMembers].slot;
+  }
+  // Gives variable vi of the component being solved its new value and group
+  // and records what the publication of the solve has to do for it.
+  void settle(std::uint32_t vi, VarHot& v, double value, std::uint32_t group);
+  // The weight and bound of pending variable vi are now the solved ones.
+  void settle_pending(std::uint32_t vi, VarHot& v);
+
+  std::vector<VarHot> vars_;
+  std::vector<VarCold> var_cold_;
+  std::vector<std::uint32_t> free_vars_;
+  std::vector<ConsData> cons_;
+  std::vector<ConsScratch> cons_scratch_;  // by constraint, like cons_
+  std::vector<std::vector<Entry>> cons_spill_;  // by constraint: all entries when more than kInlineEntries
+  std::vector<std::uint32_t> free_cons_;
+  std::vector<std::vector<std::uint32_t>> dirty_by_level_;
   std::size_t dirty_count_ = 0;
   std::uint64_t stamp_ = 0;
-  std::uint32_t next_id_ = 0;
-  std::vector<std::uint32_t> free_ids_;  // numbers of destroyed constraints
   std::uint64_t components_solved_ = 0;
   std::uint64_t values_changed_ = 0;
   std::uint64_t notifications_ = 0;
   GroupListener* group_listener_ = nullptr;
   // Scratch reused across solves.
-  std::vector<Constraint*> comp_constraints_;
-  std::vector<Variable*> comp_vars_;
-  std::vector<Constraint*> comp_open_;     // constraints with unfixed variables during the filling
-  std::vector<double> comp_open_level_;    // their levels at the start of a filling step
-  std::vector<Variable*> comp_fixing_;     // variables a saturated constraint is fixing
-  std::vector<Variable*> comp_bounded_;    // enabled variables of the component with a finite bound
-  std::vector<Variable*> changed_;
-  std::vector<double> changed_old_;
-  std::vector<std::uint32_t> changed_group_;
+  std::vector<std::uint32_t> batch_;
+  std::vector<std::uint32_t> comp_constraints_;
+  std::vector<std::uint32_t> comp_vars_;     // grown, never shrunk: the gather writes past its count
+  std::vector<std::uint32_t> comp_open_;     // constraints with unfixed variables during the filling
+  std::vector<double> comp_open_level_;      // their levels at the start of a filling step
+  std::vector<std::uint32_t> comp_fixing_;   // variables a saturated constraint is fixing
+  std::vector<std::uint32_t> comp_bounded_;  // enabled variables of the component with a finite bound
+  std::vector<std::uint32_t> comp_disabled_;  // disabled variables of the component
+  std::vector<Change> changes_;
+  std::uint64_t solve_stamp_ = 0;  // stamp of the component being solved
+  std::uint64_t values_changed_now_ = 0;  // by the solve running
   std::vector<std::pair<std::uint32_t, double>> level_changes_;
 };
 
+inline Variable::Variable(FluidSystem& system) : system_(&system), index_(system.new_variable()) {}
+inline void Variable::set_observer(VariableObserver* o) { system_->var_cold_[index_].observer = o; }
+inline double Variable::weight() const { return system_->vars_[index_].weight; }
+inline double Variable::bound() const { return system_->vars_[index_].bound; }
+inline double Variable::value() const { return system_->vars_[index_].value; }
+inline std::size_t Variable::constraint_count() const { return system_->vars_[index_].count; }
+inline std::uint32_t Variable::group() const { return system_->vars_[index_].group; }
+inline double Constraint::capacity() const { return system_->cons_[index_].capacity; }
+inline std::size_t Constraint::variable_count() const { return system_->cons_[index_].size; }
+inline int Constraint::level() const { return system_->cons_[index_].level; }
 
 }  // namespace vzlab::engine
