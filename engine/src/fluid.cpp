@@ -12,6 +12,38 @@ namespace {
 constexpr double kLevelSlack = 1e-12;
 }  // namespace
 
+inline void FluidSystem::update_enabled(std::uint32_t vi) {
+  const VarHot& v = vars_[vi];
+  const std::uint32_t n = v.count;
+  if (n < 2) return;  // the bit of a single entry stays set (see Entry)
+  const std::uint32_t first = v.first[0] | (v.weight > 0 ? kEnabled : 0u);
+  entries(v.first[0])[v.slot[0]].first = first;
+  entries(v.first[1])[v.slot[1]].first = first;
+  for (std::uint32_t m = kInlineMembers; m < n; ++m) {
+    const Membership& ms = var_cold_[vi].more[m - kInlineMembers];
+    entries(ms.constraint)[ms.slot].first = first;
+  }
+}
+
+inline void FluidSystem::update_pending(std::uint32_t vi) {
+  VarHot& v = vars_[vi];
+  // Called after a change of weight or bound: one that was not pending (equal
+  // to the solved ones) now is, without a look at the solved ones.
+  const bool pending =
+      !v.pending || v.weight != var_cold_[vi].solved_weight || v.bound != var_cold_[vi].solved_bound;
+  if (pending == v.pending) return;
+  v.pending = pending;
+  for (std::uint32_t m = 0; m < v.count; ++m) {
+    const std::uint32_t ci = member_constraint(vi, m);
+    if (pending) {
+      ++cons_[ci].pending_vars;
+      mark_dirty(ci);
+    } else {
+      --cons_[ci].pending_vars;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- Variable
 
 Variable::~Variable() { system_->release_variable(index_); }
@@ -23,7 +55,9 @@ void Variable::detach_all() { system_->detach_all(index_); }
 void Variable::set_weight(double weight) {
   FluidSystem::VarHot& v = system_->vars_[index_];
   if (weight == v.weight) return;
+  const bool was_enabled = v.weight > 0;
   v.weight = weight;
+  if (was_enabled != (weight > 0)) system_->update_enabled(index_);
   system_->update_pending(index_);
 }
 
@@ -151,7 +185,10 @@ void FluidSystem::attach(std::uint32_t vi, std::uint32_t ci) {
     cold.more.push_back({ci, slot});
   }
   ++v.count;
-  push_entry(ci, {vi, m});
+  assert(ci < kEnabled && "too many constraints");
+  const std::uint32_t first = v.first[0] | (v.weight > 0 || m == 0 ? kEnabled : 0u);
+  if (m == 1) entries(v.first[0])[v.slot[0]].first = first;
+  push_entry(ci, {vi, first});
   if (v.pending) ++c.pending_vars;
   // Also when disabled now but enabled at the last solve: its weight may
   // come back before the next solve, which would then look like no change.
@@ -159,6 +196,24 @@ void FluidSystem::attach(std::uint32_t vi, std::uint32_t ci) {
     c.structural = true;
     mark_dirty(ci);
   }
+}
+
+inline FluidSystem::Entry FluidSystem::remove_entry(std::uint32_t ci, std::uint32_t slot) {
+  ConsData& c = cons_[ci];
+  Entry* data = entries(ci);
+  const Entry moved = data[c.size - 1];
+  data[slot] = moved;
+  --c.size;
+  if (c.size >= kInlineEntries) {
+    std::vector<Entry>& spill = cons_spill_[ci];
+    if (c.size == kInlineEntries) {
+      std::copy(spill.begin(), spill.begin() + kInlineEntries, c.inline_entries);
+      spill.clear();
+    } else {
+      spill.pop_back();
+    }
+  }
+  return moved;
 }
 
 void FluidSystem::detach_all(std::uint32_t vi) {
@@ -170,7 +225,7 @@ void FluidSystem::detach_all(std::uint32_t vi) {
     const std::uint32_t slot = member_slot(vi, m);
     ConsData& c = cons_[ci];
     const Entry moved = remove_entry(ci, slot);
-    member_slot(moved.var, moved.member) = slot;
+    slot_in(moved.var, ci) = slot;
     if (pending) --c.pending_vars;
     // It changes the constraint if it takes part now or did at the last
     // solve (a variable disabled and detached before a solve still holds
@@ -189,6 +244,13 @@ void FluidSystem::detach_all(std::uint32_t vi) {
   if (v.drives) set_capacity(var_cold_[vi].drives, 0.0);
 }
 
+std::uint32_t& FluidSystem::slot_in_more(std::uint32_t vi, std::uint32_t ci) {
+  for (Membership& m : var_cold_[vi].more)
+    if (m.constraint == ci) return m.slot;
+  assert(false && "variable does not cross the constraint");
+  return vars_[vi].slot[0];
+}
+
 void FluidSystem::push_entry(std::uint32_t ci, Entry e) {
   ConsData& c = cons_[ci];
   if (c.size < kInlineEntries) {
@@ -199,41 +261,6 @@ void FluidSystem::push_entry(std::uint32_t ci, Entry e) {
   if (c.size == kInlineEntries) spill.assign(c.inline_entries, c.inline_entries + kInlineEntries);
   spill.push_back(e);
   ++c.size;
-}
-
-FluidSystem::Entry FluidSystem::remove_entry(std::uint32_t ci, std::uint32_t slot) {
-  ConsData& c = cons_[ci];
-  Entry* data = entries(ci);
-  const Entry moved = data[c.size - 1];
-  data[slot] = moved;
-  --c.size;
-  if (c.size >= kInlineEntries) {
-    std::vector<Entry>& spill = cons_spill_[ci];
-    if (c.size == kInlineEntries) {
-      std::copy(spill.begin(), spill.begin() + kInlineEntries, c.inline_entries);
-      spill.clear();
-    } else {
-      spill.pop_back();
-    }
-  }
-  return moved;
-}
-
-void FluidSystem::update_pending(std::uint32_t vi) {
-  VarHot& v = vars_[vi];
-  const VarCold& cold = var_cold_[vi];
-  const bool pending = v.weight != cold.solved_weight || v.bound != cold.solved_bound;
-  if (pending == v.pending) return;
-  v.pending = pending;
-  for (std::uint32_t m = 0; m < v.count; ++m) {
-    const std::uint32_t ci = member_constraint(vi, m);
-    if (pending) {
-      ++cons_[ci].pending_vars;
-      mark_dirty(ci);
-    } else {
-      --cons_[ci].pending_vars;
-    }
-  }
 }
 
 void FluidSystem::set_capacity(std::uint32_t ci, double capacity) {
@@ -302,7 +329,7 @@ void FluidSystem::settle_pending(std::uint32_t vi, VarHot& v) {
   }
 }
 
-inline void FluidSystem::settle(std::uint32_t vi, VarHot& v, double value, std::uint32_t group) {
+inline bool FluidSystem::settle(std::uint32_t vi, VarHot& v, double value, std::uint32_t group) {
   v.fixed = true;
   const bool was_pending = v.pending;
   if (was_pending) settle_pending(vi, v);
@@ -311,14 +338,14 @@ inline void FluidSystem::settle(std::uint32_t vi, VarHot& v, double value, std::
   bool notify;
   if (v.grouped) {
     // A grouped variable that stays in its group follows the group's level.
-    notify = group != v.group || (was_pending && group != kNoGroup) || (group == kNoGroup && value_changed);
+    notify = (group != v.group) | (was_pending & (group != kNoGroup)) | ((group == kNoGroup) & value_changed);
   } else {
     notify = value_changed;
   }
-  values_changed_now_ += value_changed;
   if (notify || (value_changed && v.drives)) changes_.push_back({v.pos, vi, v.group, notify, old_value});
   v.group = group;
   v.value = value_changed ? value : old_value;
+  return value_changed;
 }
 
 void FluidSystem::solve_component(std::uint32_t seed) {
@@ -331,6 +358,7 @@ void FluidSystem::solve_component(std::uint32_t seed) {
   level_changes_.clear();
   solve_stamp_ = stamp;
   std::size_t unfixed = 0;
+  std::uint64_t changed = 0;  // values the solve changed
   std::size_t nvars = 0;  // used part of comp_vars_
   VarHot* const vars = vars_.data();
   ConsData* const cons = cons_.data();
@@ -358,6 +386,12 @@ void FluidSystem::solve_component(std::uint32_t seed) {
   add_constraint(seed);
   for (std::size_t k = 0; k < comp_constraints_.size(); ++k) {
     ConsData& c = cons[comp_constraints_[k]];
+    if (k + 1 < comp_constraints_.size()) {
+      // The next constraint's entries: start their loads now.
+      const Entry* const next = entries(comp_constraints_[k + 1]);
+      __builtin_prefetch(next);
+      __builtin_prefetch(next + 8);
+    }
     if (c.dirty) {
       c.dirty = false;
       --dirty_count_;
@@ -366,17 +400,24 @@ void FluidSystem::solve_component(std::uint32_t seed) {
     const std::size_t n_entries = c.size;
     if (comp_vars_.size() < first + n_entries) comp_vars_.resize(std::max(first + n_entries, 2 * comp_vars_.size()));
     std::uint32_t* const out = comp_vars_.data() + first;
-    const Entry* const entry = entries(comp_constraints_[k]);
+    const std::uint32_t self = comp_constraints_[k];
+    const Entry* const entry = entries(self);
     std::size_t taken = 0;
     for (std::size_t i = 0; i < n_entries; ++i) {
       const Entry e = entry[i];
-      VarHot& v = vars[e.var];
       out[taken] = e.var;
-      if (v.weight > 0) {
-        taken += e.member == 0;
+      if (e.first & kEnabled) {
+        // Read below when the variable is taken here, or when its first
+        // constraint is gathered: start the load now.
+        __builtin_prefetch(vars + e.var);
+        const std::uint32_t f = e.first & ~kEnabled;
+        taken += f == self;
         // Its first constraint joins the component (and takes it there).
-        if (scratch[v.first[0]].stamp != stamp) add_constraint(v.first[0]);
-      } else if (v.stamp != stamp) {
+        if (scratch[f].stamp != stamp) add_constraint(f);
+        continue;
+      }
+      VarHot& v = vars[e.var];
+      if (v.stamp != stamp) {
         // A disabled variable links nothing; take it from whichever of its
         // constraints comes first (its value becomes 0).
         v.stamp = stamp;
@@ -384,6 +425,11 @@ void FluidSystem::solve_component(std::uint32_t seed) {
       }
     }
     nvars = first + taken;
+    // The enabled variables taken here have this constraint first: its sums
+    // are kept in registers (added to in the same order).
+    ConsScratch& own = scratch[self];
+    double own_weight = own.active_weight;
+    std::uint32_t own_unfixed = own.unfixed;
     for (std::size_t j = 0; j < taken; ++j) {
       const std::uint32_t vi = out[j];
       VarHot& v = vars[vi];
@@ -397,10 +443,14 @@ void FluidSystem::solve_component(std::uint32_t seed) {
       if (v.bound != Variable::kNoBound) comp_bounded_.push_back(vi);
       const double w = v.weight;
       const std::uint32_t n = v.count;
-      join(v.first[0], w);
+      assert(v.first[0] == self);
+      own_weight += w;
+      ++own_unfixed;
       if (n > 1) join(v.first[1], w);
       for (std::uint32_t m = kInlineMembers; m < n; ++m) join(var_cold_[vi].more[m - kInlineMembers].constraint, w);
     }
+    own.active_weight = own_weight;
+    own.unfixed = own_unfixed;
   }
 
   // Progressive filling: raise a common level; fix variables as their bound
@@ -413,16 +463,20 @@ void FluidSystem::solve_component(std::uint32_t seed) {
   };
   for (const std::uint32_t ci : comp_constraints_) cons[ci].structural = false;
   // Disabled variables get 0, once the whole component is known (see settle).
-  for (const std::uint32_t vi : comp_disabled_) settle(vi, vars[vi], 0.0, kNoGroup);
+  for (const std::uint32_t vi : comp_disabled_) changed += settle(vi, vars[vi], 0.0, kNoGroup);
   // Constraints that still have unfixed variables, in component order, and
   // the level each would reach alone.
   std::vector<std::uint32_t>& open = comp_open_;
   std::vector<double>& open_level = comp_open_level_;
   open.assign(comp_constraints_.begin(), comp_constraints_.end());
   if (open_level.size() < open.size()) open_level.resize(open.size());
+  if (comp_candidates_.size() < open.size()) comp_candidates_.resize(open.size());
+  std::uint32_t* const candidate = comp_candidates_.data();
   while (unfixed > 0) {
     double level = std::numeric_limits<double>::infinity();
+    double running_threshold = level;
     std::size_t kept = 0;
+    std::size_t n_candidates = 0;
     std::uint32_t* const o = open.data();
     double* const ol = open_level.data();
     const std::size_t n_open = open.size();
@@ -435,8 +489,13 @@ void FluidSystem::solve_component(std::uint32_t seed) {
       const bool live = s.unfixed != 0;
       o[kept] = ci;
       ol[kept] = l;
+      // The threshold only falls as the level does: a constraint above the
+      // threshold of the levels seen so far is above the final one.
+      candidate[n_candidates] = static_cast<std::uint32_t>(kept);
+      n_candidates += live && !(l > running_threshold);
       kept += live;
       level = live && l < level ? l : level;
+      running_threshold = level + level * kLevelSlack;
     }
     open.resize(kept);
     for (const std::uint32_t vi : comp_bounded_) {
@@ -449,7 +508,7 @@ void FluidSystem::solve_component(std::uint32_t seed) {
       VarHot& v = vars[vi];
       if (v.fixed || v.bound / v.weight > threshold) continue;
       const double value = v.bound;
-      settle(vi, v, value, kNoGroup);
+      changed += settle(vi, v, value, kNoGroup);
       --unfixed;
       const double w = v.weight;
       const std::uint32_t n = v.count;
@@ -457,7 +516,8 @@ void FluidSystem::solve_component(std::uint32_t seed) {
       if (n > 1) release(v.first[1], value, w);
       for (std::uint32_t m = kInlineMembers; m < n; ++m) release(var_cold_[vi].more[m - kInlineMembers].constraint, value, w);
     }
-    for (std::size_t k = 0; k < kept; ++k) {
+    for (std::size_t j = 0; j < n_candidates; ++j) {
+      const std::size_t k = candidate[j];
       // Fixing other variables only raises a constraint's own level, so
       // one above the threshold before this pass stays above it.
       if (ol[k] > threshold) continue;
@@ -481,7 +541,7 @@ void FluidSystem::solve_component(std::uint32_t seed) {
         VarHot& v = vars[vi];
         grouped |= v.grouped;
         const double value = v.weight * level;
-        settle(vi, v, value, ci);
+        changed += settle(vi, v, value, ci);
         // Its other constraints lose it; this one has nothing unfixed left
         // afterwards and is never read again, so it is left as it is.
         const double w = v.weight;
@@ -508,8 +568,7 @@ void FluidSystem::solve_component(std::uint32_t seed) {
 
   // Publish, in component order: update driven capacities, then tell the
   // group listener and the observers.
-  values_changed_ += values_changed_now_;
-  values_changed_now_ = 0;
+  values_changed_ += changed;
   if (!std::is_sorted(changes_.begin(), changes_.end(), [](const Change& x, const Change& y) { return x.pos < y.pos; }))
     std::sort(changes_.begin(), changes_.end(), [](const Change& x, const Change& y) { return x.pos < y.pos; });
   for (const Change& ch : changes_) {

@@ -15,6 +15,7 @@
 // sit one level deeper and are solved after the level that drives them.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -171,9 +172,15 @@ class FluidSystem {
     std::uint32_t constraint;
     std::uint32_t slot;  // index of the variable in the constraint's entries
   };
+  // Flag in Entry::first: the variable is enabled (see Entry).
+  static constexpr std::uint32_t kEnabled = 0x80000000u;
   struct Entry {
     std::uint32_t var;
-    std::uint32_t member;  // index of the membership inside the variable's list
+    // The variable's first constraint (the entry is its first membership when
+    // that is this constraint), with kEnabled while its weight is > 0 or while
+    // it crosses only this constraint (the gather takes it here either way):
+    // the gather reads no variable record for the variable's other entries.
+    std::uint32_t first;
   };
   // What a solve reads of a variable, in one cache line.
   struct alignas(64) VarHot {
@@ -240,6 +247,8 @@ class FluidSystem {
   void attach(std::uint32_t v, std::uint32_t c);
   void detach_all(std::uint32_t v);
   void update_pending(std::uint32_t v);
+  // The weight of variable vi crossed 0: its entries' kEnabled follow.
+  void update_enabled(std::uint32_t vi);
   void set_capacity(std::uint32_t c, double capacity);
   void mark_dirty(std::uint32_t c);
   void enqueue(std::uint32_t c);
@@ -265,9 +274,19 @@ class FluidSystem {
   std::uint32_t& member_slot(std::uint32_t vi, std::uint32_t m) {
     return m < kInlineMembers ? vars_[vi].slot[m] : var_cold_[vi].more[m - kInlineMembers].slot;
   }
+  // Index of variable vi in the entries of constraint ci, which it crosses.
+  std::uint32_t& slot_in(std::uint32_t vi, std::uint32_t ci) {
+    VarHot& v = vars_[vi];
+    if (v.first[0] == ci) return v.slot[0];
+    if (v.first[1] == ci || v.count <= kInlineMembers) return v.slot[1];
+    return slot_in_more(vi, ci);
+  }
+  // slot_in for a constraint past the first kInlineMembers.
+  std::uint32_t& slot_in_more(std::uint32_t vi, std::uint32_t ci);
   // Gives variable vi of the component being solved its new value and group
-  // and records what the publication of the solve has to do for it.
-  void settle(std::uint32_t vi, VarHot& v, double value, std::uint32_t group);
+  // and records what the publication of the solve has to do for it; returns
+  // whether its value changed.
+  bool settle(std::uint32_t vi, VarHot& v, double value, std::uint32_t group);
   // The weight and bound of pending variable vi are now the solved ones.
   void settle_pending(std::uint32_t vi, VarHot& v);
 
@@ -291,12 +310,12 @@ class FluidSystem {
   std::vector<std::uint32_t> comp_vars_;     // grown, never shrunk: the gather writes past its count
   std::vector<std::uint32_t> comp_open_;     // constraints with unfixed variables during the filling
   std::vector<double> comp_open_level_;      // their levels at the start of a filling step
+  std::vector<std::uint32_t> comp_candidates_;  // positions in comp_open_ that may saturate in a filling step
   std::vector<std::uint32_t> comp_fixing_;   // variables a saturated constraint is fixing
   std::vector<std::uint32_t> comp_bounded_;  // enabled variables of the component with a finite bound
   std::vector<std::uint32_t> comp_disabled_;  // disabled variables of the component
   std::vector<Change> changes_;
   std::uint64_t solve_stamp_ = 0;  // stamp of the component being solved
-  std::uint64_t values_changed_now_ = 0;  // by the solve running
   std::vector<std::pair<std::uint32_t, double>> level_changes_;
 };
 
