@@ -31,7 +31,6 @@ std::unique_ptr<Session> Session::open(const std::string& path, const SessionOpt
   s->scenario_ = std::move(*loaded.scenario);
   s->options_ = options;
   s->until_s_ = options.until_s.value_or(s->scenario_.until_s.value_or(std::numeric_limits<double>::infinity()));
-  s->budget_s_ = options.frame_budget_s;
   if (!s->build(error)) {
     *error = path + ": " + *error;
     return nullptr;
@@ -128,14 +127,14 @@ void Session::apply_due() {
     apply(replay_[replay_next_++]);
 }
 
-void Session::advance(double target, Clock::time_point deadline) {
+void Session::advance(double target, Clock::time_point deadline, const std::atomic<bool>* stop) {
   target = std::min(target, until_s_);
   for (;;) {
     apply_due();
     if (idle_ || now() >= target) break;
-    double stop = target;
-    if (replay_next_ < replay_.size()) stop = std::min(stop, std::max(now(), replay_[replay_next_].at_s));
-    if (!run_engine(stop, deadline, frame_stop_)) break;  // out of budget: go on next frame
+    double until = target;
+    if (replay_next_ < replay_.size()) until = std::min(until, std::max(now(), replay_[replay_next_].at_s));
+    if (!run_engine(until, deadline, stop)) break;  // out of budget or asked to stop: go on next frame
   }
   finished_ = idle_ || now() >= until_s_;
 }
@@ -147,16 +146,16 @@ void Session::frame(double real_dt_s) {
 
 void Session::advance_frame(double real_dt_s, const std::atomic<bool>* stop) {
   const auto t0 = Clock::now();
-  frame_stop_ = stop;
   if (playing_ && !finished_) {
     target_s_ += speed_ * std::max(0.0, real_dt_s);
     if (!jumping_) target_s_ = std::min(target_s_, now() + speed_ * kMaxLagRealS);
   }
   target_s_ = std::clamp(target_s_, now(), until_s_);
-  advance(target_s_, budget_s_ > 0 ? t0 + std::chrono::duration_cast<Clock::duration>(
-                                              std::chrono::duration<double>(budget_s_))
-                                   : kNoDeadline);
-  frame_stop_ = nullptr;
+  const double budget_s = options_.frame_budget_s;
+  const Clock::time_point deadline =
+      budget_s > 0 ? t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(budget_s))
+                   : kNoDeadline;
+  advance(target_s_, deadline, stop);
   if (jumping_ && now() >= target_s_) jumping_ = false;
   last_engine_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
 }

@@ -225,7 +225,6 @@ std::string run_window(Session& session, const WindowOptions& options, BenchResu
   if (std::string error = ctx.open(options, "vzlab viz - " + session.scenario().name); !error.empty()) return error;
   Viewer viewer(session, ctx.mono());
   session.set_playing(options.play || options.bench_frames > 0);
-  session.set_frame_budget(options.engine_budget_s);
   EngineThread engine(session);
   using Clock = std::chrono::steady_clock;
   auto last = Clock::now();

@@ -31,7 +31,7 @@ namespace vzlab::viz {
 struct SessionOptions {
   std::optional<std::uint64_t> seed{};   ///< replaces the scenario's seed
   std::optional<double> until_s{};       ///< replaces the scenario's end time
-  double frame_budget_s = 0.008;       ///< wall time the engine may take per frame (0: no bound)
+  double frame_budget_s = 0.012;       ///< wall time the engine may take per frame (0: no bound)
   std::size_t log_capacity = 5000;     ///< events kept for the log panel
 };
 
@@ -123,8 +123,6 @@ class Session {
   const hv::World& world() const { return *world_; }
   /// The scenario as loaded.
   const hv::scenario::Scenario& scenario() const { return scenario_; }
-  /// Wall time the engine may take per frame from now on, seconds.
-  void set_frame_budget(double s) { budget_s_ = s; }
   /// Wall time the engine took in the last frame, seconds.
   double last_engine_s() const { return last_engine_s_; }
   /// Wall time the last snapshot took to build, seconds.
@@ -133,7 +131,7 @@ class Session {
  private:
   Session() = default;
   bool build(std::string* error);
-  void advance(double target, std::chrono::steady_clock::time_point deadline);
+  void advance(double target, std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop = nullptr);
   bool run_engine(double until, std::chrono::steady_clock::time_point deadline, const std::atomic<bool>* stop = nullptr);
   void apply_due();
   void apply(Command c);
@@ -156,13 +154,12 @@ class Session {
   std::size_t replay_next_ = 0;
   std::string status_;
   double until_s_ = 0, target_s_ = 0, speed_ = 60.0;
-  double budget_s_ = 0.008, last_engine_s_ = 0, last_snapshot_s_ = 0;
+  double last_engine_s_ = 0, last_snapshot_s_ = 0;
   bool playing_ = false, finished_ = false, jumping_ = false;
   bool step_mode_ = false, idle_ = false;
   std::uint64_t hook_calls_ = 0;
   std::chrono::steady_clock::time_point deadline_;
-  const std::atomic<bool>* stop_ = nullptr;        // the running advance_frame's stop request
-  const std::atomic<bool>* frame_stop_ = nullptr;  // what advance() passes to run_engine
+  const std::atomic<bool>* stop_ = nullptr;  // the stop request of the engine run in progress, if any
   std::uint32_t command_kind_ = 0;
   std::vector<std::size_t> responses_seen_;
 };

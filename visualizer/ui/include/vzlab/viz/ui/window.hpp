@@ -24,7 +24,6 @@ struct WindowOptions {
   bool play = false;                ///< start playing at once
   int bench_frames = 0;             ///< > 0: play this many frames without vsync, then close and report
   bool hidden = false;              ///< no visible window (headless pictures)
-  double engine_budget_s = 0.012;   ///< at most this much engine wall time per frame (it runs while the frame is drawn, and stops when the frame is shown)
   std::vector<Click> clicks{};      ///< headless: clicks to make between pictures
 };
 
