@@ -510,11 +510,7 @@ void FluidSystem::solve_component(std::uint32_t seed) {
       const double value = v.bound;
       changed += settle(vi, v, value, kNoGroup);
       --unfixed;
-      const double w = v.weight;
-      const std::uint32_t n = v.count;
-      if (n > 0) release(v.first[0], value, w);
-      if (n > 1) release(v.first[1], value, w);
-      for (std::uint32_t m = kInlineMembers; m < n; ++m) release(var_cold_[vi].more[m - kInlineMembers].constraint, value, w);
+      for (std::uint32_t m = 0; m < v.count; ++m) release(member_constraint(vi, m), value, v.weight);
     }
     for (std::size_t j = 0; j < n_candidates; ++j) {
       const std::size_t k = candidate[j];
@@ -569,8 +565,8 @@ void FluidSystem::solve_component(std::uint32_t seed) {
   // Publish, in component order: update driven capacities, then tell the
   // group listener and the observers.
   values_changed_ += changed;
-  if (!std::is_sorted(changes_.begin(), changes_.end(), [](const Change& x, const Change& y) { return x.pos < y.pos; }))
-    std::sort(changes_.begin(), changes_.end(), [](const Change& x, const Change& y) { return x.pos < y.pos; });
+  const auto by_pos = [](const Change& x, const Change& y) { return x.pos < y.pos; };
+  if (!std::is_sorted(changes_.begin(), changes_.end(), by_pos)) std::sort(changes_.begin(), changes_.end(), by_pos);
   for (const Change& ch : changes_) {
     const VarHot& v = vars[ch.var];
     if (v.drives && v.value != ch.old_value) set_capacity(var_cold_[ch.var].drives, v.value);
