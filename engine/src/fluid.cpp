@@ -10,6 +10,18 @@ namespace {
 // Relative slack when deciding that a constraint or bound is reached at the
 // current fill level; keeps round-off from splitting one level into two.
 constexpr double kLevelSlack = 1e-12;
+
+// The smallest float not below x (levels are kept as floats, rounded up, so
+// that a variable at or above a level is never taken for one below it).
+inline float float_at_least(double x) {
+  float f = static_cast<float>(x);
+  if (static_cast<double>(f) < x) f = std::nextafter(f, std::numeric_limits<float>::infinity());
+  return f;
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Batches of dirty constraints up to this size start from their lowest level.
+constexpr std::size_t kSmallBatch = 4;
 }  // namespace
 
 inline void FluidSystem::update_enabled(std::uint32_t vi) {
@@ -38,6 +50,11 @@ inline void FluidSystem::update_pending(std::uint32_t vi) {
     if (pending) {
       ++cons_[ci].pending_vars;
       mark_dirty(ci);
+      // Its level of the last solve no longer holds. One not solved here yet
+      // is new to its constraints, unless disabled (then it links nothing,
+      // and only a whole solve finds it).
+      if (v.weight > 0 && v.level == std::numeric_limits<float>::infinity()) cons_[ci].fresh = true;
+      else lower_restart(ci, 0.0);
     } else {
       --cons_[ci].pending_vars;
     }
@@ -89,6 +106,7 @@ void Variable::drive(Constraint& c) {
   cd.level = level + 1;
   s.set_capacity(c.index_, s.vars_[index_].value);
   s.mark_dirty(c.index_);
+  s.lower_restart(c.index_, 0.0);
 }
 
 // -------------------------------------------------------------- Constraint
@@ -152,7 +170,9 @@ std::uint32_t FluidSystem::new_constraint(double capacity) {
   cd.level = 0;
   cd.dirty = false;
   cd.structural = false;
+  cd.fresh = false;
   cd.reported_level = -1.0;
+  cd.restart = std::numeric_limits<float>::infinity();
   return c;
 }
 
@@ -185,6 +205,18 @@ void FluidSystem::attach(std::uint32_t vi, std::uint32_t ci) {
     cold.more.push_back({ci, slot});
   }
   ++v.count;
+  if (m > 0 && v.level != std::numeric_limits<float>::infinity()) {
+    // Its constraints so far may see its share change from its old level on
+    // (also if it leaves again before the next solve).
+    for (std::uint32_t k = 0; k < m; ++k) {
+      const std::uint32_t other = member_constraint(vi, k);
+      cons_[other].structural = true;
+      mark_dirty(other);
+      lower_restart(other, v.level);
+    }
+  }
+  // Its share is new wherever it is attached: the next solve finds it again.
+  v.level = std::numeric_limits<float>::infinity();
   assert(ci < kEnabled && "too many constraints");
   const std::uint32_t first = v.first[0] | (v.weight > 0 || m == 0 ? kEnabled : 0u);
   if (m == 1) entries(v.first[0])[v.slot[0]].first = first;
@@ -192,9 +224,13 @@ void FluidSystem::attach(std::uint32_t vi, std::uint32_t ci) {
   if (v.pending) ++c.pending_vars;
   // Also when disabled now but enabled at the last solve: its weight may
   // come back before the next solve, which would then look like no change.
-  if (v.weight > 0 || v.solved_enabled) {
+  // And when its weight or bound changed since the last solve: while that
+  // stays so, another change of them marks nothing.
+  if (v.weight > 0 || v.solved_enabled || v.pending) {
     c.structural = true;
     mark_dirty(ci);
+    c.fresh = true;
+    if (v.pending && v.weight <= 0) lower_restart(ci, 0.0);  // see update_pending
   }
 }
 
@@ -220,6 +256,10 @@ void FluidSystem::detach_all(std::uint32_t vi) {
   const std::uint32_t n = vars_[vi].count;
   const bool counts = vars_[vi].weight > 0 || vars_[vi].solved_enabled;
   const bool pending = vars_[vi].pending;
+  // Below the level it was fixed at, it only took from its constraints: the
+  // filling there is unchanged without it. (Had its weight or bound changed
+  // since, its constraints already start from 0.)
+  const double gone = vars_[vi].level;
   for (std::uint32_t m = 0; m < n; ++m) {
     const std::uint32_t ci = member_constraint(vi, m);
     const std::uint32_t slot = member_slot(vi, m);
@@ -233,6 +273,7 @@ void FluidSystem::detach_all(std::uint32_t vi) {
     if (counts) {
       c.structural = true;
       mark_dirty(ci);
+      lower_restart(ci, gone);
     }
   }
   VarHot& v = vars_[vi];
@@ -240,6 +281,7 @@ void FluidSystem::detach_all(std::uint32_t vi) {
   v.count = 0;
   v.first[0] = v.first[1] = kNone;
   v.value = 0.0;
+  v.level = std::numeric_limits<float>::infinity();
   v.group = kNoGroup;
   if (v.drives) set_capacity(var_cold_[vi].drives, 0.0);
 }
@@ -269,6 +311,7 @@ void FluidSystem::set_capacity(std::uint32_t ci, double capacity) {
   c.capacity = capacity;
   c.structural = true;
   mark_dirty(ci);
+  lower_restart(ci, 0.0);
 }
 
 void FluidSystem::mark_dirty(std::uint32_t ci) {
@@ -299,6 +342,13 @@ void FluidSystem::solve() {
     while (dirty_by_level_[level].empty()) ++level;
     batch_.clear();
     batch_.swap(dirty_by_level_[level]);
+    // One change usually marks a few constraints together (a flow's links):
+    // a solve that meets another of them at a lower level has to gather
+    // again, so a small batch starts from its lowest level at once.
+    double batch_from = kInf;
+    if (batch_.size() <= kSmallBatch)
+      for (const std::uint32_t ci : batch_)
+        if (cons_[ci].dirty) batch_from = std::min(batch_from, restart_level(ci));
     for (std::size_t k = 0; k < batch_.size(); ++k) {
       const std::uint32_t ci = batch_[k];
       ConsData& c = cons_[ci];
@@ -306,10 +356,12 @@ void FluidSystem::solve() {
       if (!c.structural && c.pending_vars == 0) {
         // Every change since the last solve was undone: nothing to do.
         c.dirty = false;
+        c.fresh = false;
+        c.restart = std::numeric_limits<float>::infinity();
         --dirty_count_;
         continue;
       }
-      solve_component(ci);
+      solve_component(ci, batch_from);
     }
   }
 }
@@ -329,8 +381,9 @@ void FluidSystem::settle_pending(std::uint32_t vi, VarHot& v) {
   }
 }
 
-inline bool FluidSystem::settle(std::uint32_t vi, VarHot& v, double value, std::uint32_t group) {
+inline bool FluidSystem::settle(std::uint32_t vi, VarHot& v, double value, float level, std::uint32_t group) {
   v.fixed = true;
+  v.level = level;
   const bool was_pending = v.pending;
   if (was_pending) settle_pending(vi, v);
   const double old_value = v.value;
@@ -348,15 +401,63 @@ inline bool FluidSystem::settle(std::uint32_t vi, VarHot& v, double value, std::
   return value_changed;
 }
 
-void FluidSystem::solve_component(std::uint32_t seed) {
-  const std::uint64_t stamp = ++stamp_;
+double FluidSystem::first_saturation(std::uint32_t ci) const {
+  const Entry* const entry = entries(ci);
+  const std::uint32_t n = cons_[ci].size;
+  const double capacity = std::max(cons_[ci].capacity, 0.0);
+  double bound_level = kInf;
+  double weight = 0.0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const VarHot& v = vars_[entry[i].var];
+    if (v.weight <= 0) continue;
+    weight += v.weight;
+    if (v.level == std::numeric_limits<float>::infinity() && v.bound != Variable::kNoBound)
+      bound_level = std::min(bound_level, v.bound / v.weight);
+  }
+  if (weight <= 0) return bound_level;
+  // Raise t towards the level where the usage (the values of the variables
+  // fixed below t, plus weight x t for the others) meets the capacity; every
+  // step stays at or below it.
+  double t = capacity / weight;
+  for (int step = 0; step < 8; ++step) {
+    double fixed = 0.0;
+    double rising = 0.0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const VarHot& v = vars_[entry[i].var];
+      if (v.weight <= 0) continue;
+      if (v.level < t) fixed += v.value;
+      else rising += v.weight;
+    }
+    if (rising <= 0) return bound_level;  // all fixed below t: it never saturates
+    const double next = (capacity - fixed) / rising;
+    if (!(next > t)) break;
+    t = next;
+  }
+  return std::min(t, bound_level);
+}
+
+double FluidSystem::restart_level(std::uint32_t ci) {
+  ConsData& c = cons_[ci];
+  if (c.fresh) {
+    c.fresh = false;
+    if (c.restart > 0) lower_restart(ci, first_saturation(ci));
+  }
+  return c.restart;
+}
+
+// Progressive filling raises one level for all; a change first matters at
+// some level (a variable that leaves: where it was fixed; one that joins:
+// where one of its constraints would now saturate). Below that level the
+// new filling is the last one, so a solve starts there: the variables fixed
+// below it keep their values and only reduce their constraints' capacity,
+// and only the variables above it, linked through constraints to the changed
+// ones, are filled again. A change of capacity, weight or bound starts from 0,
+// which re-solves the whole component.
+void FluidSystem::solve_component(std::uint32_t seed, double from) {
   ++components_solved_;
-  comp_constraints_.clear();
-  comp_bounded_.clear();
-  comp_disabled_.clear();
-  changes_.clear();
-  level_changes_.clear();
-  solve_stamp_ = stamp;
+  from = std::min(from, restart_level(seed));
+  std::uint64_t stamp = 0;
+  std::uint32_t var_stamp = 0;
   std::size_t unfixed = 0;
   std::uint64_t changed = 0;  // values the solve changed
   std::size_t nvars = 0;  // used part of comp_vars_
@@ -383,50 +484,24 @@ void FluidSystem::solve_component(std::uint32_t seed) {
     s.active_weight += w;
     ++s.unfixed;
   };
-  add_constraint(seed);
-  for (std::size_t k = 0; k < comp_constraints_.size(); ++k) {
-    ConsData& c = cons[comp_constraints_[k]];
+  // Room for the variables taken at a constraint of n_entries entries.
+  auto room = [&](std::size_t n_entries) {
+    if (comp_vars_.size() < nvars + n_entries) comp_vars_.resize(std::max(nvars + n_entries, 2 * comp_vars_.size()));
+    return comp_vars_.data() + nvars;
+  };
+  // Starts the loads of the entries of the constraint gathered after the k-th.
+  auto prefetch_next = [&](std::size_t k) {
     if (k + 1 < comp_constraints_.size()) {
-      // The next constraint's entries: start their loads now.
       const Entry* const next = entries(comp_constraints_[k + 1]);
       __builtin_prefetch(next);
       __builtin_prefetch(next + 8);
     }
-    if (c.dirty) {
-      c.dirty = false;
-      --dirty_count_;
-    }
+  };
+  // The variables taken at constraint `self` (written at `out`) have it
+  // first: its sums are kept in registers (added to in the same order).
+  auto take = [&](std::uint32_t self, std::uint32_t* out, std::size_t taken) {
     const std::size_t first = nvars;
-    const std::size_t n_entries = c.size;
-    if (comp_vars_.size() < first + n_entries) comp_vars_.resize(std::max(first + n_entries, 2 * comp_vars_.size()));
-    std::uint32_t* const out = comp_vars_.data() + first;
-    const std::uint32_t self = comp_constraints_[k];
-    const Entry* const entry = entries(self);
-    std::size_t taken = 0;
-    for (std::size_t i = 0; i < n_entries; ++i) {
-      const Entry e = entry[i];
-      out[taken] = e.var;
-      if (e.first & kEnabled) {
-        // Read below when the variable is taken here, or when its first
-        // constraint is gathered: start the load now.
-        __builtin_prefetch(vars + e.var);
-        const std::uint32_t f = e.first & ~kEnabled;
-        taken += f == self;
-        // Its first constraint joins the component (and takes it there).
-        if (scratch[f].stamp != stamp) add_constraint(f);
-        continue;
-      }
-      VarHot& v = vars[e.var];
-      if (v.stamp != stamp) {
-        // A disabled variable links nothing; take it from whichever of its
-        // constraints comes first (its value becomes 0).
-        v.stamp = stamp;
-        ++taken;
-      }
-    }
-    nvars = first + taken;
-    // The enabled variables taken here have this constraint first: its sums
-    // are kept in registers (added to in the same order).
+    nvars += taken;
     ConsScratch& own = scratch[self];
     double own_weight = own.active_weight;
     std::uint32_t own_unfixed = own.unfixed;
@@ -451,7 +526,108 @@ void FluidSystem::solve_component(std::uint32_t seed) {
     }
     own.active_weight = own_weight;
     own.unfixed = own_unfixed;
+  };
+
+  for (bool gathered = false; !gathered;) {
+    stamp = ++stamp_;
+    var_stamp = static_cast<std::uint32_t>(stamp);
+    if (var_stamp == 0) {
+      // The variables' stamps are the low bits: clear them once per wrap.
+      for (VarHot& v : vars_) v.stamp = 0;
+      stamp = ++stamp_;
+      var_stamp = static_cast<std::uint32_t>(stamp);
+    }
+    comp_constraints_.clear();
+    comp_bounded_.clear();
+    comp_disabled_.clear();
+    unfixed = 0;
+    nvars = 0;
+    add_constraint(seed);
+    gathered = true;
+    for (std::size_t k = 0; k < comp_constraints_.size(); ++k) {
+      const std::uint32_t self = comp_constraints_[k];
+      if (from > 0 && cons[self].dirty) {
+        const double r = restart_level(self);
+        if (r < from) {
+          // Another change in reach matters lower down: gather again from there.
+          from = r;
+          gathered = false;
+          break;
+        }
+      }
+      prefetch_next(k);
+      const std::size_t n_entries = cons[self].size;
+      std::uint32_t* const out = room(n_entries);
+      const Entry* const entry = entries(self);
+      std::size_t taken = 0;
+      if (from > 0) {
+        // Variables below `from` keep their values: only their sum is needed.
+        // Every entry's variable is read: start all the loads first.
+        for (std::size_t i = 0; i < n_entries; ++i) __builtin_prefetch(vars + entry[i].var);
+        double fixed = 0.0;
+        for (std::size_t i = 0; i < n_entries; ++i) {
+          const Entry e = entry[i];
+          const VarHot& v = vars[e.var];
+          if (!(e.first & kEnabled)) {
+            // A disabled variable crossing several constraints links
+            // nothing, and has 0 once solved; one that changed since, or
+            // was attached since, is found only by a whole solve.
+            if (v.pending || v.level == std::numeric_limits<float>::infinity()) {
+              from = 0.0;
+              gathered = false;
+              break;
+            }
+            continue;
+          }
+          const bool below = v.level < from;
+          fixed += below ? v.value : 0.0;
+          out[taken] = e.var;
+          const std::uint32_t f = e.first & ~kEnabled;
+          taken += !below & (f == self);
+          if (!below && scratch[f].stamp != stamp) add_constraint(f);
+        }
+        if (!gathered) break;
+        scratch[self].remaining -= fixed;
+      } else {
+        for (std::size_t i = 0; i < n_entries; ++i) {
+          const Entry e = entry[i];
+          out[taken] = e.var;
+          if (e.first & kEnabled) {
+            // Read below when the variable is taken here, or when its first
+            // constraint is gathered: start the load now.
+            __builtin_prefetch(vars + e.var);
+            const std::uint32_t f = e.first & ~kEnabled;
+            taken += f == self;
+            // Its first constraint joins the component (and takes it there).
+            if (scratch[f].stamp != stamp) add_constraint(f);
+            continue;
+          }
+          VarHot& v = vars[e.var];
+          if (v.stamp != var_stamp) {
+            // A disabled variable links nothing; take it from whichever of its
+            // constraints comes first (its value becomes 0).
+            v.stamp = var_stamp;
+            ++taken;
+          }
+        }
+      }
+      take(self, out, taken);
+    }
   }
+  solve_stamp_ = stamp;
+  partial_solves_ += from > 0;
+  for (const std::uint32_t ci : comp_constraints_) {
+    ConsData& c = cons[ci];
+    if (c.dirty) {
+      c.dirty = false;
+      --dirty_count_;
+    }
+    c.fresh = false;
+    c.structural = false;
+    c.restart = std::numeric_limits<float>::infinity();
+  }
+  changes_.clear();
+  level_changes_.clear();
 
   // Progressive filling: raise a common level; fix variables as their bound
   // or one of their constraints is reached.
@@ -461,9 +637,8 @@ void FluidSystem::solve_component(std::uint32_t seed) {
     const std::uint32_t left = --s.unfixed;
     s.active_weight = left == 0 ? 0.0 : s.active_weight - w;
   };
-  for (const std::uint32_t ci : comp_constraints_) cons[ci].structural = false;
   // Disabled variables get 0, once the whole component is known (see settle).
-  for (const std::uint32_t vi : comp_disabled_) changed += settle(vi, vars[vi], 0.0, kNoGroup);
+  for (const std::uint32_t vi : comp_disabled_) changed += settle(vi, vars[vi], 0.0, 0.0f, kNoGroup);
   // Constraints that still have unfixed variables, in component order, and
   // the level each would reach alone.
   std::vector<std::uint32_t>& open = comp_open_;
@@ -503,12 +678,13 @@ void FluidSystem::solve_component(std::uint32_t seed) {
       if (!v.fixed) level = std::min(level, v.bound / v.weight);
     }
     assert(level != std::numeric_limits<double>::infinity() && "enabled variable with no constraint and no bound");
+    if (level == std::numeric_limits<double>::infinity()) break;  // never loop on a broken invariant
     const double threshold = level + level * kLevelSlack;
     for (const std::uint32_t vi : comp_bounded_) {
       VarHot& v = vars[vi];
       if (v.fixed || v.bound / v.weight > threshold) continue;
       const double value = v.bound;
-      changed += settle(vi, v, value, kNoGroup);
+      changed += settle(vi, v, value, float_at_least(v.bound / v.weight), kNoGroup);
       --unfixed;
       for (std::uint32_t m = 0; m < v.count; ++m) release(member_constraint(vi, m), value, v.weight);
     }
@@ -532,12 +708,13 @@ void FluidSystem::solve_component(std::uint32_t seed) {
         n += !vars[vi].fixed;
       }
       bool grouped = false;
+      const float fixed_level = float_at_least(level);
       for (std::size_t j = 0; j < n; ++j) {
         const std::uint32_t vi = fixing[j];
         VarHot& v = vars[vi];
         grouped |= v.grouped;
         const double value = v.weight * level;
-        changed += settle(vi, v, value, ci);
+        changed += settle(vi, v, value, fixed_level, ci);
         // Its other constraints lose it; this one has nothing unfixed left
         // afterwards and is never read again, so it is left as it is.
         const double w = v.weight;

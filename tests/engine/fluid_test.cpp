@@ -307,3 +307,28 @@ TEST(FluidRegression, MovingADisabledVariableThenEnablingItCounts) {
 
 }  // namespace
 }  // namespace vzlab::engine
+
+namespace vzlab::engine {
+namespace {
+
+TEST(FluidRegression, EnablingAVariableAttachedWhileDisabledWithANewBoundCounts) {
+  // v is solved disabled on c1, then leaves it and gets a bound (so its
+  // weight and bound differ from the solved ones), joins c2 still disabled
+  // and is enabled: it must get c2 (capped by its bound), though no other
+  // change touches c2.
+  FluidSystem fs;
+  Constraint c1(fs, 2.0), c2(fs, 3.0);
+  Variable v(fs);
+  v.set_weight(0.0);
+  v.attach(c1);
+  fs.solve();
+  v.detach_all();
+  v.set_bound(2.5);
+  v.attach(c2);
+  v.set_weight(1.0);
+  fs.solve();
+  EXPECT_DOUBLE_EQ(v.value(), 2.5);
+}
+
+}  // namespace
+}  // namespace vzlab::engine

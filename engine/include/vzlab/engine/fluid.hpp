@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cassert>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -152,6 +153,9 @@ class FluidSystem {
   void solve();
   /// Number of components solved since construction (for tests and benchmarks).
   std::uint64_t components_solved() const { return components_solved_; }
+  /// Of those, the solves that started above level 0 (only the variables at
+  /// or above the level where the changes first matter were filled again).
+  std::uint64_t partial_solves() const { return partial_solves_; }
   /// Variables whose value a solve changed, since construction.
   std::uint64_t values_changed() const { return values_changed_; }
   /// Calls to observers and to the group listener, since construction.
@@ -187,7 +191,11 @@ class FluidSystem {
     double weight = 1.0;
     double bound = Variable::kNoBound;
     double value = 0.0;
-    std::uint64_t stamp = 0;  // solver scratch: last component visit
+    // Level at which the last solve fixed it (value / weight, rounded up to a
+    // float; 0 when disabled); infinity while it has not been solved where it
+    // is attached. A re-solve from level L keeps every variable below L.
+    float level = std::numeric_limits<float>::infinity();
+    std::uint32_t stamp = 0;  // solver scratch: last component visit (low bits of stamp_)
     std::uint32_t group = kNoGroup;  // share group from the last solve
     std::uint32_t pos = 0;           // solver scratch: position in the component
     std::uint32_t first[kInlineMembers] = {kNone, kNone};  // constraints of the first memberships
@@ -230,7 +238,11 @@ class FluidSystem {
     std::uint32_t size = 0;  // entries (variables crossing it)
     bool dirty = false;
     bool structural = false;  // capacity or membership changed since the last solve
+    bool fresh = false;       // a variable joined it since the last solve (see restart_level)
     Entry inline_entries[kInlineEntries];  // the entries while size <= kInlineEntries
+    // The lowest level a change since the last solve affects, rounded down
+    // (infinity: none; see restart_level).
+    float restart = std::numeric_limits<float>::infinity();
   };
   // What the filling reads and writes of a constraint.
   struct alignas(32) ConsScratch {
@@ -253,7 +265,27 @@ class FluidSystem {
   void mark_dirty(std::uint32_t c);
   void enqueue(std::uint32_t c);
   void forget(std::uint32_t c);
-  void solve_component(std::uint32_t seed);
+  // Solves the component of dirty constraint `seed`, from level `from` or
+  // lower (see the comment at its definition).
+  void solve_component(std::uint32_t seed, double from);
+  // The largest float not above x.
+  static float float_at_most(double x) {
+    float f = static_cast<float>(x);
+    if (static_cast<double>(f) > x) f = std::nextafter(f, -std::numeric_limits<float>::infinity());
+    return f;
+  }
+  // Lowers the level from which constraint ci's next solve must start.
+  void lower_restart(std::uint32_t ci, double level) {
+    float& r = cons_[ci].restart;
+    if (level < static_cast<double>(r)) r = float_at_most(level);
+  }
+  // The level from which dirty constraint ci must be re-solved: below it,
+  // the last solve's filling still holds (see solve_component).
+  double restart_level(std::uint32_t ci);
+  // A lower bound on the level at which constraint ci saturates if its
+  // variables keep the levels of the last solve and those not solved yet
+  // grow from 0, and no higher than where one of those reaches its bound.
+  double first_saturation(std::uint32_t ci) const;
   // The entries of constraint ci (cons_[ci].size of them).
   Entry* entries(std::uint32_t ci) {
     ConsData& c = cons_[ci];
@@ -286,7 +318,7 @@ class FluidSystem {
   // Gives variable vi of the component being solved its new value and group
   // and records what the publication of the solve has to do for it; returns
   // whether its value changed.
-  bool settle(std::uint32_t vi, VarHot& v, double value, std::uint32_t group);
+  bool settle(std::uint32_t vi, VarHot& v, double value, float level, std::uint32_t group);
   // The weight and bound of pending variable vi are now the solved ones.
   void settle_pending(std::uint32_t vi, VarHot& v);
 
@@ -301,6 +333,7 @@ class FluidSystem {
   std::size_t dirty_count_ = 0;
   std::uint64_t stamp_ = 0;
   std::uint64_t components_solved_ = 0;
+  std::uint64_t partial_solves_ = 0;
   std::uint64_t values_changed_ = 0;
   std::uint64_t notifications_ = 0;
   GroupListener* group_listener_ = nullptr;
