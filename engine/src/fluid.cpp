@@ -563,7 +563,6 @@ void FluidSystem::solve_component(std::uint32_t seed, double from) {
       if (from > 0) {
         // Variables below `from` keep their values: only their sum is needed.
         // Every entry's variable is read: start all the loads first.
-        for (std::size_t i = 0; i < n_entries; ++i) __builtin_prefetch(vars + entry[i].var);
         double fixed = 0.0;
         for (std::size_t i = 0; i < n_entries; ++i) {
           const Entry e = entry[i];
@@ -579,12 +578,14 @@ void FluidSystem::solve_component(std::uint32_t seed, double from) {
             }
             continue;
           }
-          const bool below = v.level < from;
-          fixed += below ? v.value : 0.0;
+          if (v.level < from) {
+            fixed += v.value;
+            continue;
+          }
           out[taken] = e.var;
           const std::uint32_t f = e.first & ~kEnabled;
-          taken += !below & (f == self);
-          if (!below && scratch[f].stamp != stamp) add_constraint(f);
+          taken += f == self;
+          if (scratch[f].stamp != stamp) add_constraint(f);
         }
         if (!gathered) break;
         scratch[self].remaining -= fixed;
