@@ -440,7 +440,9 @@ double FluidSystem::restart_level(std::uint32_t ci) {
   ConsData& c = cons_[ci];
   if (c.fresh) {
     c.fresh = false;
-    if (c.restart > 0) lower_restart(ci, first_saturation(ci));
+    // A constraint of a few entries is solved whole: finding the level costs
+    // about as much as the solve.
+    if (c.restart > 0) lower_restart(ci, c.size <= kInlineEntries ? 0.0 : first_saturation(ci));
   }
   return c.restart;
 }
