@@ -92,11 +92,12 @@ int main(int argc, char** argv) {
   eng.run();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("nodes=%zu links=%zu flows=%ld shape=%s transfers=%ld simulated_s=%.6f wall_s=%.3f "
-              "completions_per_wall_s=%.0f components_solved=%llu rates_changed_per_completion=%.1f "
+              "completions_per_wall_s=%.0f components_solved=%llu partial_solves=%llu rates_changed_per_completion=%.1f "
               "notifications_per_completion=%.1f\n",
               net.node_count(), net.link_count(), flows, shape.c_str(), done, eng.now(), wall,
               wall > 0 ? static_cast<double>(done) / wall : 0.0,
               static_cast<unsigned long long>(eng.fluid().components_solved()),
+              static_cast<unsigned long long>(eng.fluid().partial_solves()),
               done > 0 ? static_cast<double>(eng.fluid().values_changed()) / static_cast<double>(done) : 0.0,
               done > 0 ? static_cast<double>(eng.fluid().notifications()) / static_cast<double>(done) : 0.0);
   return 0;
