@@ -206,22 +206,24 @@ void run_random_system(int seed, int n_constraints, int n_slots, int steps, Solv
   solves.all += sys.components_solved();
 }
 
-// Both kinds of solve were checked: whole components and partial ones.
-void expect_both_kinds(const Solves& solves) {
-  EXPECT_GT(solves.partial, solves.all / 4);
-  EXPECT_LT(solves.partial, solves.all - solves.all / 4);
+// Both kinds of solve were checked, whole components and partial ones,
+// each at least `share` of them.
+void expect_both_kinds(const Solves& solves, double share) {
+  EXPECT_GT(static_cast<double>(solves.partial), share * static_cast<double>(solves.all));
+  EXPECT_GT(static_cast<double>(solves.all - solves.partial), share * static_cast<double>(solves.all));
 }
 
 TEST(FluidIncremental, SmallSystemsMatchAFreshFilling) {
   Solves solves;
   for (int seed = 1; seed <= 300 && !HasFailure(); ++seed) run_random_system(seed, 4, 10, 300, solves);
-  expect_both_kinds(solves);
+  // Small constraints are solved whole when a variable joins them.
+  expect_both_kinds(solves, 0.1);
 }
 
 TEST(FluidIncremental, LargerSystemsMatchAFreshFilling) {
   Solves solves;
   for (int seed = 1; seed <= 20 && !HasFailure(); ++seed) run_random_system(1000 + seed, 12, 60, 1500, solves);
-  expect_both_kinds(solves);
+  expect_both_kinds(solves, 0.2);
 }
 
 TEST(FluidIncremental, OnlyChangesInReachAreRefilled) {
