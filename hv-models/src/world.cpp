@@ -10,10 +10,11 @@
 namespace vzlab::hv {
 
 double total_flops(const ProcessSpec& p) {
-  double sum = 0.0;
-  for (const Step& s : p.steps)
-    if (s.kind == Step::Kind::kCompute) sum += s.amount;  // the work itself, without virtualization costs
-  return sum * p.repeat;
+  double sum = 0.0;  // the work itself, without virtualization costs
+  for (int r = 0; r < p.distinct_repeats(); ++r)
+    for (std::size_t i = 0; i < p.steps.size(); ++i)
+      if (p.steps[i].kind == Step::Kind::kCompute) sum += p.amount(r, i);
+  return sum * (p.repeat / p.distinct_repeats());
 }
 
 World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed)) {
@@ -465,7 +466,13 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec, std::size_t s
   }
   for (int r = from.repeat; r < spec.repeat; ++r) {
     for (std::size_t i = r == from.repeat ? from.step : 0; i < spec.steps.size(); ++i) {
-      const Step& step = spec.steps[i];
+      // A random process's step runs with the amount drawn for this repetition.
+      Step drawn;
+      if (!spec.drawn.empty()) {
+        drawn = spec.steps[i];
+        drawn.amount = spec.amount(r, i);
+      }
+      const Step& step = spec.drawn.empty() ? spec.steps[i] : drawn;
       // A step resumed from a checkpoint does only the part not saved yet.
       const double done = r == from.repeat && i == from.step ? from.done : 0.0;
       guest.cursors_[slot] = {r, i, done};

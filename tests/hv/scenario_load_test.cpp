@@ -25,12 +25,23 @@ Scenario load_ok(const std::string& text, LoadOptions options = {}, const std::s
   return *r.scenario;
 }
 
+// Every step amount of a process, in order (of a random process, every
+// repetition's draw).
+std::vector<double> amounts_of(const ProcessSpec& p) {
+  std::vector<double> out;
+  for (int r = 0; r < p.distinct_repeats(); ++r)
+    for (std::size_t i = 0; i < p.steps.size(); ++i) out.push_back(p.amount(r, i));
+  return out;
+}
+
 // Every step amount of every process of every guest, in file order.
 std::vector<double> all_amounts(const Scenario& sc) {
   std::vector<double> out;
   for (const GuestPlan& g : sc.guests)
-    for (const ProcessSpec& p : g.processes)
-      for (const Step& s : p.steps) out.push_back(s.amount);
+    for (const ProcessSpec& p : g.processes) {
+      const std::vector<double> a = amounts_of(p);
+      out.insert(out.end(), a.begin(), a.end());
+    }
   return out;
 }
 
@@ -226,7 +237,8 @@ TEST(ScenarioLoad, RepeatOfAConstantProcess) {
 
 TEST(ScenarioLoad, RepeatOfARandomProcessDrawsEveryRepetition) {
   // repeat: 3 of [uniform compute, sleep 1 s]: each repetition draws its own size, so the
-  // process holds 3 x 2 = 6 steps with repeat 1, alternating compute and sleep.
+  // process keeps its 2 steps with repeat 3 and 3 x 2 = 6 drawn amounts, alternating
+  // compute and sleep.
   const Scenario sc = load_ok(std::string(kOneHost) + R"(guests:
   - name: g
     host: h0
@@ -237,20 +249,24 @@ TEST(ScenarioLoad, RepeatOfARandomProcessDrawsEveryRepetition) {
           - sleep: 1s
 )");
   const ProcessSpec& p = sc.guests[0].processes[0];
-  EXPECT_EQ(p.repeat, 1);
-  ASSERT_EQ(p.steps.size(), 6u);
-  for (std::size_t s = 0; s < 6; ++s) {
-    EXPECT_EQ(p.steps[s].kind, s % 2 == 0 ? Step::Kind::kCompute : Step::Kind::kSleep);
-    if (s % 2 == 0) {
-      EXPECT_GE(p.steps[s].amount, 1e9);
-      EXPECT_LT(p.steps[s].amount, 2e9);
-    } else {
-      EXPECT_DOUBLE_EQ(p.steps[s].amount, 1.0);
-    }
+  EXPECT_EQ(p.repeat, 3);
+  ASSERT_EQ(p.steps.size(), 2u);
+  EXPECT_EQ(p.steps[0].kind, Step::Kind::kCompute);
+  EXPECT_EQ(p.steps[1].kind, Step::Kind::kSleep);
+  ASSERT_EQ(p.drawn.size(), 6u);
+  ASSERT_EQ(p.distinct_repeats(), 3);
+  double flops = 0;
+  for (int r = 0; r < 3; ++r) {
+    EXPECT_GE(p.amount(r, 0), 1e9);
+    EXPECT_LT(p.amount(r, 0), 2e9);
+    EXPECT_DOUBLE_EQ(p.amount(r, 1), 1.0);
+    flops += p.amount(r, 0);
   }
   // Three independent draws from a continuous distribution are all different.
-  EXPECT_NE(p.steps[0].amount, p.steps[2].amount);
-  EXPECT_NE(p.steps[2].amount, p.steps[4].amount);
+  EXPECT_NE(p.amount(0, 0), p.amount(1, 0));
+  EXPECT_NE(p.amount(1, 0), p.amount(2, 0));
+  // The work is the sum of the draws, once each.
+  EXPECT_DOUBLE_EQ(total_flops(p), flops);
 }
 
 TEST(ScenarioLoad, ProcessCountMakesNumberedCopies) {
@@ -308,7 +324,7 @@ TEST(ScenarioLoad, DifferentSeedGivesDifferentDraws) {
 TEST(ScenarioLoad, ReplicasDrawDifferentValues) {
   // Each guest draws from its own stream: g0 and g1 do not share their first draw.
   const Scenario sc = load_ok(kRandomGuests);
-  EXPECT_NE(sc.guests[0].processes[0].steps[0].amount, sc.guests[1].processes[0].steps[0].amount);
+  EXPECT_NE(sc.guests[0].processes[0].amount(0, 0), sc.guests[1].processes[0].amount(0, 0));
 }
 
 TEST(ScenarioLoad, UniformDrawsStayWithinMinAndMax) {
@@ -380,9 +396,9 @@ TEST(ScenarioLoad, WeibullAndLognormalMeans) {
       - repeat: 10000
         steps: [{sleep: {dist: lognormal, mu: 0, sigma: 0.5}}]
 )");
-  std::vector<double> w, l;
-  for (const Step& s : sc.guests[0].processes[0].steps) w.push_back(s.amount);
-  for (const Step& s : sc.guests[1].processes[0].steps) l.push_back(s.amount);
+  const std::vector<double> w = amounts_of(sc.guests[0].processes[0]);
+  const std::vector<double> l = amounts_of(sc.guests[1].processes[0]);
+  ASSERT_EQ(w.size(), 10000u);
   EXPECT_NEAR(mean_of(w), std::tgamma(1.5), 0.0139);
   EXPECT_NEAR(mean_of(l), std::exp(0.125), 0.0181);
 }
@@ -414,11 +430,7 @@ guests:
   - {name: "b{i}", count: 2, host: h1, workload: w}
 )");
   ASSERT_EQ(sc.guests.size(), 4u);
-  auto steps = [&](std::size_t g) {
-    std::vector<double> v;
-    for (const Step& s : sc.guests[g].processes[0].steps) v.push_back(s.amount);
-    return v;
-  };
+  auto steps = [&](std::size_t g) { return amounts_of(sc.guests[g].processes[0]); };
   EXPECT_EQ(steps(0), steps(2));
   EXPECT_EQ(steps(1), steps(3));
   EXPECT_NE(steps(0), steps(1));

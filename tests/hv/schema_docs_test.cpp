@@ -392,12 +392,15 @@ TEST(SchemaDocs, GuestExampleLoads) {
 }
 
 TEST(SchemaDocs, ProcessExampleLoads) {
-  // The example's `processes:` placed in a guest: one process "batch" with 100 x 2 drawn steps.
+  // The example's `processes:` placed in a guest: one process "batch" of 2 steps repeated
+  // 100 times, with 100 x 2 drawn amounts.
   const Scenario sc = load_ok(kTwoHosts + "guests:\n  - name: g\n    host: h0\n" + indent(section("process").example, 4));
   ASSERT_EQ(sc.guests.size(), 1u);
   ASSERT_EQ(sc.guests[0].processes.size(), 1u);
   EXPECT_EQ(sc.guests[0].processes[0].name, "batch");
-  EXPECT_EQ(sc.guests[0].processes[0].steps.size(), 200u);
+  EXPECT_EQ(sc.guests[0].processes[0].steps.size(), 2u);
+  EXPECT_EQ(sc.guests[0].processes[0].repeat, 100);
+  EXPECT_EQ(sc.guests[0].processes[0].drawn.size(), 200u);
 }
 
 TEST(SchemaDocs, StepExampleLoads) {

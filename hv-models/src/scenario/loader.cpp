@@ -1224,14 +1224,14 @@ class Loader {
             ProcessSpec ps;
             ps.name = pt.count > 1 ? pt.name + "#" + std::to_string(c) : pt.name;
             ps.start_s = t0;
-            if (!pt.random()) {
-              for (const StepTemplate& st : pt.steps) ps.steps.push_back(st.make(st.amount.a));
-              ps.repeat = static_cast<int>(pt.repeat);
-            } else {
+            for (const StepTemplate& st : pt.steps) ps.steps.push_back(st.make(st.amount.a));
+            ps.repeat = static_cast<int>(pt.repeat);
+            if (pt.random()) {
+              // Every repetition draws its own amounts (only those are kept).
               engine::RandomStream r(seed_, stream_prefix + std::to_string(pi) + "/" + std::to_string(c));
-              ps.steps.reserve(pt.steps.size() * static_cast<std::size_t>(pt.repeat));
+              ps.drawn.reserve(pt.steps.size() * static_cast<std::size_t>(pt.repeat));
               for (long rep = 0; rep < pt.repeat; ++rep)
-                for (const StepTemplate& st : pt.steps) ps.steps.push_back(st.make(st.amount.sample(r)));
+                for (const StepTemplate& st : pt.steps) ps.drawn.push_back(st.amount.sample(r));
             }
             plan.processes.push_back(std::move(ps));
           }
@@ -1347,11 +1347,14 @@ double cpu_demand(const GuestPlan& g, const HostSpec& h) {
   double sum = 0.0;
   for (const ProcessSpec& p : g.processes) {
     double work = 0.0, idle = 0.0;
-    for (const Step& s : p.steps) {
-      if (s.kind == Step::Kind::kCompute) work += s.amount;
-      else if (s.kind == Step::Kind::kSleep) idle += s.amount;
-      else idle += s.amount * h.disk_latency_s;
-    }
+    for (int r = 0; r < p.distinct_repeats(); ++r)
+      for (std::size_t i = 0; i < p.steps.size(); ++i) {
+        const double amount = p.amount(r, i);
+        const Step::Kind kind = p.steps[i].kind;
+        if (kind == Step::Kind::kCompute) work += amount;
+        else if (kind == Step::Kind::kSleep) idle += amount;
+        else idle += amount * h.disk_latency_s;
+      }
     if (work > 0) sum += work / (work / h.speed_flops + idle);
   }
   if (is_vm(g.spec.mode)) sum = std::min({sum, g.spec.vcpus * h.speed_flops, g.spec.cap_flops});

@@ -26,6 +26,17 @@ struct ProcessSpec {
   std::vector<Step> steps;
   int repeat = 1;
   double start_s = 0.0;
+  /// The amounts of a random process, drawn for each repetition:
+  /// drawn[r * steps.size() + i] is step i's amount in repetition r. Empty
+  /// when every repetition runs the steps' own amounts.
+  std::vector<double> drawn{};
+
+  /// Repetitions with amounts of their own: `repeat` when drawn, else 1.
+  int distinct_repeats() const { return drawn.empty() ? 1 : repeat; }
+  /// Step i's amount in repetition r.
+  double amount(int r, std::size_t i) const {
+    return drawn.empty() ? steps[i].amount : drawn[static_cast<std::size_t>(r) * steps.size() + i];
+  }
 };
 
 /// Total flops a process will compute.
