@@ -147,6 +147,25 @@ TEST(Layout, PartsDoNotOverlapAndBigGraphsUseAGrid) {
   EXPECT_NEAR(g[1].y, g[0].y, 1e-5);
 }
 
+TEST(Layout, NodesWithTheSameNeighboursKeepTheirLabelsApart) {
+  // A dual-fabric SAN: hosts 0-2 each on fabrics 3 and 4, both fabrics on
+  // controllers 5 and 6, both controllers on arrays 7 and 8. The springs
+  // alone put the two fabrics (and the two controllers) on nearly one spot.
+  // Each node's label takes a box to its right, 1.6 / sqrt(9) of the part
+  // wide and 0.4 / sqrt(9) high, and the part fills 80 % of its cell (the
+  // whole square here): no two boxes may overlap.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> e;
+  for (std::uint32_t h = 0; h < 3; ++h) e.insert(e.end(), {{h, 3}, {h, 4}});
+  e.insert(e.end(), {{3, 5}, {3, 6}, {4, 5}, {4, 6}, {5, 7}, {5, 8}, {6, 7}, {6, 8}});
+  const auto p = graph_layout(9, e);
+  const float w = 0.8f * 1.6f / 3, h = 0.8f * 0.4f / 3;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    for (std::size_t j = i + 1; j < p.size(); ++j)
+      EXPECT_TRUE(std::abs(p[i].x - p[j].x) >= 0.99f * w || std::abs(p[i].y - p[j].y) >= 0.99f * h)
+          << "labels of " << i << " and " << j << " overlap: (" << p[i].x << ", " << p[i].y << ") and (" << p[j].x
+          << ", " << p[j].y << ")";
+}
+
 TEST(Layout, CardGridGeometry) {
   // 800 px wide, 180 px cards, 8 px gaps: floor(808 / 188) = 4 columns.
   CardGrid g;

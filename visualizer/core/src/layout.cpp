@@ -18,6 +18,43 @@ using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS
 using Topology = boost::square_topology<>;
 using Point = Topology::point_type;
 
+// Pushes apart nodes whose labels would overlap. Springs put nodes with the
+// same neighbours (two fabrics joined to the same hosts and controllers) on
+// nearly one spot; each node here owns a box of label_w x row_h to the right
+// of it, and two overlapping boxes are moved apart along the axis that needs
+// the shorter move. Then the part is fitted into the unit square again.
+void separate_labels(std::vector<Vec2>& p, float label_w, float row_h) {
+  const std::size_t n = p.size();
+  for (int round = 0; round < 4; ++round) {
+    for (int pass = 0; pass < 40; ++pass) {
+      bool moved = false;
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = i + 1; j < n; ++j) {
+          const float dx = p[j].x - p[i].x, dy = p[j].y - p[i].y;
+          const float over_x = label_w - std::abs(dx), over_y = row_h - std::abs(dy);
+          if (over_x <= 0 || over_y <= 0) continue;
+          moved = true;
+          if (over_y / row_h <= over_x / label_w) {
+            const float s = dy != 0 ? std::copysign(over_y / 2, dy) : over_y / 2;  // j below i on a tie
+            p[i].y -= s, p[j].y += s;
+          } else {
+            const float s = dx != 0 ? std::copysign(over_x / 2, dx) : over_x / 2;
+            p[i].x -= s, p[j].x += s;
+          }
+        }
+      if (!moved) break;
+    }
+    float lo_x = p[0].x, hi_x = lo_x, lo_y = p[0].y, hi_y = lo_y;
+    for (const Vec2& v : p) {
+      lo_x = std::min(lo_x, v.x), hi_x = std::max(hi_x, v.x);
+      lo_y = std::min(lo_y, v.y), hi_y = std::max(hi_y, v.y);
+    }
+    const float span = std::max({hi_x - lo_x, hi_y - lo_y, 1e-6f});
+    for (Vec2& v : p) v = {0.5f + (v.x - (lo_x + hi_x) / 2) / span, 0.5f + (v.y - (lo_y + hi_y) / 2) / span};
+    if (span <= 1.0f + 1e-4f) break;  // fitting did not shrink it: the boxes stay clear
+  }
+}
+
 // Layout of one connected part in its own unit square.
 std::vector<Vec2> part_layout(const std::vector<std::uint32_t>& members,
                               const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges,
@@ -55,6 +92,14 @@ std::vector<Vec2> part_layout(const std::vector<std::uint32_t>& members,
   for (std::size_t i = 0; i < n; ++i)
     out[i] = {static_cast<float>(0.5 + (pos[i][0] - (lo_x + hi_x) / 2) / span),
               static_cast<float>(0.5 + (pos[i][1] - (lo_y + hi_y) / 2) / span)};
+  // Labels are drawn while a graph has at most 40 nodes; the part's cell
+  // grows with the square root of its size, so a label takes about
+  // 1.3 / sqrt(n) of its width and 0.28 / sqrt(n) of its height; the boxes
+  // are a little larger, so that labels do not touch.
+  if (n <= 40) {
+    const float root = std::sqrt(static_cast<float>(n));
+    separate_labels(out, 1.6f / root, 0.4f / root);
+  }
   return out;
 }
 
