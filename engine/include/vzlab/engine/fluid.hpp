@@ -8,7 +8,9 @@
 //
 // Changes mark the touched constraints dirty; solve() re-solves only the
 // connected components (constraints linked through variables) that contain a
-// dirty constraint, and reports to each variable's observer only when its
+// dirty constraint, and within one only the variables at or above the level
+// where the changes first matter (see FluidSystem::solve_component), and
+// reports to each variable's observer only when its
 // value actually changed (or, for grouped variables, only when its group
 // changed: see GroupListener). A variable may drive a constraint's capacity (a VM's
 // share of its host becomes the capacity its tasks share); driven constraints
