@@ -19,10 +19,27 @@ inline float float_at_least(double x) {
   return f;
 }
 
+// The largest float not above x (restart levels are rounded down).
+inline float float_at_most(double x) {
+  float f = static_cast<float>(x);
+  if (static_cast<double>(f) > x) f = std::nextafter(f, -std::numeric_limits<float>::infinity());
+  return f;
+}
+
 constexpr double kInf = std::numeric_limits<double>::infinity();
 // Batches of dirty constraints up to this size start from their lowest level.
 constexpr std::size_t kSmallBatch = 4;
 }  // namespace
+
+inline void FluidSystem::lower_restart(std::uint32_t ci, double level) {
+  float& r = cons_[ci].restart;
+  if (level < static_cast<double>(r)) r = float_at_most(level);
+}
+
+inline void FluidSystem::note_new(std::uint32_t ci, const VarHot& v) {
+  if (v.weight > 0) cons_[ci].fresh = true;
+  else lower_restart(ci, 0.0);
+}
 
 inline void FluidSystem::update_enabled(std::uint32_t vi) {
   const VarHot& v = vars_[vi];
@@ -50,10 +67,8 @@ inline void FluidSystem::update_pending(std::uint32_t vi) {
     if (pending) {
       ++cons_[ci].pending_vars;
       mark_dirty(ci);
-      // Its level of the last solve no longer holds. One not solved here yet
-      // is new to its constraints, unless disabled (then it links nothing,
-      // and only a whole solve finds it).
-      if (v.weight > 0 && v.level == std::numeric_limits<float>::infinity()) cons_[ci].fresh = true;
+      // Its level of the last solve no longer holds.
+      if (v.level == kNoLevel) note_new(ci, v);
       else lower_restart(ci, 0.0);
     } else {
       --cons_[ci].pending_vars;
@@ -168,11 +183,9 @@ std::uint32_t FluidSystem::new_constraint(double capacity) {
   cd.pending_vars = 0;
   cd.driver = kNone;
   cd.level = 0;
-  cd.dirty = false;
+  clear_changes(cd);
   cd.structural = false;
-  cd.fresh = false;
   cd.reported_level = -1.0;
-  cd.restart = std::numeric_limits<float>::infinity();
   return c;
 }
 
@@ -205,7 +218,7 @@ void FluidSystem::attach(std::uint32_t vi, std::uint32_t ci) {
     cold.more.push_back({ci, slot});
   }
   ++v.count;
-  if (m > 0 && v.level != std::numeric_limits<float>::infinity()) {
+  if (m > 0 && v.level != kNoLevel) {
     // Its constraints so far may see its share change from its old level on
     // (also if it leaves again before the next solve).
     for (std::uint32_t k = 0; k < m; ++k) {
@@ -216,7 +229,7 @@ void FluidSystem::attach(std::uint32_t vi, std::uint32_t ci) {
     }
   }
   // Its share is new wherever it is attached: the next solve finds it again.
-  v.level = std::numeric_limits<float>::infinity();
+  v.level = kNoLevel;
   assert(ci < kEnabled && "too many constraints");
   const std::uint32_t first = v.first[0] | (v.weight > 0 || m == 0 ? kEnabled : 0u);
   if (m == 1) entries(v.first[0])[v.slot[0]].first = first;
@@ -229,8 +242,7 @@ void FluidSystem::attach(std::uint32_t vi, std::uint32_t ci) {
   if (v.weight > 0 || v.solved_enabled || v.pending) {
     c.structural = true;
     mark_dirty(ci);
-    c.fresh = true;
-    if (v.pending && v.weight <= 0) lower_restart(ci, 0.0);  // see update_pending
+    note_new(ci, v);
   }
 }
 
@@ -281,7 +293,7 @@ void FluidSystem::detach_all(std::uint32_t vi) {
   v.count = 0;
   v.first[0] = v.first[1] = kNone;
   v.value = 0.0;
-  v.level = std::numeric_limits<float>::infinity();
+  v.level = kNoLevel;
   v.group = kNoGroup;
   if (v.drives) set_capacity(var_cold_[vi].drives, 0.0);
 }
@@ -355,9 +367,7 @@ void FluidSystem::solve() {
       if (!c.dirty) continue;
       if (!c.structural && c.pending_vars == 0) {
         // Every change since the last solve was undone: nothing to do.
-        c.dirty = false;
-        c.fresh = false;
-        c.restart = std::numeric_limits<float>::infinity();
+        clear_changes(c);
         --dirty_count_;
         continue;
       }
@@ -411,7 +421,7 @@ double FluidSystem::first_saturation(std::uint32_t ci) const {
     const VarHot& v = vars_[entry[i].var];
     if (v.weight <= 0) continue;
     weight += v.weight;
-    if (v.level == std::numeric_limits<float>::infinity() && v.bound != Variable::kNoBound)
+    if (v.level == kNoLevel && v.bound != Variable::kNoBound)
       bound_level = std::min(bound_level, v.bound / v.weight);
   }
   if (weight <= 0) return bound_level;
@@ -564,7 +574,6 @@ void FluidSystem::solve_component(std::uint32_t seed, double from) {
       std::size_t taken = 0;
       if (from > 0) {
         // Variables below `from` keep their values: only their sum is needed.
-        // Every entry's variable is read: start all the loads first.
         double fixed = 0.0;
         for (std::size_t i = 0; i < n_entries; ++i) {
           const Entry e = entry[i];
@@ -573,7 +582,7 @@ void FluidSystem::solve_component(std::uint32_t seed, double from) {
             // A disabled variable crossing several constraints links
             // nothing, and has 0 once solved; one that changed since, or
             // was attached since, is found only by a whole solve.
-            if (v.pending || v.level == std::numeric_limits<float>::infinity()) {
+            if (v.pending || v.level == kNoLevel) {
               from = 0.0;
               gathered = false;
               break;
@@ -621,13 +630,9 @@ void FluidSystem::solve_component(std::uint32_t seed, double from) {
   partial_solves_ += from > 0;
   for (const std::uint32_t ci : comp_constraints_) {
     ConsData& c = cons[ci];
-    if (c.dirty) {
-      c.dirty = false;
-      --dirty_count_;
-    }
-    c.fresh = false;
+    dirty_count_ -= c.dirty;
+    clear_changes(c);
     c.structural = false;
-    c.restart = std::numeric_limits<float>::infinity();
   }
   changes_.clear();
   level_changes_.clear();

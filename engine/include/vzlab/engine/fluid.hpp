@@ -18,7 +18,6 @@
 #pragma once
 
 #include <cassert>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -169,6 +168,9 @@ class FluidSystem {
   friend class Variable;
   friend class Constraint;
   static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  // A level never reached: of a variable not solved where it is attached,
+  // of a constraint no change since the last solve affects.
+  static constexpr float kNoLevel = std::numeric_limits<float>::infinity();
   // Number of memberships a variable keeps in its hot record.
   static constexpr std::uint32_t kInlineMembers = 2;
   // Number of entries a constraint keeps in its own record.
@@ -196,7 +198,7 @@ class FluidSystem {
     // Level at which the last solve fixed it (value / weight, rounded up to a
     // float; 0 when disabled); infinity while it has not been solved where it
     // is attached. A re-solve from level L keeps every variable below L.
-    float level = std::numeric_limits<float>::infinity();
+    float level = kNoLevel;
     std::uint32_t stamp = 0;  // solver scratch: last component visit (low bits of stamp_)
     std::uint32_t group = kNoGroup;  // share group from the last solve
     std::uint32_t pos = 0;           // solver scratch: position in the component
@@ -244,7 +246,7 @@ class FluidSystem {
     Entry inline_entries[kInlineEntries];  // the entries while size <= kInlineEntries
     // The lowest level a change since the last solve affects, rounded down
     // (infinity: none; see restart_level).
-    float restart = std::numeric_limits<float>::infinity();
+    float restart = kNoLevel;
   };
   // What the filling reads and writes of a constraint.
   struct alignas(32) ConsScratch {
@@ -270,16 +272,17 @@ class FluidSystem {
   // Solves the component of dirty constraint `seed`, from level `from` or
   // lower (see the comment at its definition).
   void solve_component(std::uint32_t seed, double from);
-  // The largest float not above x.
-  static float float_at_most(double x) {
-    float f = static_cast<float>(x);
-    if (static_cast<double>(f) > x) f = std::nextafter(f, -std::numeric_limits<float>::infinity());
-    return f;
-  }
   // Lowers the level from which constraint ci's next solve must start.
-  void lower_restart(std::uint32_t ci, double level) {
-    float& r = cons_[ci].restart;
-    if (level < static_cast<double>(r)) r = float_at_most(level);
+  void lower_restart(std::uint32_t ci, double level);
+  // Variable v, not solved where it is now attached, counts in constraint
+  // ci: its next solve finds where v first matters there, or starts from 0
+  // when v is disabled (then v links nothing, and only a whole solve finds it).
+  void note_new(std::uint32_t ci, const VarHot& v);
+  // Constraint ci is solved: no change since waits for it.
+  void clear_changes(ConsData& c) {
+    c.dirty = false;
+    c.fresh = false;
+    c.restart = kNoLevel;
   }
   // The level from which dirty constraint ci must be re-solved: below it,
   // the last solve's filling still holds (see solve_component).
