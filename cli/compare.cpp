@@ -65,55 +65,53 @@ RealPlan plan_guest(const hv::scenario::GuestPlan& g, const hv::CalibrationProfi
   const bool vm = mode == GuestMode::kFull || mode == GuestMode::kPara;
   const hv::ProcessSpec& p = g.processes.front();
   // A random process runs every repetition's own draw, once.
-  plan.scenario_rounds = p.repeat / p.distinct_repeats();
+  plan.scenario_rounds = p.runs_each();
   plan.process.name = p.name;
-  for (int r = 0; r < p.distinct_repeats(); ++r) {
-    for (std::size_t i = 0; i < p.steps.size(); ++i) {
-      Step step = p.steps[i];
-      step.amount = p.amount(r, i);
-      if (step.kind == Step::Kind::kSleep) {
-        note(plan.left_out, "sleeps (they measure nothing)");
-        continue;
-      }
-      Step sim = step;
-      if (step.kind == Step::Kind::kCompute) {
-        sim.amount = static_cast<double>(whole(step.amount));
-        add_op(plan.script, VZ_OP_CPU, whole(step.amount));
-        if (vm && step.syscalls > 0) {
-          note(plan.left_out, "system calls (our guest has no kernel)");
-          sim.syscalls = 0;
-        } else {
-          add_op(plan.script, VZ_OP_SYSCALL, whole(step.syscalls));
-          sim.syscalls = static_cast<double>(whole(step.syscalls));
-        }
-        // Privileged operations trap in a full VM; a para guest batches them
-        // into hypercalls (here, like the profile's `hypercall`, a cpuid
-        // answered by KVM). Natively they are ordinary kernel work, done on
-        // both sides as nothing.
-        sim.privileged = static_cast<double>(whole(step.privileged));
-        if (mode == GuestMode::kFull) add_op(plan.script, VZ_OP_TRAP, whole(step.privileged));
-        if (mode == GuestMode::kPara && step.page_faults > 0) {
-          note(plan.left_out, "page faults of the para guest (our VMM has no paravirtual page tables)");
-          sim.page_faults = 0;
-        } else {
-          add_op(plan.script, VZ_OP_TOUCH, whole(step.page_faults));
-          sim.page_faults = static_cast<double>(whole(step.page_faults));
-        }
-        if (mode == GuestMode::kPara)
-          add_op(plan.script, VZ_OP_TRAP,
-                 static_cast<std::uint64_t>(std::ceil((sim.privileged + sim.page_faults) / profile.pv_privileged_batch)));
-      } else {
-        const std::uint64_t ops = whole(step.amount);
-        sim.amount = static_cast<double>(ops);
-        note(plan.left_out, "disk time (our device answers at once)");
-        if (mode == GuestMode::kFull) add_op(plan.script, VZ_OP_DEVICE, ops);
-        if (mode == GuestMode::kPara)
-          add_op(plan.script, VZ_OP_PV, ops,
-                 static_cast<std::uint64_t>(std::max(1.0, std::round(step.io_batch > 0 ? step.io_batch : profile.pv_batch))));
-      }
-      plan.process.steps.push_back(sim);
+  p.for_each_distinct_step([&](const Step& scenario_step, double amount) {
+    Step step = scenario_step;
+    step.amount = amount;
+    if (step.kind == Step::Kind::kSleep) {
+      note(plan.left_out, "sleeps (they measure nothing)");
+      return;
     }
-  }
+    Step sim = step;
+    if (step.kind == Step::Kind::kCompute) {
+      sim.amount = static_cast<double>(whole(step.amount));
+      add_op(plan.script, VZ_OP_CPU, whole(step.amount));
+      if (vm && step.syscalls > 0) {
+        note(plan.left_out, "system calls (our guest has no kernel)");
+        sim.syscalls = 0;
+      } else {
+        add_op(plan.script, VZ_OP_SYSCALL, whole(step.syscalls));
+        sim.syscalls = static_cast<double>(whole(step.syscalls));
+      }
+      // Privileged operations trap in a full VM; a para guest batches them
+      // into hypercalls (here, like the profile's `hypercall`, a cpuid
+      // answered by KVM). Natively they are ordinary kernel work, done on
+      // both sides as nothing.
+      sim.privileged = static_cast<double>(whole(step.privileged));
+      if (mode == GuestMode::kFull) add_op(plan.script, VZ_OP_TRAP, whole(step.privileged));
+      if (mode == GuestMode::kPara && step.page_faults > 0) {
+        note(plan.left_out, "page faults of the para guest (our VMM has no paravirtual page tables)");
+        sim.page_faults = 0;
+      } else {
+        add_op(plan.script, VZ_OP_TOUCH, whole(step.page_faults));
+        sim.page_faults = static_cast<double>(whole(step.page_faults));
+      }
+      if (mode == GuestMode::kPara)
+        add_op(plan.script, VZ_OP_TRAP,
+               static_cast<std::uint64_t>(std::ceil((sim.privileged + sim.page_faults) / profile.pv_privileged_batch)));
+    } else {
+      const std::uint64_t ops = whole(step.amount);
+      sim.amount = static_cast<double>(ops);
+      note(plan.left_out, "disk time (our device answers at once)");
+      if (mode == GuestMode::kFull) add_op(plan.script, VZ_OP_DEVICE, ops);
+      if (mode == GuestMode::kPara)
+        add_op(plan.script, VZ_OP_PV, ops,
+               static_cast<std::uint64_t>(std::max(1.0, std::round(step.io_batch > 0 ? step.io_batch : profile.pv_batch))));
+    }
+    plan.process.steps.push_back(sim);
+  });
   if (plan.script.ops.size() > VZ_SCRIPT_MAX_OPS)
     plan.problem = "its process has too many steps to run for real (at most " + std::to_string(VZ_SCRIPT_MAX_OPS) +
                    " operations)";

@@ -11,10 +11,10 @@ namespace vzlab::hv {
 
 double total_flops(const ProcessSpec& p) {
   double sum = 0.0;  // the work itself, without virtualization costs
-  for (int r = 0; r < p.distinct_repeats(); ++r)
-    for (std::size_t i = 0; i < p.steps.size(); ++i)
-      if (p.steps[i].kind == Step::Kind::kCompute) sum += p.amount(r, i);
-  return sum * (p.repeat / p.distinct_repeats());
+  p.for_each_distinct_step([&](const Step& s, double amount) {
+    if (s.kind == Step::Kind::kCompute) sum += amount;
+  });
+  return sum * p.runs_each();
 }
 
 World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed)) {

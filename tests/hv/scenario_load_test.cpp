@@ -29,8 +29,7 @@ Scenario load_ok(const std::string& text, LoadOptions options = {}, const std::s
 // repetition's draw).
 std::vector<double> amounts_of(const ProcessSpec& p) {
   std::vector<double> out;
-  for (int r = 0; r < p.distinct_repeats(); ++r)
-    for (std::size_t i = 0; i < p.steps.size(); ++i) out.push_back(p.amount(r, i));
+  p.for_each_distinct_step([&](const Step&, double amount) { out.push_back(amount); });
   return out;
 }
 

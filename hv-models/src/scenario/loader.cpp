@@ -1347,14 +1347,11 @@ double cpu_demand(const GuestPlan& g, const HostSpec& h) {
   double sum = 0.0;
   for (const ProcessSpec& p : g.processes) {
     double work = 0.0, idle = 0.0;
-    for (int r = 0; r < p.distinct_repeats(); ++r)
-      for (std::size_t i = 0; i < p.steps.size(); ++i) {
-        const double amount = p.amount(r, i);
-        const Step::Kind kind = p.steps[i].kind;
-        if (kind == Step::Kind::kCompute) work += amount;
-        else if (kind == Step::Kind::kSleep) idle += amount;
-        else idle += amount * h.disk_latency_s;
-      }
+    p.for_each_distinct_step([&](const Step& s, double amount) {
+      if (s.kind == Step::Kind::kCompute) work += amount;
+      else if (s.kind == Step::Kind::kSleep) idle += amount;
+      else idle += amount * h.disk_latency_s;
+    });
     if (work > 0) sum += work / (work / h.speed_flops + idle);
   }
   if (is_vm(g.spec.mode)) sum = std::min({sum, g.spec.vcpus * h.speed_flops, g.spec.cap_flops});

@@ -33,9 +33,18 @@ struct ProcessSpec {
 
   /// Repetitions with amounts of their own: `repeat` when drawn, else 1.
   int distinct_repeats() const { return drawn.empty() ? 1 : repeat; }
+  /// Times each of those runs: 1 when drawn, else `repeat`.
+  int runs_each() const { return drawn.empty() ? repeat : 1; }
   /// Step i's amount in repetition r.
   double amount(int r, std::size_t i) const {
     return drawn.empty() ? steps[i].amount : drawn[static_cast<std::size_t>(r) * steps.size() + i];
+  }
+  /// Calls f(step, amount) for each step of each distinct repetition, in
+  /// order (so each step once when nothing was drawn).
+  template <typename F>
+  void for_each_distinct_step(F&& f) const {
+    for (int r = 0; r < distinct_repeats(); ++r)
+      for (std::size_t i = 0; i < steps.size(); ++i) f(steps[i], amount(r, i));
   }
 };
 
