@@ -18,6 +18,19 @@ using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS
 using Topology = boost::square_topology<>;
 using Point = Topology::point_type;
 
+// Centres the points in the unit square, scaled so that the longer side of
+// their bounding box fills it; returns the factor they were divided by.
+float fit_unit_square(std::vector<Vec2>& p) {
+  float lo_x = p[0].x, hi_x = lo_x, lo_y = p[0].y, hi_y = lo_y;
+  for (const Vec2& v : p) {
+    lo_x = std::min(lo_x, v.x), hi_x = std::max(hi_x, v.x);
+    lo_y = std::min(lo_y, v.y), hi_y = std::max(hi_y, v.y);
+  }
+  const float span = std::max({hi_x - lo_x, hi_y - lo_y, 1e-9f});
+  for (Vec2& v : p) v = {0.5f + (v.x - (lo_x + hi_x) / 2) / span, 0.5f + (v.y - (lo_y + hi_y) / 2) / span};
+  return span;
+}
+
 // Pushes apart nodes whose labels would overlap. Springs put nodes with the
 // same neighbours (two fabrics joined to the same hosts and controllers) on
 // nearly one spot; each node here owns a box of label_w x row_h to the right
@@ -44,21 +57,14 @@ void separate_labels(std::vector<Vec2>& p, float label_w, float row_h) {
         }
       if (!moved) break;
     }
-    float lo_x = p[0].x, hi_x = lo_x, lo_y = p[0].y, hi_y = lo_y;
-    for (const Vec2& v : p) {
-      lo_x = std::min(lo_x, v.x), hi_x = std::max(hi_x, v.x);
-      lo_y = std::min(lo_y, v.y), hi_y = std::max(hi_y, v.y);
-    }
-    const float span = std::max({hi_x - lo_x, hi_y - lo_y, 1e-6f});
-    for (Vec2& v : p) v = {0.5f + (v.x - (lo_x + hi_x) / 2) / span, 0.5f + (v.y - (lo_y + hi_y) / 2) / span};
-    if (span <= 1.0f + 1e-4f) break;  // fitting did not shrink it: the boxes stay clear
+    if (fit_unit_square(p) <= 1.0f + 1e-4f) break;  // fitting did not shrink it: the boxes stay clear
   }
 }
 
 // Layout of one connected part in its own unit square.
 std::vector<Vec2> part_layout(const std::vector<std::uint32_t>& members,
                               const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges,
-                              const std::vector<std::uint32_t>& local, std::size_t max_spring) {
+                              const std::vector<std::uint32_t>& local, std::size_t max_spring, bool labelled) {
   const std::size_t n = members.size();
   std::vector<Vec2> out(n, Vec2{0.5f, 0.5f});
   if (n == 1) return out;
@@ -83,20 +89,12 @@ std::vector<Vec2> part_layout(const std::vector<std::uint32_t>& members,
   const bool converged = boost::kamada_kawai_spring_layout(g, pmap, boost::get(boost::edge_weight, g), Topology(),
                                                             boost::side_length(20.0));
   if (!converged) boost::circle_graph_layout(g, pmap, 10.0);
-  double lo_x = pos[0][0], hi_x = lo_x, lo_y = pos[0][1], hi_y = lo_y;
-  for (const Point& p : pos) {
-    lo_x = std::min(lo_x, p[0]), hi_x = std::max(hi_x, p[0]);
-    lo_y = std::min(lo_y, p[1]), hi_y = std::max(hi_y, p[1]);
-  }
-  const double span = std::max({hi_x - lo_x, hi_y - lo_y, 1e-9});
-  for (std::size_t i = 0; i < n; ++i)
-    out[i] = {static_cast<float>(0.5 + (pos[i][0] - (lo_x + hi_x) / 2) / span),
-              static_cast<float>(0.5 + (pos[i][1] - (lo_y + hi_y) / 2) / span)};
-  // Labels are drawn while a graph has at most 40 nodes; the part's cell
-  // grows with the square root of its size, so a label takes about
-  // 1.3 / sqrt(n) of its width and 0.28 / sqrt(n) of its height; the boxes
-  // are a little larger, so that labels do not touch.
-  if (n <= 40) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = {static_cast<float>(pos[i][0]), static_cast<float>(pos[i][1])};
+  fit_unit_square(out);
+  // The part's cell grows with the square root of its size, so a label
+  // takes about 1.3 / sqrt(n) of its width and 0.28 / sqrt(n) of its
+  // height; the boxes are a little larger, so that labels do not touch.
+  if (labelled) {
     const float root = std::sqrt(static_cast<float>(n));
     separate_labels(out, 1.6f / root, 0.4f / root);
   }
@@ -145,7 +143,7 @@ std::vector<Vec2> graph_layout(std::size_t n, const std::vector<std::pair<std::u
   for (std::size_t i = 0; i < placed.size(); ++i) {
     const bool grid = &placed[i] == &placed.back() && !singles.empty();
     for (std::size_t k = 0; k < placed[i].size(); ++k) local[placed[i][k]] = static_cast<std::uint32_t>(k);
-    const auto pts = part_layout(placed[i], edges, local, grid ? 0 : max_spring);
+    const auto pts = part_layout(placed[i], edges, local, grid ? 0 : max_spring, n <= kLabelledNodes);
     for (std::size_t k = 0; k < placed[i].size(); ++k) {
       // 10 % margin inside each cell so parts do not touch.
       const float px = cells[i].x + cells[i].w * (0.1f + 0.8f * pts[k].x);

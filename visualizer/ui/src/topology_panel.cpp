@@ -38,13 +38,14 @@ void draw_topology(Viewer& v, const Rect& r) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   ImGui::InvisibleButton("##canvas", {std::max(avail.x, 1.0f), std::max(avail.y, 1.0f)});
   const bool hovered = ImGui::IsItemHovered();
-  const float margin = n <= 40 ? 28.0f : 10.0f;
-  const float label_room = n <= 40 ? 90.0f : 0.0f;  // labels sit right of the nodes
+  const bool labelled = n <= kLabelledNodes;
+  const float margin = labelled ? 28.0f : 10.0f;
+  const float label_room = labelled ? 90.0f : 0.0f;  // labels sit right of the nodes
   const Vec2 area{std::max(avail.x - 2 * margin - label_room, 1.0f), std::max(avail.y - 2 * margin, 1.0f)};
   std::vector<Vec2> pos(n);
   for (std::size_t i = 0; i < n && i < v.node_unit.size(); ++i)
     pos[i] = {origin.x + margin + v.node_unit[i].x * area.x, origin.y + margin + v.node_unit[i].y * area.y};
-  const float radius = n <= 40 ? 11.0f : n <= 200 ? 6.0f : 3.0f;
+  const float radius = labelled ? 11.0f : n <= 200 ? 6.0f : 3.0f;
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
   for (const LinkView& l : s.links) {
@@ -83,7 +84,7 @@ void draw_topology(Viewer& v, const Rect& r) {
     else dl->AddCircleFilled(c, radius, fill, 20);
     if (network && s.nodes[i].utilization > 0.01f)
       dl->AddCircle(c, radius + 3, im(utilization_color(s.nodes[i].utilization)), 20, 2.5f);
-    if (n <= 40) dl->AddText({c.x + radius + 4, c.y - ImGui::GetFontSize() / 2}, IM_COL32(225, 228, 235, 255), name->c_str());
+    if (labelled) dl->AddText({c.x + radius + 4, c.y - ImGui::GetFontSize() / 2}, IM_COL32(225, 228, 235, 255), name->c_str());
   }
 
   // Pointer: drag a node, or click it (or a link) to fail / repair it.

@@ -24,6 +24,10 @@ struct Rect {
   Vec2 center() const { return {x + w / 2, y + h / 2}; }
 };
 
+/// Graphs of at most this many nodes are drawn with their names beside the
+/// nodes (and laid out so that the names stay clear of each other).
+inline constexpr std::size_t kLabelledNodes = 40;
+
 /// Positions in the unit square [0, 1]^2 for `n` vertices joined by `edges`:
 /// each connected part laid out by Kamada-Kawai (parts up to `max_spring`
 /// vertices; larger ones on a grid), parts packed side by side, biggest first.
