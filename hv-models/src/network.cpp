@@ -1,6 +1,7 @@
 #include "vzlab/hv/network.hpp"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/filtered_graph.hpp>
@@ -51,9 +52,9 @@ struct Network::Flow final : engine::Timer {
   engine::Activity act;
   NodeId a, b;
   long tag;
-  Path path;
+  std::shared_ptr<const Path> path;
   // Position of this flow in each component's list: links first, then nodes.
-  std::vector<std::uint32_t> slots;
+  boost::container::small_vector<std::uint32_t, 10> slots;
   std::uint32_t live_slot = 0;
   double remaining_at_attach = 0.0;
   bool attached = false;
@@ -61,14 +62,13 @@ struct Network::Flow final : engine::Timer {
 
 namespace {
 
-// Removes `f` from `list` at `slot` by moving the last flow there; returns
-// the moved flow (or null) so its slot can be updated.
-template <typename F>
-F* swap_remove(std::vector<F*>& list, std::uint32_t slot) {
-  F* moved = list.back();
-  list[slot] = moved;
+// Removes the entry at `slot` of `list` by moving the last one there;
+// returns the moved one (or null) so its slot can be updated.
+template <typename T>
+T* swap_remove(std::vector<T>& list, std::uint32_t slot) {
+  list[slot] = list.back();
   list.pop_back();
-  return slot < list.size() ? moved : nullptr;
+  return slot < list.size() ? &list[slot] : nullptr;
 }
 
 }  // namespace
@@ -294,7 +294,7 @@ bool Network::reachable_without(NodeId a, NodeId b, std::optional<Component> wit
   return route(a, b, &avoid_nodes, &avoid_links, true).has_value();
 }
 
-const Path* Network::cached_route(NodeId a, NodeId b) {
+const std::shared_ptr<const Path>* Network::cached_route(NodeId a, NodeId b) {
   const std::uint64_t key = (static_cast<std::uint64_t>(a) << 32) | b;
   if (auto it = paths_.find(key); it != paths_.end()) return &it->second;
   auto tree = trees_.find(a);
@@ -304,10 +304,11 @@ const Path* Network::cached_route(NodeId a, NodeId b) {
   auto p = path_in_tree(
       tree->second, a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
   if (!p) return nullptr;
-  return &paths_.emplace(key, std::move(*p)).first->second;
+  return &paths_.emplace(key, std::make_shared<const Path>(std::move(*p))).first->second;
 }
 
 bool Network::path_up(const Path& p) const {
+  if (down_ == 0) return true;
   for (LinkId l : p.links)
     if (!links_[l].up) return false;
   for (NodeId n : p.nodes)
@@ -319,18 +320,21 @@ bool Network::path_up(const Path& p) const {
 
 // Joins the flow to every component of f.path.
 void Network::attach(Flow& f) {
-  const Path& p = f.path;
+  const Path& p = *f.path;
   f.slots.clear();
   engine::Variable& v = f.act.variable();
+  const auto join = [&f](std::vector<Crossing>& flows) {
+    const auto index = static_cast<std::uint32_t>(f.slots.size());
+    f.slots.push_back(static_cast<std::uint32_t>(flows.size()));
+    flows.push_back({&f, index});
+  };
   for (LinkId l : p.links) {
     v.attach(links_[l].bw);
-    f.slots.push_back(static_cast<std::uint32_t>(links_[l].flows.size()));
-    links_[l].flows.push_back(&f);
+    join(links_[l].flows);
   }
   for (NodeId n : p.nodes) {
     if (nodes_[n].bw) v.attach(*nodes_[n].bw);
-    f.slots.push_back(static_cast<std::uint32_t>(nodes_[n].flows.size()));
-    nodes_[n].flows.push_back(&f);
+    join(nodes_[n].flows);
   }
   f.live_slot = static_cast<std::uint32_t>(live_.size());
   live_.push_back(&f);
@@ -340,22 +344,21 @@ void Network::attach(Flow& f) {
 
 void Network::detach(Flow& f) {
   const double moved = f.remaining_at_attach - f.act.remaining();
-  const std::size_t nl = f.path.links.size();
-  for (std::size_t i = 0; i < nl; ++i) {
-    LinkData& link = links_[f.path.links[i]];
-    link.bytes += moved;
-    if (Flow* m = swap_remove(link.flows, f.slots[i]))
-      for (std::size_t j = 0; j < m->path.links.size(); ++j)
-        if (m->path.links[j] == f.path.links[i]) m->slots[j] = f.slots[i];
+  const Path& p = *f.path;
+  std::uint32_t i = 0;
+  const auto leave = [&f, &i](std::vector<Crossing>& flows) {
+    const std::uint32_t slot = f.slots[i++];
+    if (Crossing* m = swap_remove(flows, slot)) m->flow->slots[m->slot_index] = slot;
+  };
+  for (LinkId l : p.links) {
+    links_[l].bytes += moved;
+    leave(links_[l].flows);
   }
-  for (std::size_t i = 0; i < f.path.nodes.size(); ++i) {
-    NodeData& node = nodes_[f.path.nodes[i]];
-    node.bytes += moved;
-    if (Flow* m = swap_remove(node.flows, f.slots[nl + i]))
-      for (std::size_t j = 0; j < m->path.nodes.size(); ++j)
-        if (m->path.nodes[j] == f.path.nodes[i]) m->slots[m->path.links.size() + j] = f.slots[nl + i];
+  for (NodeId n : p.nodes) {
+    nodes_[n].bytes += moved;
+    leave(nodes_[n].flows);
   }
-  if (Flow* m = swap_remove(live_, f.live_slot)) m->live_slot = f.live_slot;
+  if (Flow** m = swap_remove(live_, f.live_slot)) (*m)->live_slot = f.live_slot;
   f.act.pause();
   f.attached = false;
 }
@@ -371,7 +374,7 @@ void Network::reroute(Flow& f) {
   if (f.act.done()) return;
   if (auto p = route(f.a, f.b)) {
     ++reroutes_;
-    f.path = std::move(*p);
+    f.path = std::make_shared<const Path>(std::move(*p));
     attach(f);
     return;
   }
@@ -385,15 +388,17 @@ void Network::repaired() {
   for (Flow* f : waiting) reroute(*f);
 }
 
-void Network::set_up(bool& flag, const std::vector<Flow*>& flows, bool up) {
+void Network::set_up(bool& flag, const std::vector<Crossing>& flows, bool up) {
   if (flag == up) return;
   flag = up;
   if (up) {
+    --down_;
     repaired();
     return;
   }
-  const std::vector<Flow*> hit = flows;  // broken() changes the list
-  for (Flow* f : hit) broken(*f);
+  ++down_;
+  const std::vector<Crossing> hit = flows;  // broken() changes the list
+  for (const Crossing& c : hit) broken(*c.flow);
 }
 
 void Network::set_link_up(LinkId id, bool up) { set_up(links_[id].up, links_[id].flows, up); }
@@ -401,35 +406,34 @@ void Network::set_link_up(LinkId id, bool up) { set_up(links_[id].up, links_[id]
 void Network::set_node_up(NodeId id, bool up) { set_up(nodes_[id].up, nodes_[id].flows, up); }
 
 double Network::latency(NodeId a, NodeId b) {
-  const Path* p = cached_route(a, b);
-  return p != nullptr ? p->latency_s : 0.0;
+  const std::shared_ptr<const Path>* p = cached_route(a, b);
+  return p != nullptr ? (*p)->latency_s : 0.0;
 }
 
 engine::Task<void> Network::transfer(NodeId a, NodeId b, double bytes, double weight, long tag, bool with_latency) {
   if (bytes <= 0) co_return;
   Flow f(*this, bytes, a, b, tag);
   f.act.variable().set_weight(weight);
-  const Path* p = cached_route(a, b);
-  std::optional<Path> other;
-  if (p == nullptr || !path_up(*p)) {
-    other = route(a, b);
-    p = other ? &*other : nullptr;
+  const std::shared_ptr<const Path>* cached = cached_route(a, b);
+  if (cached != nullptr && path_up(**cached)) {
+    // The flow shares the cached route: the cache may be cleared while it waits.
+    f.path = *cached;
+  } else if (auto other = route(a, b)) {
+    f.path = std::make_shared<const Path>(std::move(*other));
   }
-  if (p == nullptr) {
+  if (!f.path) {
     ++stalls_;
     // Route now exists in no form: wait for a repair (the flow's reroute
     // runs when one happens), without the latency phase.
     waiting_.push_back(&f);
   } else {
-    // The flow keeps its own copy: the cache may be cleared while it waits.
-    f.path = other ? std::move(*other) : *p;
-    if (with_latency && f.path.latency_s > 0) co_await engine_.sleep(f.path.latency_s);
-    if (f.path.links.empty() &&
-        std::none_of(f.path.nodes.begin(), f.path.nodes.end(), [&](NodeId n) { return nodes_[n].bw != nullptr; })) {
+    const Path& p = *f.path;
+    if (with_latency && p.latency_s > 0) co_await engine_.sleep(p.latency_s);
+    if (p.links.empty() && std::none_of(p.nodes.begin(), p.nodes.end(), [&](NodeId n) { return nodes_[n].bw != nullptr; })) {
       // Nothing limits it (a node to itself with no bandwidth of its own).
       co_return;
     }
-    if (path_up(f.path)) attach(f);
+    if (path_up(p)) attach(f);
     else broken(f);
   }
   co_await f.act;
@@ -444,7 +448,7 @@ engine::Task<void> Network::requests(NodeId d, double n) {
 
 double Network::node_rate(NodeId id) const {
   double r = 0;
-  for (const Flow* f : nodes_[id].flows) r += f->act.rate();
+  for (const Crossing& c : nodes_[id].flows) r += c.flow->act.rate();
   return r;
 }
 
@@ -469,11 +473,11 @@ void Network::sample() {
       if (f->tag < 0 || f->act.rate() <= 0) continue;
       Component best{};
       double load = -1;
-      for (LinkId l : f->path.links) {
+      for (LinkId l : f->path->links) {
         const double u = links_[l].bw.usage() / links_[l].bw.capacity();
         if (u > load) load = u, best = {true, l};
       }
-      for (NodeId n : f->path.nodes) {
+      for (NodeId n : f->path->nodes) {
         const double cap = node_capacity(n);
         if (cap <= 0) continue;
         const double u = nodes_[n].bw->usage() / cap;

@@ -179,12 +179,18 @@ class Network {
 
  private:
   struct Flow;
+  // A flow crossing a link or node, and which of its slots (Flow::slots)
+  // holds its place in that component's list.
+  struct Crossing {
+    Flow* flow;
+    std::uint32_t slot_index;
+  };
   struct NodeData {
     NodeSpec spec;
     std::vector<LinkId> links;
     std::unique_ptr<engine::Constraint> bw;    // if bandwidth_Bps > 0
     std::unique_ptr<engine::Constraint> iops;  // if iops > 0
-    std::vector<Flow*> flows;
+    std::vector<Crossing> flows;
     double bytes = 0.0, fill = 0.0;
     bool up = true;
   };
@@ -192,7 +198,7 @@ class Network {
     LinkSpec spec;
     NodeId a = 0, b = 0;
     engine::Constraint bw;
-    std::vector<Flow*> flows;
+    std::vector<Crossing> flows;
     double bytes = 0.0;
     bool up = true;
     LinkData(engine::FluidSystem& f, LinkSpec s, NodeId a_, NodeId b_)
@@ -203,14 +209,14 @@ class Network {
   const RouteGraph& graph() const;
   std::vector<std::int64_t> tree(NodeId a, bool respect_failures, const std::vector<bool>* avoid_nodes,
                                  const std::vector<bool>* avoid_links) const;
-  const Path* cached_route(NodeId a, NodeId b);
+  const std::shared_ptr<const Path>* cached_route(NodeId a, NodeId b);
   bool path_up(const Path& p) const;
   void attach(Flow& f);
   void detach(Flow& f);
   void broken(Flow& f);
   void reroute(Flow& f);
   void repaired();
-  void set_up(bool& flag, const std::vector<Flow*>& flows, bool up);
+  void set_up(bool& flag, const std::vector<Crossing>& flows, bool up);
   double node_capacity(NodeId id) const;
   void sample();
 
@@ -224,9 +230,12 @@ class Network {
   // Shortest-path trees by source, computed on the whole graph on first use.
   mutable std::unique_ptr<RouteGraph> graph_;
   std::unordered_map<NodeId, std::vector<std::int64_t>> trees_;  // predecessor link per node, -1 none
-  std::unordered_map<std::uint64_t, Path> paths_;
+  // Routes by (source, destination); flows share them (the cache may be
+  // cleared while a flow still uses its route).
+  std::unordered_map<std::uint64_t, std::shared_ptr<const Path>> paths_;
   std::vector<Flow*> waiting_;  // flows with no route, until a repair
   std::vector<Flow*> live_;     // every flow in its bandwidth phase
+  std::size_t down_ = 0;        // links and nodes that are down
   std::uint64_t flows_done_ = 0, reroutes_ = 0, stalls_ = 0;
   std::vector<Sample> samples_;
   std::map<long, std::map<Component, std::uint32_t>> bottlenecks_;
