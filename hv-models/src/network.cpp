@@ -53,8 +53,9 @@ struct Network::Flow final : engine::Timer {
   NodeId a, b;
   long tag;
   std::shared_ptr<const Path> path;
-  // Position of this flow in each component's list: links first, then nodes.
-  boost::container::small_vector<std::uint32_t, 10> slots;
+  // Position of this flow in each component's list: links first, then nodes
+  // (inline up to a route of 4 links and 5 nodes, host-leaf-spine-leaf-host).
+  boost::container::small_vector<std::uint32_t, 9> slots;
   std::uint32_t live_slot = 0;
   double remaining_at_attach = 0.0;
   bool attached = false;
