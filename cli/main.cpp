@@ -315,6 +315,7 @@ int cmd_real(int repeats, const std::string& format) {
                       {"page fault in our VM, first touch", &m->vm_page_fault_s},
                       {"para I/O request, doorbell to us /16", &m->pv_request_s},
                       {"para I/O request, ioeventfd doorbell /16", &m->pv_ioeventfd_request_s},
+                      {"para I/O request, ioeventfd doorbell each", &m->pv_ioeventfd_single_s},
                       {"CPU kernel, native", &m->cpu_native_s},
                       {"CPU kernel, in our VM", &m->cpu_vm_s},
                       {"VM create, load, run to its result", &m->vm_start_s},

@@ -131,11 +131,12 @@ StepCost io_cost(GuestMode mode, HypervisorType hv, const CalibrationProfile& p,
       break;
     }
     case GuestMode::kPara: {
-      // Requests go on a shared ring; one notification (an exit) per batch.
+      // Requests go on a shared ring; one notification (a doorbell exit) per batch.
       const double b = batch > 0 ? batch : p.pv_batch;
       const double notifications = std::ceil(ops / b);
       c.exits = notifications;
-      c.guest_cpu_s = ops * (p.native_io_cpu_s + p.pv_ring_per_io_s) + notifications * exit_cost(hv, p);
+      c.guest_cpu_s =
+          ops * (p.native_io_cpu_s + p.pv_ring_per_io_s) + notifications * world_switch(p.pv_notify_s, hv, p);
       c.host_cpu_s = ops * p.pv_backend_cpu_per_io_s;
       break;
     }

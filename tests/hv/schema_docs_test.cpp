@@ -228,6 +228,7 @@ TEST(SchemaDocs, NumericDefaultsAreWhatTheLoaderUses) {
       {"calibration.pv_ring_per_io", calibration().pv_ring_per_io_s},
       {"calibration.pv_backend_cpu_per_io", calibration().pv_backend_cpu_per_io_s},
       {"calibration.pv_batch", calibration().pv_batch},
+      {"calibration.pv_notify", calibration().pv_notify_s},
       {"calibration.native_io_cpu", calibration().native_io_cpu_s},
       {"calibration.type2_exit_factor", calibration().type2_exit_factor},
       {"calibration.type2_io_extra_cpu", calibration().type2_io_extra_cpu_s},

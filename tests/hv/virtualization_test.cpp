@@ -106,6 +106,7 @@ CalibrationProfile random_profile(std::uint64_t seed) {
   p.bt_privileged_s = f(p.bt_privileged_s);
   p.bt_syscall_s = f(p.bt_syscall_s);
   p.hypercall_s = p.exit_s * r.uniform(0.8, 1.2);
+  p.pv_notify_s = p.exit_s * r.uniform(0.8, 1.2);
   p.emulation_cpu_per_io_s = f(p.emulation_cpu_per_io_s);
   p.pv_ring_per_io_s = f(p.pv_ring_per_io_s);
   p.pv_backend_cpu_per_io_s = f(p.pv_backend_cpu_per_io_s);

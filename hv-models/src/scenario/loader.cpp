@@ -334,6 +334,7 @@ class Loader {
         {"pv_ring_per_io", &CalibrationProfile::pv_ring_per_io_s},
         {"pv_backend_cpu_per_io", &CalibrationProfile::pv_backend_cpu_per_io_s},
         {"pv_batch", &CalibrationProfile::pv_batch},
+        {"pv_notify", &CalibrationProfile::pv_notify_s},
         {"native_io_cpu", &CalibrationProfile::native_io_cpu_s},
         {"page_fault", &CalibrationProfile::page_fault_s},
         {"first_touch_exit", &CalibrationProfile::first_touch_exit_s},

@@ -25,6 +25,7 @@ struct CalibrationProfile {
   double pv_ring_per_io_s = 0.5e-6;        ///< guest CPU to place one request on a virtio ring
   double pv_backend_cpu_per_io_s = 2.0e-6; ///< host CPU of the paravirtual back end per request
   double pv_batch = 16.0;                  ///< requests per ring notification (one exit each)
+  double pv_notify_s = 1.5e-6;             ///< one ring notification: a doorbell exit the hypervisor answers in its kernel
   double native_io_cpu_s = 2.0e-6;         ///< kernel CPU to submit one I/O request natively
   double page_fault_s = 1.0e-6;            ///< a minor page fault handled by the (guest or host) kernel
   double first_touch_exit_s = 1.5e-6;      ///< a hardware-assisted VM's first touch of a page: the nested-paging exit that backs it

@@ -53,6 +53,7 @@ struct Measurements {
   Stat vm_page_fault_s; ///< first touch of a 4 KiB page inside our VM
   Stat pv_request_s;    ///< one paravirtual request, batches of 16, doorbell to user space
   Stat pv_ioeventfd_request_s;  ///< the same with the doorbell absorbed by KVM (ioeventfd)
+  Stat pv_ioeventfd_single_s;   ///< the same with a doorbell for every request (batches of 1)
   bool containers = false;      ///< containers could be measured (root, cgroups)
   std::string cgroups;          ///< cgroup layout used ("v1", "v2")
   Stat container_start_s;       ///< cgroup, clone into new namespaces, to its first instruction of work (one after another)
