@@ -11,10 +11,10 @@
 //           spines; one connected set of flows)
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "flows_workload.hpp"
 
 int main(int argc, char** argv) {
@@ -22,8 +22,9 @@ int main(int argc, char** argv) {
     std::printf("usage: flows [FLOWS=10000] [TRANSFERS=200000] [SHAPE=rack|spread]\n");
     return 0;
   }
-  const long flows = vzlab::bench::positive_arg("flows", argc, argv, 1, 10000),
-             transfers = vzlab::bench::positive_arg("flows", argc, argv, 2, 200000);
+  constexpr long kMost = 100000000;
+  const long flows = vzlab::bench::integer_arg("flows", argc, argv, 1, 10000, 1, kMost),
+             transfers = vzlab::bench::integer_arg("flows", argc, argv, 2, 200000, 1, kMost);
   const std::string shape = argc > 3 ? argv[3] : "rack";
   if (shape != "rack" && shape != "spread") {
     std::fprintf(stderr, "flows: SHAPE must be rack or spread\n");

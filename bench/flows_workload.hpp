@@ -6,8 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -82,19 +80,6 @@ inline engine::Process flow_sender(hv::Network& net, const std::vector<hv::NodeI
     co_await net.transfer(hosts[static_cast<std::size_t>(t.a)], hosts[static_cast<std::size_t>(t.b)], t.bytes);
     ++done;
   }
-}
-
-/// Argument i of a benchmark's command line, a positive integer (fallback
-/// when absent); anything else ends the program with one line and status 2.
-inline long positive_arg(const char* program, int argc, char** argv, int i, long fallback) {
-  if (argc <= i) return fallback;
-  char* end = nullptr;
-  const long v = std::strtol(argv[i], &end, 10);
-  if (*end != '\0' || v <= 0) {
-    std::fprintf(stderr, "%s: argument %d must be a positive integer, got '%s'\n", program, i, argv[i]);
-    std::exit(2);
-  }
-  return v;
 }
 
 }  // namespace vzlab::bench

@@ -4,34 +4,22 @@
 // Usage: vmfarm [HOSTS=100] [VMS=8] [TASKS=100]
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
+#include "bench_args.hpp"
 #include "vmfarm_workload.hpp"
-
-namespace {
-
-int parse_arg(int argc, char** argv, int i, int fallback) {
-  if (argc <= i) return fallback;
-  char* end = nullptr;
-  const long v = std::strtol(argv[i], &end, 10);
-  if (*end != '\0' || v < 0 || v > 100000000) {
-    std::fprintf(stderr, "vmfarm: argument %d must be an integer from 0 to 100000000, got '%s'\n", i, argv[i]);
-    std::exit(2);
-  }
-  return static_cast<int>(v);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
     std::printf("usage: vmfarm [HOSTS=100] [VMS=8] [TASKS=100]\n");
     return 0;
   }
-  const int hosts = parse_arg(argc, argv, 1, 100);
-  const int vms = parse_arg(argc, argv, 2, 8);
-  const int tasks = parse_arg(argc, argv, 3, 100);
+  const auto arg = [&](int i, long fallback) {
+    return static_cast<int>(vzlab::bench::integer_arg("vmfarm", argc, argv, i, fallback, 0, 100000000));
+  };
+  const int hosts = arg(1, 100);
+  const int vms = arg(2, 8);
+  const int tasks = arg(3, 100);
 
   // Like the peer program, time the run only, not building the platform.
   long done = 0;

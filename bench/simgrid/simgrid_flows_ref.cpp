@@ -73,6 +73,7 @@
 #include <string>
 #include <vector>
 
+#include "../bench_args.hpp"
 #include "../flows_workload.hpp"
 
 namespace {
@@ -200,8 +201,9 @@ int main(int argc, char** argv) {
   int sg_argc = static_cast<int>(options.size());
   s4u::Engine engine(&sg_argc, sg_argv.data());  // removes the options it knows
 
-  const long flows = vzlab::bench::positive_arg("simgrid_flows_ref", sg_argc, sg_argv.data(), 1, 10000),
-             transfers = vzlab::bench::positive_arg("simgrid_flows_ref", sg_argc, sg_argv.data(), 2, 200000);
+  constexpr long kMost = 100000000;  // as flows
+  const long flows = vzlab::bench::integer_arg("simgrid_flows_ref", sg_argc, sg_argv.data(), 1, 10000, 1, kMost),
+             transfers = vzlab::bench::integer_arg("simgrid_flows_ref", sg_argc, sg_argv.data(), 2, 200000, 1, kMost);
   const std::string shape = sg_argc > 3 ? sg_argv[3] : "rack";
   if (shape != "rack" && shape != "spread") {
     std::fprintf(stderr, "simgrid_flows_ref: SHAPE must be rack or spread\n");
