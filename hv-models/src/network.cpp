@@ -165,10 +165,6 @@ struct ArcFilter {
   }
 };
 
-}  // namespace
-
-namespace {
-
 // Shortest-path tree from `a` as the predecessor link of every node (-1: none).
 std::vector<std::int64_t> shortest_tree(const Graph& g, NodeId a, const std::vector<bool>& forwarding,
                                         const std::vector<bool>& usable_node, const std::vector<bool>& usable_link) {
@@ -191,11 +187,6 @@ std::vector<std::int64_t> shortest_tree(const Graph& g, NodeId a, const std::vec
       tree[v] = static_cast<std::int64_t>(boost::get(boost::edge_index, g, via[v]));
   return tree;  // arc indices; link = arc / 2
 }
-
-}  // namespace
-
-namespace {
-
 
 }  // namespace
 
@@ -237,11 +228,7 @@ std::vector<std::int64_t> Network::tree(NodeId a, bool respect_failures, const s
   return shortest_tree(rg.g, a, rg.forwarding, usable_node, usable_link);
 }
 
-namespace {
-
-std::optional<Path> path_in_tree(const std::vector<std::int64_t>& tree, NodeId a, NodeId b,
-                                 const std::function<std::pair<NodeId, NodeId>(LinkId)>& ends,
-                                 const std::function<double(LinkId)>& latency) {
+std::optional<Path> Network::path_in_tree(const std::vector<std::int64_t>& tree, NodeId a, NodeId b) const {
   if (a == b) return Path{{}, {a}, 0.0};
   if (tree[b] < 0) return std::nullopt;
   Path p;
@@ -250,10 +237,9 @@ std::optional<Path> path_in_tree(const std::vector<std::int64_t>& tree, NodeId a
   while (v != a) {
     const auto arc = static_cast<std::uint32_t>(tree[v]);
     const LinkId l = arc / 2;
-    const auto [x, y] = ends(l);
-    const NodeId from = arc % 2 == 0 ? x : y;
+    const NodeId from = arc % 2 == 0 ? links_[l].a : links_[l].b;
     p.links.push_back(l);
-    p.latency_s += latency(l);
+    p.latency_s += links_[l].spec.latency_s;
     v = from;
     p.nodes.push_back(v);
   }
@@ -262,21 +248,17 @@ std::optional<Path> path_in_tree(const std::vector<std::int64_t>& tree, NodeId a
   return p;
 }
 
-}  // namespace
-
 std::optional<Path> Network::route(NodeId a, NodeId b, const std::vector<bool>* avoid_nodes,
                                    const std::vector<bool>* avoid_links, bool ignore_failures) const {
   if (!ignore_failures && (!nodes_[a].up || !nodes_[b].up)) return std::nullopt;
-  return path_in_tree(
-      tree(a, !ignore_failures, avoid_nodes, avoid_links), a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
+  return path_in_tree(tree(a, !ignore_failures, avoid_nodes, avoid_links), a, b);
 }
 
 std::vector<Path> Network::disjoint_routes(NodeId a, NodeId b, int k) const {
   std::vector<Path> out;
   std::vector<bool> avoid_nodes(nodes_.size(), false), avoid_links(links_.size(), false);
   for (int i = 0; i < k; ++i) {
-    auto p = path_in_tree(
-        tree(a, false, &avoid_nodes, &avoid_links), a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
+    auto p = path_in_tree(tree(a, false, &avoid_nodes, &avoid_links), a, b);
     if (!p || p->links.empty()) break;
     for (LinkId l : p->links) avoid_links[l] = true;
     for (std::size_t j = 1; j + 1 < p->nodes.size(); ++j) avoid_nodes[p->nodes[j]] = true;
@@ -302,8 +284,7 @@ const std::shared_ptr<const Path>* Network::cached_route(NodeId a, NodeId b) {
   if (tree == trees_.end()) {
     tree = trees_.emplace(a, this->tree(a, false, nullptr, nullptr)).first;
   }
-  auto p = path_in_tree(
-      tree->second, a, b, [this](LinkId l) { return ends(l); }, [this](LinkId l) { return links_[l].spec.latency_s; });
+  auto p = path_in_tree(tree->second, a, b);
   if (!p) return nullptr;
   return &paths_.emplace(key, std::make_shared<const Path>(std::move(*p))).first->second;
 }

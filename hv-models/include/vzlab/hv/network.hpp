@@ -209,6 +209,8 @@ class Network {
   const RouteGraph& graph() const;
   std::vector<std::int64_t> tree(NodeId a, bool respect_failures, const std::vector<bool>* avoid_nodes,
                                  const std::vector<bool>* avoid_links) const;
+  // The route from a to b in a's shortest-path tree (tree()); none if b is not in it.
+  std::optional<Path> path_in_tree(const std::vector<std::int64_t>& tree, NodeId a, NodeId b) const;
   const std::shared_ptr<const Path>* cached_route(NodeId a, NodeId b);
   bool path_up(const Path& p) const;
   void attach(Flow& f);
