@@ -4,7 +4,8 @@
 // same global count of transfers, run on SimGrid 3.32 (s4u), so that speed
 // and simulated time can be compared with ours on exactly one workload.
 //
-// Usage: simgrid_flows_ref [FLOWS=10000] [TRANSFERS=200000] [SHAPE=rack|spread] [--cfg=NAME:VALUE ...]
+// Usage: simgrid_flows_ref [FLOWS=10000] [TRANSFERS=200000] [SHAPE=rack|spread] [--exact] [--cfg=NAME:VALUE ...]
+//   --exact: network/optim:Full and surf/precision:1e-14 (see below).
 //   rack, spread: as in flows.
 //   --cfg: SimGrid's own options, applied after (so over) the model below;
 //          --cfg=flows/latency-phase:auto|links|actor is ours (see below).
@@ -29,9 +30,11 @@
 // fast path, so the fair one for speed. In 3.32 its selective update can
 // over-fill a link: 31 flows of one rack whose latencies end at one instant
 // left a host link carrying 1.33e9 of its 1.25e9 B/s, and "1000 50000
-// rack" ends 0.7% earlier than exact max-min. For simulated times,
-// --cfg=network/optim:Full (no selective update) solves exactly ("1000
-// 50000 rack": 3e-6 from ours) at about 20 times the wall time.
+// rack" ends 0.7% earlier than exact max-min. For simulated times, --exact
+// adds network/optim:Full (no selective update), which solves exactly
+// ("1000 50000 rack": 3e-6 from ours, at about 20 times the wall time), and
+// surf/precision:1e-14 (SimGrid's timing precision, 1e-9 s by default, is
+// the 3e-6; with it the two agree to about 1e-13).
 //
 // One difference CM02 keeps: a flow's max-min weight is its route's latency,
 // so flows of unequal route latencies do not share fairly (a 6 us flow gets
@@ -66,10 +69,12 @@
 #include <xbt/config.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -180,11 +185,9 @@ void sender(const std::vector<s4u::Host*>& hosts, int id, bool rack, bool sleep_
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
-    std::printf("usage: simgrid_flows_ref [FLOWS=10000] [TRANSFERS=200000] [SHAPE=rack|spread] "
-                "[--cfg=flows/latency-phase:auto|links|actor] [SimGrid --cfg=... / --log=... options]\n");
-    return 0;
-  }
+  // SimGrid stops on a bad option value of its own by printing why and
+  // calling abort(): end with status 2 instead of a core dump.
+  std::signal(SIGABRT, [](int) { std::_Exit(2); });
   // The model's options go first, so that the command line's --cfg win.
   std::vector<std::string> options = {argv[0],
                                       "--log=xbt_cfg.thres:warning",  // no line per option set
@@ -194,12 +197,42 @@ int main(int argc, char** argv) {
                                       "--cfg=network/weight-S:0",
                                       "--cfg=network/TCP-gamma:0",
                                       "--cfg=network/crosstraffic:0"};
-  for (int i = 1; i < argc; ++i) options.emplace_back(argv[i]);
+  std::vector<std::string> rest;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::printf(
+          "usage: simgrid_flows_ref [FLOWS=10000] [TRANSFERS=200000] [SHAPE=rack|spread] [--exact] [--cfg=NAME:VALUE ...]\n"
+          "The flow benchmark (bench/flows, same arguments) on SimGrid 3.32: the same leaf-spine, routes and\n"
+          "transfers, shared by plain max-min; prints the same key=value line.\n"
+          "  --exact  SimGrid's exact solve (network/optim:Full, surf/precision:1e-14), many times slower; without\n"
+          "           it SimGrid's default Lazy solver can over-fill a link and end up to about 1 %% early\n"
+          "  --cfg=flows/latency-phase:auto|links|actor  who pays a transfer's latency (auto: links for rack,\n"
+          "           the sender itself for spread); other --cfg and --log options go to SimGrid\n");
+      return 0;
+    }
+    if (a == "--exact") {
+      options.emplace_back("--cfg=network/optim:Full");
+      options.emplace_back("--cfg=surf/precision:1e-14");
+    } else {
+      rest.push_back(a);
+    }
+  }
+  options.insert(options.end(), rest.begin(), rest.end());
   std::vector<char*> sg_argv;
   for (std::string& o : options) sg_argv.push_back(o.data());
   sg_argv.push_back(nullptr);
   int sg_argc = static_cast<int>(options.size());
-  s4u::Engine engine(&sg_argc, sg_argv.data());  // removes the options it knows
+  std::unique_ptr<s4u::Engine> owned;
+  try {
+    owned = std::make_unique<s4u::Engine>(&sg_argc, sg_argv.data());  // removes the options it knows
+  } catch (const std::exception& e) {
+    // SimGrid's message may go on to list every option: keep its first line.
+    const std::string what = e.what();
+    std::fprintf(stderr, "simgrid_flows_ref: %s\n", what.substr(0, what.find('\n')).c_str());
+    return 2;
+  }
+  s4u::Engine& engine = *owned;
 
   constexpr long kMost = 100000000;  // as flows
   const long flows = vzlab::bench::integer_arg("simgrid_flows_ref", sg_argc, sg_argv.data(), 1, 10000, 1, kMost),

@@ -6,9 +6,9 @@
 // closed loop, so one wrong share anywhere changes the time the last
 // transfer ends; both must agree on it to 1e-9 relative.
 //
-// SimGrid runs with network/optim:Full: its default Lazy solver's selective
-// update over-fills a host link in the rack shape (found while building this
-// check; "1000 50000 rack" then ends 0.7 % early), and with
+// SimGrid runs with --exact, that is network/optim:Full (its default Lazy
+// solver's selective update over-fills a host link in the rack shape, found
+// while building this check: "1000 50000 rack" then ends 0.7 % early) and
 // surf/precision:1e-14 instead of its default 1e-9 s timing precision, which
 // alone would account for about 1e-6 of difference here.
 #include <gtest/gtest.h>
@@ -42,7 +42,7 @@ Outcome run_vzlab(int flows, long transfers, bool rack) {
 Outcome run_simgrid(int flows, long transfers, bool rack) {
   const std::string cmd = std::string(VZLAB_SIMGRID_FLOWS) + " " + std::to_string(flows) + " " +
                           std::to_string(transfers) + (rack ? " rack" : " spread") +
-                          " --cfg=network/optim:Full --cfg=surf/precision:1e-14 2>&1";
+                          " --exact 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   std::string text;
   char buf[512];
