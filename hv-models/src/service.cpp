@@ -60,6 +60,7 @@ engine::Process Service::health_checks() {
     rotation_.clear();
     for (std::size_t r = 0; r < replicas_.size(); ++r)
       if (alive(r)) rotation_.push_back(r);
+    last_check_s_ = engine_.now();
     if (spec_.stop_s > 0 && engine_.now() > spec_.stop_s) co_return;
     co_await engine_.sleep(spec_.health_check_s);
   }
@@ -162,9 +163,16 @@ void Service::complete(Request& q) {
   }
 }
 
+void Service::replica_up(const Guest& g) {
+  if (engine_.now() != last_check_s_) return;  // the next check will see it
+  for (std::size_t r = 0; r < replicas_.size(); ++r)
+    if (spec_.replicas[r] == &g && !in_rotation(r)) rotation_.insert(std::lower_bound(rotation_.begin(), rotation_.end(), r), r);
+}
+
 void Service::replica_down(const Guest& g) {
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     if (spec_.replicas[r] != &g) continue;
+    if (engine_.now() == last_check_s_) rotation_.erase(std::remove(rotation_.begin(), rotation_.end(), r), rotation_.end());
     ReplicaState& rep = replicas_[r];
     for (Request* q : rep.serving) {
       if (q->scheduled()) engine_.cancel(*q);

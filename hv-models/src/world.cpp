@@ -214,6 +214,8 @@ engine::Process World::run_guest(Guest& guest, double start_s, std::vector<Proce
     guest.downtime_s_ += eng.now() - guest.down_at_s_;
     guest.down_at_s_ = -1.0;
     guest.back_at_s_ = eng.now();
+    guest.restarting_ = false;
+    for (Service& s : services_) s.replica_up(guest);
   }
   guest.life_start_s_ = eng.now();
   guest.cursors_.clear();
@@ -299,7 +301,7 @@ engine::Process World::fail_over(Host& dead, std::vector<Guest*> guests) {
     co_return;
   }
   for (Guest* g : guests) {
-    if (g->down_at_s_ < 0) continue;  // already back
+    if (g->down_at_s_ < 0 || g->restarting_) continue;  // already back, or on its way
     Host* target = first_host(*g, [&](const Host& h) { return &h != &dead && h.group() == dead.group(); });
     if (target != nullptr) restart(*g, *target);
     else waiting_for_repair_.push_back(g);  // no room anywhere: wait for a repair
@@ -315,6 +317,7 @@ void World::restart(Guest& g, Host& where) {
   g.set_paused(false);
   g.resume_ = g.protection() == Protection::kCheckpoint && g.checkpoint_at_s_ >= 0;
   ++g.restarts_;
+  g.restarting_ = true;
   engine_->events().emit(engine_->now(), kinds_.guest_restart, g.subject_, {static_cast<double>(where.index())});
   start_guest(g, engine_->now(), programs_.at(g.index()));
 }
@@ -338,12 +341,30 @@ void World::repair(Host& host) {
   std::vector<Guest*> waiting;
   waiting.swap(waiting_for_repair_);
   for (Guest* g : waiting) {
-    if (g->down_at_s_ < 0) continue;
+    if (g->down_at_s_ < 0 || g->restarting_) continue;
     const bool home = &g->host() == &host;
     if ((home || (ha_.enabled && on_shared_storage(*g) && g->host().group() == host.group())) && can_take(host, *g))
       restart(*g, host);
     else
       waiting_for_repair_.push_back(g);
+  }
+}
+
+void World::restart_waiting_for_storage() {
+  // Guests that waited for a repair may have waited for their disk too: each
+  // restarts on its own host if that takes it now or, under HA with shared
+  // storage, on the first host of its group that does.
+  std::vector<Guest*> waiting;
+  waiting.swap(waiting_for_repair_);
+  for (Guest* g : waiting) {
+    if (g->down_at_s_ < 0 || g->restarting_) continue;
+    Host* target = can_take(g->host(), *g) ? &g->host() : nullptr;
+    if (target == nullptr && ha_.enabled && on_shared_storage(*g)) {
+      const std::string& group = g->host().group();
+      target = first_host(*g, [&](const Host& h) { return h.group() == group; });
+    }
+    if (target != nullptr) restart(*g, *target);
+    else waiting_for_repair_.push_back(g);
   }
 }
 
@@ -364,7 +385,7 @@ void World::add_random_faults(Host& host, Distribution mtbf, Distribution mttr, 
         // The layer is back: what it took down boots again here.
         if (!failed || !host.up_) return;
         for (Guest& g : guests_)
-          if (&g.host() == &host && g.down_at_s_ >= 0 && crash_takes_down(kind, host.hypervisor(), g.mode()) &&
+          if (&g.host() == &host && g.down_at_s_ >= 0 && !g.restarting_ && crash_takes_down(kind, host.hypervisor(), g.mode()) &&
               can_take(host, g))
             restart(g, host);
       }));
@@ -387,7 +408,7 @@ void World::add_random_guest_faults(Guest& guest, Distribution mtbf, Distributio
       guest.name(), mtbf, mttr, [this, &guest] { return take_down(guest, CrashKind::kGuest); },
       [this, &guest](bool crashed) {
         // Rebooted where it is, unless something else took it meanwhile.
-        if (crashed && guest.down_at_s_ >= 0 && guest.host().up_) restart(guest, guest.host());
+        if (crashed && guest.down_at_s_ >= 0 && !guest.restarting_ && guest.host().up_) restart(guest, guest.host());
       }));
 }
 
@@ -403,14 +424,17 @@ engine::Process World::fault_cycle(std::string name, Distribution mtbf, Distribu
 }
 
 bool World::take_down(Guest& guest, CrashKind cause) {
-  if (guest.down_at_s_ >= 0 || guest.refused_ || guest.finished_at_s_ >= 0) return false;
+  if ((guest.down_at_s_ >= 0 && !guest.restarting_) || guest.refused_ || guest.finished_at_s_ >= 0) return false;
   if (guest.processes_.empty()) return false;  // never started
-  guest.down_at_s_ = engine_->now();
-  if (guest.storage_lost_at_s_ >= 0) {
+  if (guest.restarting_) {
+    // Down again while coming back: the same outage goes on.
+    guest.restarting_ = false;
+  } else if (guest.storage_lost_at_s_ >= 0) {
     // Already hanging on its lost disk: the same incident goes on.
     guest.down_at_s_ = guest.storage_lost_at_s_;
     guest.storage_lost_at_s_ = -1.0;
   } else {
+    guest.down_at_s_ = engine_->now();
     ++guest.incidents_;
   }
   if (guest.life_start_s_ >= 0) {
@@ -463,6 +487,7 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec, std::size_t s
   if (!guest.started_) {
     guest.started_ = true;
     eng.events().emit(eng.now(), kinds_.guest_start, guest.subject_);
+    for (Service& s : services_) s.replica_up(guest);
   }
   for (int r = from.repeat; r < spec.repeat; ++r) {
     for (std::size_t i = r == from.repeat ? from.step : 0; i < spec.steps.size(); ++i) {
@@ -722,7 +747,10 @@ void World::set_components_up(const std::vector<Component>& cs, bool up) {
                            engine_->events().subject(name));
   }
   check_storage();
-  if (up) return;
+  if (up) {
+    restart_waiting_for_storage();
+    return;
+  }
   for (const Component& c : cs)
     for (ReplicationRecord& r : replications_)
       if (!c.is_link && r.spec.from == c.id && r.disaster_s < 0) engine_->spawn(recover(r));
@@ -821,7 +849,7 @@ engine::Process World::recover(ReplicationRecord& r) {
     if (g.disk_node() != r.spec.from) continue;
     g.set_disk_node(r.spec.to);  // from now on its disk is the replica
     if (g.refused_ || g.finished_at_s_ >= 0 || !programs_.count(g.index())) continue;
-    if (g.down_at_s_ < 0 && !take_down(g, CrashKind::kStorage)) continue;  // not started yet: starts on the replica
+    if ((g.down_at_s_ < 0 || g.restarting_) && !take_down(g, CrashKind::kStorage)) continue;  // not started yet: starts on the replica
     Host* target = first_host(g, [](const Host&) { return true; });
     if (target == nullptr) {
       ++r.not_placed;

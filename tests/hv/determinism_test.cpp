@@ -1,10 +1,17 @@
 // Every shipped scenario is a pure function of its file and seed: two runs
-// give the same event stream, event for event.
+// give the same event stream, event for event. The streams' hashes are also
+// pinned in determinism_hashes.txt, so a refactoring that changes no number
+// shows it; a change that does (a fixed defect) updates the file and says
+// why in its commit: VZLAB_UPDATE_HASHES=1 rewrites it.
 #include <gtest/gtest.h>
 
 #include <bit>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 
 #include "vzlab/hv/scenario/scenario.hpp"
@@ -57,6 +64,38 @@ TEST(Determinism, EveryShippedScenarioGivesTheSameEventStreamTwice) {
     ++checked;
   }
   EXPECT_GE(checked, 15);
+}
+
+TEST(Determinism, EveryShippedScenarioGivesItsPinnedEventStream) {
+  const std::filesystem::path source(VZLAB_SOURCE_DIR);
+  const std::filesystem::path pinned = source / "tests" / "hv" / "determinism_hashes.txt";
+  std::map<std::string, std::string> want, got;
+  {
+    std::ifstream in(pinned);
+    std::string name, line;
+    while (std::getline(in, line))
+      if (!line.empty() && line[0] != '#') {
+        std::istringstream fields(line);
+        std::string value;
+        fields >> name >> value;
+        want[name] = value;
+      }
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(source / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const StreamHash h = run_hashed(entry.path());
+    std::ostringstream value;
+    value << std::hex << h.h << "/" << std::dec << h.events;
+    got[entry.path().filename().string()] = value.str();
+  }
+  if (const char* update = std::getenv("VZLAB_UPDATE_HASHES"); update != nullptr && std::string(update) == "1") {
+    std::ofstream out(pinned);
+    out << "# scenario  FNV-1a of its event stream / events (tests/hv/determinism_test.cpp)\n";
+    for (const auto& [name, value] : got) out << name << " " << value << "\n";
+    GTEST_SKIP() << "rewrote " << pinned;
+  }
+  EXPECT_EQ(want.size(), got.size()) << "scenarios added or removed: VZLAB_UPDATE_HASHES=1 rewrites " << pinned;
+  for (const auto& [name, value] : got) EXPECT_EQ(want[name], value) << name;
 }
 
 }  // namespace

@@ -57,6 +57,14 @@ std::pair<double, double> replicate(int n, auto&& one) {
   return {mean, 2.09 * std::sqrt(var / n)};  // t(0.975, 19)
 }
 
+TEST(Service, ReplicasThatStartWithTheServiceServeItsFirstRequests) {
+  // Two replicas up from t = 0 (no start-up time) and never down: no request
+  // can fail, including those of the first health-check interval.
+  ServiceRun run(1, 2, 1, 5.0, 20.0, BalancePolicy::kRoundRobin, 100.0);
+  EXPECT_GT(run.service->stats().arrived, 300u);
+  EXPECT_EQ(run.service->stats().failed, 0u);
+}
+
 TEST(Service, MM1MeanResponseTime) {
   // lambda = 8/s, mu = 10/s: W = 1 / (mu - lambda) = 0.5 s.
   const auto [mean, ci] = replicate(20, [](std::uint64_t seed) {

@@ -214,6 +214,7 @@ class Guest {
   double downtime_s_ = 0.0;
   double back_at_s_ = -1.0;
   double storage_lost_at_s_ = -1.0;
+  bool restarting_ = false;  // down, and booting again after a restart
   void move_to(Host& host);
 
   // Where each of its processes is (repeat, step, share of a compute step

@@ -71,6 +71,9 @@ class Service {
   void start();
   /// A replica's guest went down: its requests fail, at once.
   void replica_down(const Guest& g);
+  /// A replica's guest began serving: a health check at this very instant
+  /// sees it (a check sees the replicas as they are at the end of its instant).
+  void replica_up(const Guest& g);
   /// Whether the balancer currently sends to replica r.
   bool in_rotation(std::size_t r) const;
   /// Requests at replica r now: in service plus queued.
@@ -112,6 +115,7 @@ class Service {
   std::deque<Request> pool_;
   std::vector<Request*> free_;
   std::size_t next_ = 0;           // round robin
+  double last_check_s_ = -1.0;     // time of the last health check
   std::vector<double> current_weight_;
 };
 

@@ -263,6 +263,7 @@ class World {
                               std::function<void(bool)> fix);
   Component component_named(const std::string& name);
   void check_storage();
+  void restart_waiting_for_storage();
   engine::Process fail_over(Host& host, std::vector<Guest*> guests);
   engine::Process migrate(MigrationSpec spec);
   void restart(Guest& guest, Host& where);
