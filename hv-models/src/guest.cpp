@@ -1,6 +1,10 @@
 #include "vzlab/hv/guest.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cassert>
+#include <initializer_list>
+#include <span>
 
 #include "vzlab/hv/world.hpp"
 
@@ -11,6 +15,14 @@ Host::Host(engine::FluidSystem& fluid, HostSpec spec, std::uint32_t index)
       index_(index),
       cpu_(fluid, spec_.cores * spec_.speed_flops),
       disk_(fluid, spec_.disk_bandwidth_Bps) {}
+
+void Host::enter(HostState to, double now) {
+  [[maybe_unused]] const HostState from = state();
+  assert(from != to && (to == HostState::kDown || from != HostState::kDown || to == HostState::kUp) &&
+         !(from == HostState::kDown && to == HostState::kOff));
+  if (to == HostState::kDown) ++failures_;
+  clock_.enter(to, now);
+}
 
 Guest::Guest(engine::Engine& engine, GuestSpec spec, Host& host, std::uint32_t index)
     : spec_(std::move(spec)), host_(&host), index_(index), engine_(&engine) {
@@ -80,13 +92,87 @@ void Guest::task_ended() {
   if (vm_on_host_) update_vm_share();
 }
 
-void Guest::set_paused(bool paused) {
-  paused_ = paused;
+bool Guest::cpu_stopped() const {
+  const GuestState s = state();
+  return s == GuestState::kPaused || s == GuestState::kRestarting ||
+         (s == GuestState::kStalled && resume_to_ == GuestState::kPaused);
+}
+
+bool Guest::serving() const {
+  const GuestState s = state() == GuestState::kStalled ? resume_to_ : state();
+  return s == GuestState::kRunning || s == GuestState::kMigrating || s == GuestState::kPaused;
+}
+
+namespace {
+
+// The event a move emits and its values; `emits` false for moves that have
+// none. `host` is the guest's host after the move.
+struct MoveEvent {
+  bool emits = false;
+  std::uint32_t kind = 0;
+  std::array<double, 3> values{};
+  std::size_t count = 0;
+  MoveEvent() = default;
+  MoveEvent(std::uint32_t k, std::initializer_list<double> v) : emits(true), kind(k), count(v.size()) {
+    std::copy(v.begin(), v.end(), values.begin());
+  }
+};
+
+MoveEvent event_of(const EventKinds& k, GuestState under, Cause cause, const TransitionData& d, std::uint32_t host) {
+  switch (cause) {
+    case Cause::kStarted:
+      if (under == GuestState::kPending || under == GuestState::kBooting) return {k.guest_start, {}};
+      return {};
+    case Cause::kDone: return {k.guest_end, {}};
+    case Cause::kNoMemory: return {k.guest_refused, {0.0}};
+    case Cause::kVcpuLimit: return {k.guest_refused, {1.0}};
+    case Cause::kNotPlaced: return {k.guest_refused, {2.0}};
+    case Cause::kCrash: return {k.guest_down, {static_cast<double>(d.crash)}};
+    case Cause::kRestart: return {k.guest_restart, {static_cast<double>(host)}};
+    case Cause::kTakeover: return {k.guest_takeover, {static_cast<double>(host)}};
+    case Cause::kStorageLost: return {k.guest_storage_lost, {}};
+    case Cause::kStorageBack: return {k.guest_storage_back, {}};
+    case Cause::kMigrated: return {k.guest_migrated, {d.downtime_s, d.bytes, static_cast<double>(d.rounds)}};
+    case Cause::kCheckpointed: return {k.guest_checkpoint, {d.bytes}};
+    case Cause::kStart:  // guest.boot is the start-up's own event (World::run_guest), at every boot
+    case Cause::kMigration:
+    case Cause::kMigrationEnded:
+    case Cause::kCheckpoint: return {};
+  }
+  return {};
+}
+
+}  // namespace
+
+void Guest::transition(GuestState to, Cause cause, TransitionData data) {
+  const GuestState from = state();
+  const double now = engine_->now();
+  const bool stalled = from == GuestState::kStalled;
+  // Where it is underneath a stall, and whether this move only changes that.
+  const GuestState under = stalled ? resume_to_ : from;
+  const bool behind_stall = stalled && cause != Cause::kStorageBack && is_up(to);
+  assert(legal_transition(under, to) || (stalled && legal_transition(from, to)));
+  if (behind_stall) {
+    resume_to_ = to;
+  } else {
+    if (to == GuestState::kStalled) resume_to_ = from;
+    if (is_outage(to) && !is_outage(from)) {
+      ++incidents_;
+      outage_since_s_ = now;
+    }
+    if (is_outage(from) && is_up(to)) back_at_s_ = now;
+    if (from == GuestState::kDown && to == GuestState::kRestarting) ++restarts_;
+    clock_.enter(to, now);
+    cause_ = cause;
+  }
   if (vm_on_host_) update_vm_share();
+  const MoveEvent e = event_of(world_->kinds(), under, cause, data, host_->index());
+  if (e.emits) engine_->events().emit(now, e.kind, subject_, std::span<const double>(e.values.data(), e.count));
+  world_->tell_hooks(*this, {from, behind_stall ? GuestState::kStalled : to, cause, now, data});
 }
 
 void Guest::update_vm_share() {
-  const int impact = paused_ ? 0 : std::min(active_, spec_.vcpus);
+  const int impact = cpu_stopped() ? 0 : std::min(active_, spec_.vcpus);
   vm_on_host_->set_weight(impact * spec_.share);
   vm_on_host_->set_bound(std::min(impact * host_->speed_flops(), spec_.cap_flops));
 }

@@ -166,7 +166,7 @@ void Service::complete(Request& q) {
 void Service::replica_up(const Guest& g) {
   if (engine_.now() != last_check_s_) return;  // the next check will see it
   for (std::size_t r = 0; r < replicas_.size(); ++r)
-    if (spec_.replicas[r] == &g && !in_rotation(r)) rotation_.insert(std::lower_bound(rotation_.begin(), rotation_.end(), r), r);
+    if (spec_.replicas[r] == &g && alive(r) && !in_rotation(r)) rotation_.insert(std::lower_bound(rotation_.begin(), rotation_.end(), r), r);
 }
 
 void Service::replica_down(const Guest& g) {

@@ -26,6 +26,14 @@ World::World(std::uint64_t seed) : engine_(std::make_unique<engine::Engine>(seed
             ev.kind("site.down"),     ev.kind("site.up"),    ev.kind("dr.recovery"),
             ev.kind("guest.takeover"), ev.kind("guest.checkpoint"), ev.kind("guest.storage_lost"),
             ev.kind("guest.storage_back")};
+  // Balancers learn of their replicas' moves (each decides when it notices).
+  on_transition([this](Guest& g, const Transition& t) {
+    if (services_.empty()) return;
+    for (Service& s : services_) {
+      if (t.to == GuestState::kDown) s.replica_down(g);
+      else if (g.serving()) s.replica_up(g);
+    }
+  });
 }
 
 World::~World() {
@@ -92,8 +100,7 @@ void World::start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> p
     programs_.emplace(guest.index(), processes);
     if (guest.protection() == Protection::kCheckpoint)
       engine_->add_ticker(guest.spec_.checkpoint_interval_s, [this, &guest] {
-        const bool moving = std::find(migrating_.begin(), migrating_.end(), guest.index()) != migrating_.end();
-        if (guest.serving() && guest.life_start_s_ >= 0 && !guest.paused() && !guest.checkpointing_ && !moving)
+        if (guest.state() == GuestState::kRunning && guest.life_start_s_ >= 0 && !guest.checkpointing_)
           engine_->spawn(checkpoint(guest));
       });
   }
@@ -102,9 +109,7 @@ void World::start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> p
 }
 
 void World::power_on(Host& h) {
-  if (h.powered_off_since_ < 0) return;
-  h.off_s_ += engine_->now() - h.powered_off_since_;
-  h.powered_off_since_ = -1.0;
+  if (h.state() == HostState::kOff) h.enter(HostState::kUp, engine_->now());
 }
 
 void World::set_pool_manager(PoolManager m) {
@@ -118,12 +123,11 @@ void World::manage_pool() {
   auto busy = [](Host& h) { return h.cpu().usage() / h.capacity_flops(); };
   if (pool_.rebalance && network_) {
     for (Host& hot : hosts_) {
-      if (!hot.up_ || hot.group().empty() || busy(hot) <= pool_.hot) continue;
+      if (!hot.up() || hot.group().empty() || busy(hot) <= pool_.hot) continue;
       // The VM taking the most CPU there, not already moving.
       Guest* pick = nullptr;
       for (Guest& g : guests_)
-        if (&g.host() == &hot && is_vm(g.mode()) && g.serving() && !g.paused() &&
-            std::find(migrating_.begin(), migrating_.end(), g.index()) == migrating_.end() &&
+        if (&g.host() == &hot && is_vm(g.mode()) && g.state() == GuestState::kRunning &&
             (pick == nullptr || g.allocation_flops() > pick->allocation_flops()))
           pick = &g;
       if (pick == nullptr) continue;
@@ -145,10 +149,10 @@ void World::manage_pool() {
   }
   if (pool_.power_off_idle) {
     for (Host& h : hosts_) {
-      if (h.powered_off_since_ >= 0 || !h.up_ || h.memory_used_ > 0) continue;
+      if (h.state() != HostState::kUp || h.memory_used_ > 0) continue;
       bool reserved = false;  // a migration is copying to it
       for (std::uint32_t gi : migrating_) reserved = reserved || &guests_[gi].host() == &h;
-      if (!reserved && h.vcpus_placed_ == 0) h.powered_off_since_ = now;
+      if (!reserved && h.vcpus_placed_ == 0) h.enter(HostState::kOff, now);
     }
   }
 }
@@ -159,11 +163,11 @@ bool World::admit(Guest& guest) {
   const double need = guest.footprint_bytes(calibration_);
   const bool vm = is_vm(guest.mode());
   if (vm && h.vcpus_placed_ + guest.vcpus() > h.cores() * h.cpu_overcommit()) {
-    engine_->events().emit(engine_->now(), kinds_.guest_refused, guest.subject_, {1.0});
+    refuse(guest, Cause::kVcpuLimit);
     return false;
   }
   if (h.memory_used_ + need > h.memory_bytes() && !h.swap_when_full()) {
-    engine_->events().emit(engine_->now(), kinds_.guest_refused, guest.subject_, {0.0});
+    refuse(guest, Cause::kNoMemory);
     return false;
   }
   reserve(h, guest);
@@ -178,6 +182,12 @@ bool World::admit(Guest& guest) {
     }
   }
   return true;
+}
+
+void World::refuse(Guest& guest, Cause why) {
+  // A restart that finds no room leaves it down (it does not come back).
+  const bool again = guest.state() == GuestState::kRestarting;
+  guest.transition(again ? GuestState::kDown : GuestState::kRefused, why);
 }
 
 void World::reserve(Host& h, const Guest& g) {
@@ -197,12 +207,12 @@ engine::Process World::run_guest(Guest& guest, double start_s, std::vector<Proce
   engine::Engine& eng = *engine_;
   if (start_s > eng.now()) co_await eng.sleep_until(start_s);
   eng.events().emit(eng.now(), kinds_.guest_boot, guest.subject_);
+  if (guest.state() == GuestState::kPending) guest.transition(GuestState::kBooting, Cause::kStart);
   if (!admit(guest)) {
-    guest.refused_ = true;
     --guest.running_;
     co_return;
   }
-  guest.admitted_ = true;
+  guest.reserved_ = true;
   const bool resume = std::exchange(guest.resume_, false);
   if (resume) {
     // Back from its last checkpoint: its saved memory comes back from its disk.
@@ -210,13 +220,7 @@ engine::Process World::run_guest(Guest& guest, double start_s, std::vector<Proce
   } else {
     co_await eng.sleep(guest.startup_s(calibration_));
   }
-  if (guest.down_at_s_ >= 0) {  // back after a crash
-    guest.downtime_s_ += eng.now() - guest.down_at_s_;
-    guest.down_at_s_ = -1.0;
-    guest.back_at_s_ = eng.now();
-    guest.restarting_ = false;
-    for (Service& s : services_) s.replica_up(guest);
-  }
+  if (guest.state() == GuestState::kRestarting) guest.transition(GuestState::kRunning, Cause::kStarted);
   guest.life_start_s_ = eng.now();
   guest.cursors_.clear();
   guest.executing_.clear();
@@ -234,10 +238,8 @@ void World::crash(CrashKind kind, Host* host, Guest* guest) {
     return;
   }
   if (kind == CrashKind::kHost) {
-    if (!host->up_) return;
-    host->up_ = false;
-    ++host->failures_;
-    host->down_since_ = engine_->now();
+    if (!host->up()) return;
+    host->enter(HostState::kDown, engine_->now());
   }
   engine_->events().emit(engine_->now(), kinds_.host_crash, engine_->events().subject(host->name()),
                          {static_cast<double>(kind)});
@@ -250,7 +252,7 @@ void World::crash(CrashKind kind, Host* host, Guest* guest) {
       engine_->spawn(protect_later(g, detection_time(engine_->now())));
     }
     if (&g.host() != host || !crash_takes_down(kind, host->hypervisor(), g.mode())) continue;
-    if (g.mirror_host_ != nullptr && g.mirror_host_->up_ && g.serving()) take_over(g);
+    if (g.mirror_host_ != nullptr && g.mirror_host_->up() && g.serving()) take_over(g);
     else if (take_down(g, kind)) downed.push_back(&g);
   }
   if (kind != CrashKind::kHost || !restartable_) return;
@@ -280,14 +282,13 @@ Host* World::first_host(const Guest& g, const std::function<bool(const Host&)>& 
 }
 
 bool World::can_take(const Host& h, const Guest& g) const {
-  if (!h.up_ || !placement_problem(g.mode(), h.hypervisor()).empty()) return false;
+  if (!h.up() || !placement_problem(g.mode(), h.hypervisor()).empty()) return false;
   if (is_vm(g.mode()) && h.vcpus_placed_ + g.vcpus() > h.cores() * h.cpu_overcommit()) return false;
   if (h.memory_used_ + g.footprint_bytes(calibration_) > h.memory_bytes() && !h.swap_when_full()) return false;
   if (g.disk_node() && network_ && !network_->route(host_node(h), *g.disk_node())) return false;
   if (!g.anti_affinity().empty())
     for (const Guest& other : guests_)
-      if (&other != &g && &other.host() == &h && other.anti_affinity() == g.anti_affinity() && other.admitted_ &&
-          other.down_at_s_ < 0 && other.finished_at_s_ < 0)
+      if (&other != &g && &other.host() == &h && other.anti_affinity() == g.anti_affinity() && other.reserved_)
         return false;
   return true;
 }
@@ -295,13 +296,13 @@ bool World::can_take(const Host& h, const Guest& g) const {
 engine::Process World::fail_over(Host& dead, std::vector<Guest*> guests) {
   const double noticed = detection_time(engine_->now());
   if (noticed > engine_->now()) co_await engine_->sleep_until(noticed);
-  if (ha_.manager_host >= 0 && !hosts_[static_cast<std::size_t>(ha_.manager_host)].up_) {
+  if (ha_.manager_host >= 0 && !hosts_[static_cast<std::size_t>(ha_.manager_host)].up()) {
     // Nobody is watching: the guests wait for the manager to come back.
     for (Guest* g : guests) waiting_for_manager_.emplace_back(&dead, g);
     co_return;
   }
   for (Guest* g : guests) {
-    if (g->down_at_s_ < 0 || g->restarting_) continue;  // already back, or on its way
+    if (g->state() != GuestState::kDown) continue;  // already back, or on its way
     Host* target = first_host(*g, [&](const Host& h) { return &h != &dead && h.group() == dead.group(); });
     if (target != nullptr) restart(*g, *target);
     else waiting_for_repair_.push_back(g);  // no room anywhere: wait for a repair
@@ -313,19 +314,15 @@ void World::restart(Guest& g, Host& where) {
   g.move_to(where);
   g.processes_.clear();
   g.running_ = 0;
-  g.admitted_ = false;
-  g.set_paused(false);
+  g.reserved_ = false;
   g.resume_ = g.protection() == Protection::kCheckpoint && g.checkpoint_at_s_ >= 0;
-  ++g.restarts_;
-  g.restarting_ = true;
-  engine_->events().emit(engine_->now(), kinds_.guest_restart, g.subject_, {static_cast<double>(where.index())});
+  g.transition(GuestState::kRestarting, Cause::kRestart);
   start_guest(g, engine_->now(), programs_.at(g.index()));
 }
 
 void World::repair(Host& host) {
-  if (host.up_) return;
-  host.up_ = true;
-  host.downtime_s_ += engine_->now() - host.down_since_;
+  if (host.up()) return;
+  host.enter(HostState::kUp, engine_->now());
   engine_->events().emit(engine_->now(), kinds_.host_repair, engine_->events().subject(host.name()));
   if (ha_.manager_host >= 0 && &host == &hosts_[static_cast<std::size_t>(ha_.manager_host)] &&
       !waiting_for_manager_.empty()) {
@@ -341,7 +338,7 @@ void World::repair(Host& host) {
   std::vector<Guest*> waiting;
   waiting.swap(waiting_for_repair_);
   for (Guest* g : waiting) {
-    if (g->down_at_s_ < 0 || g->restarting_) continue;
+    if (g->state() != GuestState::kDown) continue;
     const bool home = &g->host() == &host;
     if ((home || (ha_.enabled && on_shared_storage(*g) && g->host().group() == host.group())) && can_take(host, *g))
       restart(*g, host);
@@ -357,7 +354,7 @@ void World::restart_waiting_for_storage() {
   std::vector<Guest*> waiting;
   waiting.swap(waiting_for_repair_);
   for (Guest* g : waiting) {
-    if (g->down_at_s_ < 0 || g->restarting_) continue;
+    if (g->state() != GuestState::kDown) continue;
     Host* target = can_take(g->host(), *g) ? &g->host() : nullptr;
     if (target == nullptr && ha_.enabled && on_shared_storage(*g)) {
       const std::string& group = g->host().group();
@@ -373,7 +370,7 @@ void World::add_random_faults(Host& host, Distribution mtbf, Distribution mttr, 
   engine_->spawn(fault_cycle(
       host.name(), mtbf, mttr,
       [this, &host, kind] {
-        const bool was_up = host.up_;
+        const bool was_up = host.up();
         crash(kind, &host, nullptr);
         return was_up;
       },
@@ -383,9 +380,9 @@ void World::add_random_faults(Host& host, Distribution mtbf, Distribution mttr, 
           return;
         }
         // The layer is back: what it took down boots again here.
-        if (!failed || !host.up_) return;
+        if (!failed || !host.up()) return;
         for (Guest& g : guests_)
-          if (&g.host() == &host && g.down_at_s_ >= 0 && !g.restarting_ && crash_takes_down(kind, host.hypervisor(), g.mode()) &&
+          if (&g.host() == &host && g.state() == GuestState::kDown && crash_takes_down(kind, host.hypervisor(), g.mode()) &&
               can_take(host, g))
             restart(g, host);
       }));
@@ -408,7 +405,7 @@ void World::add_random_guest_faults(Guest& guest, Distribution mtbf, Distributio
       guest.name(), mtbf, mttr, [this, &guest] { return take_down(guest, CrashKind::kGuest); },
       [this, &guest](bool crashed) {
         // Rebooted where it is, unless something else took it meanwhile.
-        if (crashed && guest.down_at_s_ >= 0 && !guest.restarting_ && guest.host().up_) restart(guest, guest.host());
+        if (crashed && guest.state() == GuestState::kDown && guest.host().up()) restart(guest, guest.host());
       }));
 }
 
@@ -424,19 +421,9 @@ engine::Process World::fault_cycle(std::string name, Distribution mtbf, Distribu
 }
 
 bool World::take_down(Guest& guest, CrashKind cause) {
-  if ((guest.down_at_s_ >= 0 && !guest.restarting_) || guest.refused_ || guest.finished_at_s_ >= 0) return false;
+  const GuestState st = guest.state();
+  if (st == GuestState::kDown || st == GuestState::kRefused || st == GuestState::kFinished) return false;
   if (guest.processes_.empty()) return false;  // never started
-  if (guest.restarting_) {
-    // Down again while coming back: the same outage goes on.
-    guest.restarting_ = false;
-  } else if (guest.storage_lost_at_s_ >= 0) {
-    // Already hanging on its lost disk: the same incident goes on.
-    guest.down_at_s_ = guest.storage_lost_at_s_;
-    guest.storage_lost_at_s_ = -1.0;
-  } else {
-    guest.down_at_s_ = engine_->now();
-    ++guest.incidents_;
-  }
   if (guest.life_start_s_ >= 0) {
     // Work since the last save (or since it started) is gone.
     const double from = guest.protection() == Protection::kCheckpoint
@@ -445,11 +432,10 @@ bool World::take_down(Guest& guest, CrashKind cause) {
     guest.life_start_s_ = -1.0;
   }
   unprotect(guest);
-  for (Service& s : services_) s.replica_down(guest);
   for (const engine::ProcessHandle& p : guest.processes_) engine_->kill(p);
   guest.running_ = 0;
-  if (guest.admitted_) release(guest);
-  engine_->events().emit(engine_->now(), kinds_.guest_down, guest.subject_, {static_cast<double>(cause)});
+  if (guest.reserved_) release(guest);
+  guest.transition(GuestState::kDown, Cause::kCrash, {.crash = cause});
   return true;
 }
 
@@ -464,8 +450,7 @@ engine::Process World::crash_at(double at_s, CrashKind kind, Host* host, Guest* 
 
 engine::Process World::refuse_at(Guest& guest, double at_s) {
   if (at_s > engine_->now()) co_await engine_->sleep_until(at_s);
-  guest.refused_ = true;
-  engine_->events().emit(engine_->now(), kinds_.guest_refused, guest.subject_, {2.0});
+  guest.transition(GuestState::kRefused, Cause::kNotPlaced);
 }
 
 void World::refuse_guest(Guest& guest, double at_s) { engine_->spawn(refuse_at(guest, at_s)); }
@@ -476,18 +461,18 @@ void World::schedule_crash(double at_s, CrashKind kind, Host* host, Guest* guest
 }
 
 void World::end_guest(Guest& guest) {
-  guest.finished_at_s_ = engine_->now();
-  if (guest.admitted_) release(guest);
-  engine_->events().emit(engine_->now(), kinds_.guest_end, guest.subject_);
+  if (guest.reserved_) release(guest);
+  guest.transition(GuestState::kFinished, Cause::kDone);
 }
 
 engine::Process World::run_process(Guest& guest, ProcessSpec spec, std::size_t slot, Guest::Cursor from) {
   engine::Engine& eng = *engine_;
   if (spec.start_s > eng.now()) co_await eng.sleep_until(spec.start_s);
-  if (!guest.started_) {
-    guest.started_ = true;
-    eng.events().emit(eng.now(), kinds_.guest_start, guest.subject_);
-    for (Service& s : services_) s.replica_up(guest);
+  {
+    // Its first process starting is its first moment running (after its
+    // start-up, or at once when started without one).
+    const GuestState st = guest.state() == GuestState::kStalled ? guest.resume_to_ : guest.state();
+    if (st == GuestState::kPending || st == GuestState::kBooting) guest.transition(GuestState::kRunning, Cause::kStarted);
   }
   for (int r = from.repeat; r < spec.repeat; ++r) {
     for (std::size_t i = r == from.repeat ? from.step : 0; i < spec.steps.size(); ++i) {
@@ -555,21 +540,22 @@ engine::Process World::checkpoint(Guest& g) {
   std::vector<Guest::Cursor> saved = g.cursors_;
   for (std::size_t i = 0; i < saved.size(); ++i)
     if (g.executing_[i] != nullptr) saved[i].done += (1.0 - saved[i].done) * g.executing_[i]->done_fraction();
-  g.set_paused(true);
+  g.transition(GuestState::kPaused, Cause::kCheckpoint);
   Host& host = g.host();
   co_await copy_memory(g, bytes, true);
   g.checkpointing_ = false;
-  if (g.down_at_s_ >= 0 || &g.host() != &host) co_return;  // it went down during the save: the save is not whole
-  g.set_paused(false);
+  const GuestState st = g.state() == GuestState::kStalled ? g.resume_to_ : g.state();
+  if (st != GuestState::kPaused || &g.host() != &host) co_return;  // it went down during the save: the save is not whole
   g.saved_ = std::move(saved);
   g.checkpoint_at_s_ = t0;
   ++g.checkpoints_;
   g.checkpoint_pause_s_ += eng.now() - t0;
-  eng.events().emit(eng.now(), kinds_.guest_checkpoint, g.subject_, {bytes});
+  g.transition(GuestState::kRunning, Cause::kCheckpointed, {.bytes = bytes});
 }
 
 void World::protect(Guest& g) {
-  if (g.mirror_host_ != nullptr || !network_ || g.down_at_s_ >= 0 || g.finished_at_s_ >= 0 || g.refused_) return;
+  const GuestState st = g.state();
+  if (g.mirror_host_ != nullptr || !network_ || !(is_up(st) || st == GuestState::kStalled)) return;
   Host& here = g.host();
   Host* h = first_host(g, [&](const Host& other) {
     // Another host of its group, with a route for the log.
@@ -591,7 +577,7 @@ void World::protect(Guest& g) {
     for (Guest& m : guests_)
       if (m.mirror_cpu_) {
         count_mirror_work(m);
-        m.mirror_cpu_->set_bound(m.paused() ? 0.0 : m.allocation_flops());
+        m.mirror_cpu_->set_bound(m.cpu_stopped() ? 0.0 : m.allocation_flops());
       }
   });
 }
@@ -616,21 +602,16 @@ void World::take_over(Guest& g) {
   g.mirror_host_ = nullptr;
   g.mirror_cpu_.reset();
   g.move_to(to);
-  g.set_paused(true);
-  ++g.incidents_;
   ++g.takeovers_;
-  engine_->events().emit(engine_->now(), kinds_.guest_takeover, g.subject_, {static_cast<double>(to.index())});
+  g.transition(GuestState::kRestarting, Cause::kTakeover);
   engine_->spawn(resume_after_takeover(g));
 }
 
 engine::Process World::resume_after_takeover(Guest& g) {
   // The copy notices at the first missed heartbeat and goes on from there.
-  const double t0 = engine_->now();
   co_await engine_->sleep(ha_.heartbeat_s);
-  if (g.down_at_s_ >= 0 || g.finished_at_s_ >= 0) co_return;
-  g.set_paused(false);
-  g.downtime_s_ += engine_->now() - t0;
-  g.back_at_s_ = engine_->now();
+  if (g.state() != GuestState::kRestarting) co_return;
+  g.transition(GuestState::kRunning, Cause::kStarted);
   protect(g);
 }
 
@@ -757,23 +738,15 @@ void World::set_components_up(const std::vector<Component>& cs, bool up) {
 }
 
 void World::check_storage() {
-  const double now = engine_->now();
   std::map<std::pair<std::uint32_t, NodeId>, bool> reachable;  // (host, disk) -> a route exists
   for (Guest& g : guests_) {
-    if (!g.disk_node() || !g.admitted_ || g.down_at_s_ >= 0 || g.finished_at_s_ >= 0 || g.refused_) continue;
+    if (!g.disk_node() || !g.reserved_ || !(is_up(g.state()) || g.state() == GuestState::kStalled)) continue;
     const NodeId disk = *g.disk_node();
     auto [it, fresh] = reachable.try_emplace({g.host().index(), disk}, false);
     if (fresh) it->second = network_->node_up(disk) && network_->route(host_node(g.host()), disk).has_value();
-    if (!it->second && g.storage_lost_at_s_ < 0) {
-      g.storage_lost_at_s_ = now;
-      ++g.incidents_;
-      engine_->events().emit(now, kinds_.guest_storage_lost, g.subject_);
-    } else if (it->second && g.storage_lost_at_s_ >= 0) {
-      g.downtime_s_ += now - g.storage_lost_at_s_;
-      g.storage_lost_at_s_ = -1.0;
-      g.back_at_s_ = now;
-      engine_->events().emit(now, kinds_.guest_storage_back, g.subject_);
-    }
+    const bool stalled = g.state() == GuestState::kStalled;
+    if (!it->second && !stalled) g.transition(GuestState::kStalled, Cause::kStorageLost);
+    else if (it->second && stalled) g.transition(g.resume_to_, Cause::kStorageBack);
   }
 }
 
@@ -848,8 +821,8 @@ engine::Process World::recover(ReplicationRecord& r) {
   for (Guest& g : guests_) {
     if (g.disk_node() != r.spec.from) continue;
     g.set_disk_node(r.spec.to);  // from now on its disk is the replica
-    if (g.refused_ || g.finished_at_s_ >= 0 || !programs_.count(g.index())) continue;
-    if ((g.down_at_s_ < 0 || g.restarting_) && !take_down(g, CrashKind::kStorage)) continue;  // not started yet: starts on the replica
+    if (g.refused() || g.state() == GuestState::kFinished || !programs_.count(g.index())) continue;
+    if (g.state() != GuestState::kDown && !take_down(g, CrashKind::kStorage)) continue;  // not started yet: starts on the replica
     Host* target = first_host(g, [](const Host&) { return true; });
     if (target == nullptr) {
       ++r.not_placed;
@@ -891,8 +864,7 @@ engine::Process World::migrate(MigrationSpec spec) {
     rec.outcome = why;
     migrations_.push_back(rec);
   };
-  const bool running = g.admitted_ && g.down_at_s_ < 0 && g.finished_at_s_ < 0 && !g.refused_;
-  if (!running) {
+  if (g.state() != GuestState::kRunning) {
     give_up("not running then");
     co_return;
   }
@@ -919,34 +891,38 @@ engine::Process World::migrate(MigrationSpec spec) {
     ++rec.rounds;
     co_return eng.now() - t0;
   };
+  // Still its own self (not down, not taken over by its mirror, not done).
+  auto in_place = [&] {
+    const GuestState st = g.state() == GuestState::kStalled ? g.resume_to_ : g.state();
+    return st == GuestState::kRunning || st == GuestState::kMigrating || st == GuestState::kPaused;
+  };
   if (spec.live) {
+    g.transition(GuestState::kMigrating, Cause::kMigration);
     for (;;) {
       const double dt = co_await copy(to_send);
-      if (g.down_at_s_ >= 0) break;
+      if (!in_place()) break;
       const double rate = dt > 0 ? to_send / dt : std::numeric_limits<double>::infinity();
       const double dirty = std::min(ram, g.dirty_rate_Bps() * dt);
       to_send = dirty;
       if (dirty <= rate * spec.downtime_target_s || rec.rounds >= spec.max_rounds) break;
     }
   }
-  if (g.down_at_s_ < 0) {
+  if (in_place()) {
     const double stop = eng.now();
-    g.set_paused(true);
+    g.transition(GuestState::kPaused, Cause::kMigration);
     co_await copy(to_send);
     rec.downtime_s = eng.now() - stop;
   }
-  if (g.down_at_s_ >= 0) {  // its host crashed during the copy: give the target back
+  if (!in_place()) {  // its host crashed during the copy (or its work ended): give the target back
     unreserve(to, g);
-    g.set_paused(false);
-    give_up("its host crashed during the copy");
+    give_up(g.state() == GuestState::kFinished ? "its work ended during the copy" : "its host crashed during the copy");
     co_return;
   }
   release(g);  // from its old host; the target's reservation becomes its place
   g.move_to(to);
-  g.set_paused(false);
   rec.total_s = eng.now() - rec.started_s;
-  eng.events().emit(eng.now(), kinds_.guest_migrated, g.subject_,
-                    {rec.downtime_s, rec.bytes_sent, static_cast<double>(rec.rounds)});
+  g.transition(GuestState::kRunning, Cause::kMigrated,
+               {.downtime_s = rec.downtime_s, .bytes = rec.bytes_sent, .rounds = rec.rounds});
   migrations_.push_back(rec);
 }
 

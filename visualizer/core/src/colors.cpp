@@ -5,20 +5,6 @@
 
 namespace vzlab::viz {
 
-const char* state_name(GuestState s) {
-  switch (s) {
-    case GuestState::kPending: return "pending";
-    case GuestState::kBooting: return "booting";
-    case GuestState::kRunning: return "running";
-    case GuestState::kMigrating: return "migrating";
-    case GuestState::kDown: return "down";
-    case GuestState::kRestarting: return "restarting";
-    case GuestState::kFinished: return "finished";
-    case GuestState::kRefused: return "refused";
-  }
-  return "?";
-}
-
 // Chosen to stay distinct on a projector and for the common colour-vision
 // deficiencies: state is also told by the box's outline pattern in the UI.
 Rgba guest_color(GuestState s) {
@@ -27,6 +13,8 @@ Rgba guest_color(GuestState s) {
     case GuestState::kBooting: return {80, 150, 230};
     case GuestState::kRunning: return {60, 190, 90};
     case GuestState::kMigrating: return {190, 110, 230};
+    case GuestState::kPaused: return {110, 120, 200};
+    case GuestState::kStalled: return {200, 95, 40};
     case GuestState::kDown: return {225, 45, 45};
     case GuestState::kRestarting: return {245, 170, 30};
     case GuestState::kFinished: return {140, 140, 140};

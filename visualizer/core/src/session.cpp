@@ -323,10 +323,11 @@ void Session::sample() {
   charts_.energy.push(t, energy_J / 3.6e6);
   std::size_t serving = 0, expected = 0;
   for (std::uint32_t g = 0; g < w.guests().size(); ++g) {
-    const GuestState s = tracker_->state(g);
-    const bool up = s == GuestState::kRunning || s == GuestState::kMigrating;
+    // Serving against serving or in an outage: the run report's availability, now.
+    const hv::Guest& guest = w.guests()[g];
+    const bool up = guest.serving() && guest.state() != GuestState::kStalled;
     serving += up ? 1 : 0;
-    expected += up || s == GuestState::kDown || s == GuestState::kRestarting ? 1 : 0;
+    expected += up || hv::is_outage(guest.state()) ? 1 : 0;
   }
   if (expected > 0) charts_.availability.push(t, 100.0 * static_cast<double>(serving) / static_cast<double>(expected));
   std::vector<double> window;
@@ -345,7 +346,7 @@ void Session::sample() {
 
 void Session::refresh() {
   const auto t0 = Clock::now();
-  snapshot_.update(*world_, *tracker_);
+  snapshot_.update(*world_);
   last_snapshot_s_ = std::chrono::duration<double>(Clock::now() - t0).count();
 }
 

@@ -4,11 +4,7 @@
 
 namespace vzlab::viz {
 
-StateTracker::StateTracker(hv::World& world)
-    : world_(world),
-      state_(world.guests().size(), GuestState::kPending),
-      host_(world.guests().size()),
-      down_at_(world.guests().size(), -1.0) {
+StateTracker::StateTracker(hv::World& world) : world_(world), host_(world.guests().size()) {
   for (const hv::Guest& g : world.guests()) {
     guest_of_subject_[g.subject()] = g.index();
     host_[g.index()] = g.host().index();
@@ -26,38 +22,14 @@ void StateTracker::note_move(std::uint32_t g, std::uint32_t to, double at_s) {
 
 void StateTracker::on_event(const engine::StreamEvent& e) {
   const hv::EventKinds& k = world_.kinds();
-  if (e.kind == k.task_start || e.kind == k.task_end) return;  // the most frequent: nothing to do
+  if (e.kind != k.guest_restart && e.kind != k.guest_migrated && e.kind != k.guest_takeover) return;
   const auto it = guest_of_subject_.find(e.subject);
   if (it == guest_of_subject_.end()) return;
   const std::uint32_t g = it->second;
-  GuestState& s = state_[g];
-  if (e.kind == k.guest_boot) {
-    if (s != GuestState::kRestarting) s = GuestState::kBooting;
-  } else if (e.kind == k.guest_start) {
-    s = GuestState::kRunning;
-    down_at_[g] = -1;
-  } else if (e.kind == k.guest_down) {
-    s = GuestState::kDown;
-    down_at_[g] = e.time_s;
-  } else if (e.kind == k.guest_restart) {
-    s = GuestState::kRestarting;
-    if (!e.values.empty()) note_move(g, static_cast<std::uint32_t>(e.values[0]), down_at_[g] >= 0 ? down_at_[g] : e.time_s);
-  } else if (e.kind == k.guest_migrated) {
-    note_move(g, world_.guests()[g].host().index(), e.time_s);
-  } else if (e.kind == k.guest_takeover) {
-    // Its mirror goes on from the other host: it moves, still running.
-    if (!e.values.empty()) note_move(g, static_cast<std::uint32_t>(e.values[0]), e.time_s);
-  } else if (e.kind == k.guest_storage_lost) {
-    s = GuestState::kDown;  // it hangs on its lost disk
-    down_at_[g] = e.time_s;
-  } else if (e.kind == k.guest_storage_back) {
-    s = GuestState::kRunning;
-    down_at_[g] = -1;
-  } else if (e.kind == k.guest_end) {
-    s = GuestState::kFinished;
-  } else if (e.kind == k.guest_refused) {
-    s = GuestState::kRefused;
-  }
+  const hv::Guest& guest = world_.guests()[g];
+  // It left its old host when its outage began (a restart), or now.
+  const double down_at = guest.down_at_s();
+  note_move(g, guest.host().index(), e.kind == k.guest_restart && down_at >= 0 ? down_at : e.time_s);
 }
 
 void StateTracker::migration_started(std::uint32_t guest, double at_s) { in_flight_.push_back({guest, at_s}); }
@@ -70,10 +42,10 @@ bool StateTracker::migrating(std::uint32_t g) const {
   }
   for (const InFlight& f : in_flight_)
     if (f.guest == g) return true;
-  return world_.migrating(world_.guests()[g]);
+  return world_.guests()[g].migrating();
 }
 
-void Snapshot::update(const hv::World& world, const StateTracker& tracker) {
+void Snapshot::update(const hv::World& world) {
   const double now = world.engine().now();
   time_s = now;
   const auto& hs = world.hosts();
@@ -99,12 +71,9 @@ void Snapshot::update(const hv::World& world, const StateTracker& tracker) {
     v.name = &g.name();
     v.host = g.host().index();
     v.vm = hv::is_vm(g.mode());
-    v.state = tracker.state(static_cast<std::uint32_t>(i));
-    if ((v.state == GuestState::kRunning || v.state == GuestState::kBooting) &&
-        tracker.migrating(static_cast<std::uint32_t>(i)))
-      v.state = GuestState::kMigrating;
+    v.state = g.state();
     v.downtime_s = static_cast<float>(g.downtime_s(now));
-    v.down_for_s = g.down_at_s() >= 0 ? static_cast<float>(now - g.down_at_s()) : -1.0f;
+    v.down_for_s = g.outage_since_s() >= 0 ? static_cast<float>(now - g.outage_since_s()) : -1.0f;
     ++state_counts[static_cast<int>(v.state)];
     ++hosts[v.host].count;
   }

@@ -17,6 +17,7 @@
 
 #include "vzlab/engine/engine.hpp"
 #include "vzlab/hv/host.hpp"
+#include "vzlab/hv/lifecycle.hpp"
 #include "vzlab/hv/virtualization.hpp"
 
 namespace vzlab::hv {
@@ -117,27 +118,48 @@ class Guest {
   /// How many such guests one host of its kind holds: limited by memory and,
   /// for VMs, by the vCPU overcommit ratio.
   long fit_per_host(const CalibrationProfile& p) const;
-  /// Time it went down in a crash (and is still down), or a negative value.
-  double down_at_s() const { return down_at_s_; }
-  /// Times a crash took it down, and the time it was down up to `now`
-  /// (from the crash until it runs again after a restart).
+  /// Where it is in its life (see lifecycle.hpp).
+  GuestState state() const { return clock_.state(); }
+  /// Why it entered its current state (a pause for a migration or for a checkpoint, ...).
+  Cause state_cause() const { return cause_; }
+  /// Whether a migration is moving it now (pre-copy, or paused for the copy).
+  bool migrating() const {
+    return state() == GuestState::kMigrating || (state() == GuestState::kPaused && cause_ == Cause::kMigration);
+  }
+  /// Time it entered its current state.
+  double state_since_s() const { return clock_.since_s(); }
+  /// Time it spent in state `s` up to `now` (the states' times add up to `now`).
+  double time_in_s(GuestState s, double now) const { return clock_.time_in_s(s, now); }
+  /// Moves it to `to` for `cause` now: emits the move's event and tells the
+  /// world's lifecycle hooks. An illegal move is a programmer error (assert).
+  /// While stalled, a move to another up state is where it resumes once its
+  /// disk is back (its event is emitted now).
+  void transition(GuestState to, Cause cause, TransitionData data = {});
+  /// Since when it has been down or restarting (the outage, from its first
+  /// moment), or a negative value.
+  double down_at_s() const {
+    return state() == GuestState::kDown || state() == GuestState::kRestarting ? outage_since_s_ : -1.0;
+  }
+  /// Times an outage began (a crash, a lost disk, a takeover), and the time
+  /// it spent in outages (stalled, down, restarting) up to `now`.
   int incidents() const { return incidents_; }
   double downtime_s(double now) const {
-    return downtime_s_ + (down_at_s_ >= 0 ? now - down_at_s_ : 0.0) +
-           (storage_lost_at_s_ >= 0 ? now - storage_lost_at_s_ : 0.0);
+    return time_in_s(GuestState::kStalled, now) + time_in_s(GuestState::kDown, now) +
+           time_in_s(GuestState::kRestarting, now);
   }
+  /// Since when its current outage (stalled, down, restarting) lasts, or a negative value.
+  double outage_since_s() const { return is_outage(state()) ? outage_since_s_ : -1.0; }
   /// Since when it cannot reach its disk (it hangs, counted down), or a negative value.
-  double storage_lost_at_s() const { return storage_lost_at_s_; }
+  double storage_lost_at_s() const { return state() == GuestState::kStalled ? outage_since_s_ : -1.0; }
   /// Last time it ran again after being down (negative: never down, or not back).
   double back_at_s() const { return back_at_s_; }
   /// Times it was restarted (on another host or after its host's repair).
   int restarts() const { return restarts_; }
-  /// VM only: stops (or lets go on) its vCPUs without ending its tasks, as
-  /// during the stop-and-copy of a live migration.
-  void set_paused(bool paused);
-  bool paused() const { return paused_; }
-  /// Up and running its work: started, not down, not finished, not refused.
-  bool serving() const { return started_ && down_at_s_ < 0 && finished_at_s_ < 0 && !refused_; }
+  /// Whether its vCPUs are stopped (paused, or stalled while paused, or its
+  /// mirror taking over): a VM then takes no CPU.
+  bool cpu_stopped() const;
+  /// Up and running its work: running, migrating, paused, or stalled in one of those.
+  bool serving() const;
   double dirty_rate_Bps() const { return spec_.dirty_rate_Bps; }
   /// A VM's RAM: its application's memory plus its guest OS.
   double ram_bytes(const CalibrationProfile& p) const { return spec_.memory_bytes + p.vm_os_memory_bytes; }
@@ -155,14 +177,14 @@ class Guest {
   /// Running time whose work crashes threw away: at each crash, the time
   /// since its last checkpoint or, without one, since it last started.
   double lost_work_s() const { return lost_work_s_; }
-  /// True when its host could not take it (memory or vCPU limit).
-  bool refused() const { return refused_; }
+  /// True when it never ran: its host could not take it (memory or vCPU limit) or none was found.
+  bool refused() const { return state() == GuestState::kRefused; }
 
   /// VM exits this guest has caused so far.
   double exits() const { return exits_; }
   void add_exits(double n) { exits_ += n; }
   /// Time the last of its processes finished, or a negative value if not yet.
-  double finished_at_s() const { return finished_at_s_; }
+  double finished_at_s() const { return state() == GuestState::kFinished ? state_since_s() : -1.0; }
   /// Number of its processes still running.
   int running_processes() const { return running_; }
 
@@ -199,22 +221,18 @@ class Guest {
   std::optional<engine::Variable> vm_on_host_;
   int active_ = 0;
   int running_ = 0;
-  bool started_ = false;
-  bool refused_ = false;
-  double down_at_s_ = -1.0;
+  StateClock<GuestState, kGuestStates> clock_{GuestState::kPending};
+  GuestState resume_to_ = GuestState::kRunning;  // stalled: the state it returns to
+  Cause cause_ = Cause::kStart;                  // why it entered its state
+  double outage_since_s_ = -1.0;                 // in an outage: when it began
   std::vector<engine::ProcessHandle> processes_;  // its start-up and its processes
-  bool admitted_ = false;
+  bool reserved_ = false;  // its memory (and a VM's vCPUs) are taken on its host
   double exits_ = 0.0;
-  double finished_at_s_ = -1.0;
   std::optional<std::uint32_t> disk_node_;
   double io_requests_ = 0.0, io_bytes_ = 0.0, io_time_s_ = 0.0, sent_bytes_ = 0.0;
   std::vector<std::uint32_t> peers_;
   int incidents_ = 0, restarts_ = 0;
-  bool paused_ = false;
-  double downtime_s_ = 0.0;
   double back_at_s_ = -1.0;
-  double storage_lost_at_s_ = -1.0;
-  bool restarting_ = false;  // down, and booting again after a restart
   void move_to(Host& host);
 
   // Where each of its processes is (repeat, step, share of a compute step

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "vzlab/engine/fluid.hpp"
+#include "vzlab/hv/lifecycle.hpp"
 #include "vzlab/hv/virtualization.hpp"
 
 namespace vzlab::hv {
@@ -62,10 +63,14 @@ class Host {
   double energy_J(double horizon_s) const {
     return power_idle_W() * (horizon_s - off_time_s(horizon_s)) + (power_peak_W() - power_idle_W()) * flops_done_ / capacity_flops();
   }
+  /// Where it is in its life: up, down (crashed) or off (switched off).
+  HostState state() const { return clock_.state(); }
+  /// Time it spent in state `s` up to `now`.
+  double time_in_s(HostState s, double now) const { return clock_.time_in_s(s, now); }
   /// Whether a pool manager switched it off (it has no guests then).
-  bool powered_off() const { return powered_off_since_ >= 0; }
+  bool powered_off() const { return state() == HostState::kOff; }
   /// Time it spent switched off up to `now`.
-  double off_time_s(double now) const { return off_s_ + (powered_off_since_ >= 0 ? now - powered_off_since_ : 0.0); }
+  double off_time_s(double now) const { return time_in_s(HostState::kOff, now); }
 
   double memory_bytes() const { return spec_.memory_bytes; }
   bool swap_when_full() const { return spec_.swap_when_full; }
@@ -86,11 +91,12 @@ class Host {
   /// Bytes that sharing container layers saved.
   double image_bytes_saved() const { return image_saved_; }
 
-  /// Whether it runs (false from a host crash until its repair).
-  bool up() const { return up_; }
+  /// Whether it works: not crashed (from a host crash until its repair). A
+  /// host switched off works: placing a guest there switches it on.
+  bool up() const { return state() != HostState::kDown; }
   /// Host crashes so far, and time it spent down up to `now`.
   int failures() const { return failures_; }
-  double downtime_s(double now) const { return downtime_s_ + (up_ ? 0.0 : now - down_since_); }
+  double downtime_s(double now) const { return time_in_s(HostState::kDown, now); }
 
   /// Work done on this host so far (completed and cut-off tasks).
   double flops_done() const { return flops_done_; }
@@ -109,10 +115,10 @@ class Host {
   double image_bytes_ = 0.0;
   double image_saved_ = 0.0;
   std::map<std::string, int> layers_;  // container layer -> guests that used it
-  bool up_ = true;
-  double powered_off_since_ = -1.0, off_s_ = 0.0;
+  // Moves it to `to` at `now` (up <-> down, up <-> off, off -> down).
+  void enter(HostState to, double now);
+  StateClock<HostState, kHostStates> clock_{HostState::kUp};
   int failures_ = 0;
-  double down_since_ = 0.0, downtime_s_ = 0.0;
 };
 
 }  // namespace vzlab::hv

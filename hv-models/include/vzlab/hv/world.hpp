@@ -219,10 +219,6 @@ class World {
   /// competes with other traffic. Recorded in migrations().
   void schedule_migration(MigrationSpec spec);
   const std::vector<MigrationRecord>& migrations() const { return migrations_; }
-  /// Whether the pool manager has a migration of `guest` in flight now.
-  bool migrating(const Guest& guest) const {
-    return std::find(migrating_.begin(), migrating_.end(), guest.index()) != migrating_.end();
-  }
 
   /// Starts a pool manager (an engine ticker: it never keeps a run going).
   void set_pool_manager(PoolManager m);
@@ -237,6 +233,11 @@ class World {
   engine::RunOutcome run(double until = engine::Engine::kForever);
   /// Stops every process still running, accounting the work they did.
   void finish();
+
+  /// A lifecycle hook: called after every guest's move (see lifecycle.hpp),
+  /// in the order hooks were added. Components listen here.
+  using TransitionHook = std::function<void(Guest&, const Transition&)>;
+  void on_transition(TransitionHook hook) { hooks_.push_back(std::move(hook)); }
 
   /// A new task id (1, 2, ...), unique in this world.
   std::uint64_t next_task_id() { return ++last_task_id_; }
@@ -255,6 +256,11 @@ class World {
   engine::Process protect_later(Guest& g, double at_s);
   engine::Process run_guest(Guest& guest, double start_s, std::vector<ProcessSpec> processes);
   bool admit(Guest& guest);
+  void refuse(Guest& guest, Cause why);
+  friend class Guest;  // its transitions tell the hooks
+  void tell_hooks(Guest& g, const Transition& t) {
+    for (const TransitionHook& h : hooks_) h(g, t);
+  }
   void end_guest(Guest& guest);
   bool take_down(Guest& guest, CrashKind cause);
   engine::Process crash_at(double at_s, CrashKind kind, Host* host, Guest* guest, std::optional<double> repair_s);
@@ -312,6 +318,7 @@ class World {
   bool finished_ = false;
   bool mirror_ticker_ = false;  // the ticker that keeps mirrors' CPU in step is running
   std::uint64_t last_task_id_ = 0;
+  std::vector<TransitionHook> hooks_;
 };
 
 }  // namespace vzlab::hv

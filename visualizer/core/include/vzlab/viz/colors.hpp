@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "vzlab/hv/lifecycle.hpp"
 #include "vzlab/hv/network.hpp"
 
 namespace vzlab::viz {
@@ -19,14 +20,10 @@ struct Rgba {
   }
 };
 
-/// What a guest is doing, as the views show it.
-enum class GuestState { kPending, kBooting, kRunning, kMigrating, kDown, kRestarting, kFinished, kRefused };
-
-/// Number of GuestState values.
-inline constexpr int kGuestStates = 8;
-
-/// Short lower-case name of a state ("running").
-const char* state_name(GuestState s);
+/// What a guest is doing: the model's own lifecycle state, drawn as it is.
+using hv::GuestState;
+using hv::state_name;
+inline constexpr int kGuestStates = static_cast<int>(hv::kGuestStates);
 /// Fill colour of a guest box in that state.
 Rgba guest_color(GuestState s);
 /// Background of a host card: `up`, or the "down" colour.

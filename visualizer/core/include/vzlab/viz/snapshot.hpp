@@ -31,7 +31,7 @@ struct GuestView {
   GuestState state = GuestState::kPending;
   bool vm = true;
   float downtime_s = 0;  ///< time down so far (this incident counts while it lasts)
-  float down_for_s = -1; ///< time since the crash that took it down, while down or restarting; else -1
+  float down_for_s = -1; ///< time since its outage began, while stalled, down or restarting; else -1
 };
 
 /// A vertex of the platform graph.
@@ -73,23 +73,19 @@ struct Move {
   double at_s = 0;  ///< simulated time it left its old host
 };
 
-/// Follows the event stream to know what each guest is doing (booting,
-/// restarting, ...) beyond what the world's accessors tell.
+/// Follows the event stream for what the lifecycle state does not keep:
+/// where a guest came from when it came back elsewhere (for the animation),
+/// and migrations asked for by a command that have not begun yet.
 class StateTracker {
  public:
   /// Subscribes to the world's event stream; the world must outlive it.
   explicit StateTracker(hv::World& world);
-  /// State of guest g from the events seen so far (a restart emits no
-  /// second guest.start: a restarting guest that serves again is running).
-  GuestState state(std::uint32_t g) const {
-    return state_[g] == GuestState::kRestarting && world_.guests()[g].serving() ? GuestState::kRunning : state_[g];
-  }
   /// Guests that came back on another host, oldest first (the last 256).
   const std::vector<Move>& moves() const { return moves_; }
-  /// A migration asked for by a command: the guest shows as migrating until
-  /// the world records how it ended.
+  /// A migration asked for by a command: the guest counts as migrating from
+  /// now, before the migration itself begins.
   void migration_started(std::uint32_t guest, double at_s);
-  /// Whether guest g is being migrated now.
+  /// Whether guest g is being migrated now, or about to be.
   bool migrating(std::uint32_t g) const;
 
  private:
@@ -97,9 +93,7 @@ class StateTracker {
   void note_move(std::uint32_t g, std::uint32_t to, double at_s);
   hv::World& world_;
   std::unordered_map<std::uint32_t, std::uint32_t> guest_of_subject_;
-  std::vector<GuestState> state_;
   std::vector<std::uint32_t> host_;
-  std::vector<double> down_at_;
   std::vector<Move> moves_;
   struct InFlight {
     std::uint32_t guest;
@@ -121,7 +115,7 @@ struct Snapshot {
   std::uint64_t state_counts[kGuestStates] = {};  ///< guests in each state
 
   /// Rebuilds from the world now (reusing the vectors' memory).
-  void update(const hv::World& world, const StateTracker& tracker);
+  void update(const hv::World& world);
 };
 
 }  // namespace vzlab::viz
