@@ -382,10 +382,11 @@ Signal::Waiter Engine::join(const ProcessHandle& h) {
   return Signal::Waiter(h.state()->done, h.finished());
 }
 
-void Engine::add_ticker(double interval_s, std::function<void()> tick) {
-  if (!(interval_s > 0)) return;
-  tickers_.push_back({interval_s, now_, std::move(tick)});
-  next_tick_ = std::min(next_tick_, now_);
+std::size_t Engine::add_ticker(double interval_s, std::function<void()> tick) {
+  // A ticker that never ticks still gets an id (its interval is not > 0).
+  tickers_.push_back({interval_s, interval_s > 0 ? now_ : kForever, std::move(tick)});
+  next_tick_ = std::min(next_tick_, tickers_.back().next);
+  return tickers_.size() - 1;
 }
 
 void Engine::fire_tickers() {

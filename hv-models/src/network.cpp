@@ -439,17 +439,46 @@ double Network::node_capacity(NodeId id) const { return nodes_[id].bw ? nodes_[i
 // ------------------------------------------------------------------ samples
 
 void Network::start_sampling(double interval_s) {
-  engine_.add_ticker(interval_s, [this] { sample(); });
+  sample_interval_s_ = interval_s;
+  sampler_ = engine_.add_ticker(interval_s, [this] { sample(); });
+}
+
+std::size_t Network::max_samples() const {
+  const std::size_t readings = 2 * (links_.size() + nodes_.size());
+  return std::max<std::size_t>(256, (kSampleBudget / std::max<std::size_t>(readings, 1)) & ~std::size_t{1});
 }
 
 void Network::sample() {
+  if (const std::size_t most = max_samples(); samples_.size() >= most) {
+    // Full: each pair of neighbours becomes one sample twice as long.
+    for (std::size_t i = 0; i < most / 2; ++i) {
+      Sample& a = samples_[2 * i];
+      const Sample& b = samples_[2 * i + 1];
+      for (std::size_t k = 0; k < a.link_rate.size(); ++k) {
+        a.link_rate[k] = (a.link_rate[k] + b.link_rate[k]) / 2;
+        a.link_peak[k] = std::max(a.link_peak[k], b.link_peak[k]);
+      }
+      for (std::size_t k = 0; k < a.node_rate.size(); ++k) {
+        a.node_rate[k] = (a.node_rate[k] + b.node_rate[k]) / 2;
+        a.node_peak[k] = std::max(a.node_peak[k], b.node_peak[k]);
+      }
+      a.span_s += b.span_s;
+      if (i > 0) samples_[i] = std::move(a);
+    }
+    samples_.resize(most / 2);
+    sample_interval_s_ *= 2;
+    engine_.set_ticker_interval(sampler_, sample_interval_s_);
+  }
   {
     Sample s;
     s.time_s = engine_.now();
+    s.span_s = sample_interval_s_;
     s.link_rate.reserve(links_.size());
     for (const LinkData& l : links_) s.link_rate.push_back(static_cast<float>(l.bw.usage()));
     s.node_rate.reserve(nodes_.size());
     for (NodeId n = 0; n < nodes_.size(); ++n) s.node_rate.push_back(static_cast<float>(node_rate(n)));
+    s.link_peak = s.link_rate;
+    s.node_peak = s.node_rate;
     // Each tagged flow's bottleneck: the most loaded component on its route.
     for (const Flow* f : live_) {
       if (f->tag < 0 || f->act.rate() <= 0) continue;
@@ -465,7 +494,7 @@ void Network::sample() {
         const double u = nodes_[n].bw->usage() / cap;
         if (u > load) load = u, best = {false, n};
       }
-      if (load >= 0) ++bottlenecks_[f->tag][best];
+      if (load >= 0) bottlenecks_[f->tag][best] += sample_interval_s_;
     }
     samples_.push_back(std::move(s));
   }

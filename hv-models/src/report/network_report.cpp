@@ -83,7 +83,7 @@ NetworkReport network_report(const World& w, double horizon) {
     DeviceRow row{spec.name, node_kind_name(spec.kind), spec.bandwidth_Bps, net->node_bytes(n), 0.0, 0.0,
                   spec.capacity_bytes, net->fill_bytes(n)};
     row.mean_Bps = horizon > 0 ? row.bytes / horizon : 0.0;
-    for (const auto& s : net->samples()) row.peak_Bps = std::max(row.peak_Bps, static_cast<double>(s.node_rate[n]));
+    for (const auto& s : net->samples()) row.peak_Bps = std::max(row.peak_Bps, static_cast<double>(s.node_peak[n]));
     r.devices.push_back(std::move(row));
   }
   for (LinkId l = 0; l < net->link_count(); ++l) {
@@ -92,7 +92,7 @@ NetworkReport network_report(const World& w, double horizon) {
     LinkRow row{spec.name, spec.network, spec.bandwidth_Bps, net->link_bytes(l), 0.0, 0.0};
     row.mean_utilization = horizon > 0 ? row.bytes / (spec.bandwidth_Bps * horizon) : 0.0;
     for (const auto& s : net->samples())
-      row.peak_utilization = std::max(row.peak_utilization, static_cast<double>(s.link_rate[l]) / spec.bandwidth_Bps);
+      row.peak_utilization = std::max(row.peak_utilization, static_cast<double>(s.link_peak[l]) / spec.bandwidth_Bps);
     r.links.push_back(std::move(row));
   }
   std::stable_sort(r.links.begin(), r.links.end(),

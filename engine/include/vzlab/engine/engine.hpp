@@ -339,8 +339,10 @@ class Engine {
   /// Calls `tick` at times 0, interval, 2 x interval, ... (from now) for as
   /// long as other events remain: a tick never keeps a run going by itself
   /// (sampling, progress charts). A tick sees the state before the events
-  /// due at its time fire.
-  void add_ticker(double interval_s, std::function<void()> tick);
+  /// due at its time fire. Returns the ticker's id.
+  std::size_t add_ticker(double interval_s, std::function<void()> tick);
+  /// Changes ticker `id`'s interval from its next tick on (callable from its own tick).
+  void set_ticker_interval(std::size_t id, double interval_s) { tickers_.at(id).interval = interval_s; }
 
   /// Number of events fired so far.
   std::uint64_t events_fired() const { return fired_; }

@@ -164,16 +164,28 @@ class Network {
 
   /// Every `interval_s` (an engine ticker: it never keeps a run going),
   /// records each link's and node's throughput and, for each tagged flow,
-  /// the most loaded component on its route.
+  /// the most loaded component on its route. Memory does not grow with
+  /// simulated time: once the samples hold kSampleBudget readings,
+  /// neighbouring samples merge in pairs (their mean and their peak) and the
+  /// interval doubles, so a long run is sampled more coarsely.
   void start_sampling(double interval_s);
-  /// Samples: time, then link rates (link_count values) and node rates.
+  /// Readings (links and nodes, mean and peak) the samples hold at most: 16 MB.
+  static constexpr std::size_t kSampleBudget = 4'000'000;
+  /// Samples kept at most before they merge: the budget over a sample's
+  /// readings, at least 256.
+  std::size_t max_samples() const;
+  /// A sample: the throughput of each link (link_count values) and node,
+  /// as the mean and the highest reading over [time_s, time_s + span_s).
   struct Sample {
-    double time_s;
-    std::vector<float> link_rate, node_rate;
+    double time_s, span_s;
+    std::vector<float> link_rate, node_rate;  ///< mean
+    std::vector<float> link_peak, node_peak;  ///< highest
   };
   const std::vector<Sample>& samples() const { return samples_; }
-  /// For each tag, how many samples found each component its bottleneck.
-  const std::map<long, std::map<Component, std::uint32_t>>& bottlenecks() const { return bottlenecks_; }
+  /// Interval between samples now (it doubles as they merge).
+  double sample_interval_s() const { return sample_interval_s_; }
+  /// For each tag, the time (sampled) each component was its flow's bottleneck.
+  const std::map<long, std::map<Component, double>>& bottlenecks() const { return bottlenecks_; }
   /// Name of a component ("a--b" for a link).
   std::string component_name(Component c) const;
 
@@ -240,7 +252,9 @@ class Network {
   std::size_t down_ = 0;        // links and nodes that are down
   std::uint64_t flows_done_ = 0, reroutes_ = 0, stalls_ = 0;
   std::vector<Sample> samples_;
-  std::map<long, std::map<Component, std::uint32_t>> bottlenecks_;
+  std::size_t sampler_ = 0;  // its engine ticker
+  double sample_interval_s_ = 0.0;
+  std::map<long, std::map<Component, double>> bottlenecks_;
 };
 
 }  // namespace vzlab::hv
