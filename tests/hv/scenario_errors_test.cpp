@@ -638,5 +638,18 @@ TEST(ScenarioErrors, ShapeOverAnUnknownGroup) {
                {4, 0, "network.shapes[0].hosts", "no host has group 'web'"});
 }
 
+// ---- Input that crashed or hung the loader or the run (issue 22): one error each.
+
+TEST(ScenarioErrors, DeeplyNestedNameTemplate) {
+  // 5,000 parentheses overflowed the stack (signal 11); past kMaxTemplateNesting (32) it is an
+  // error at the name's value (line 3, column 11: "  - name: " is 10 characters).
+  const std::string deep = "\"h{" + std::string(5000, '(') + "i" + std::string(5000, ')') + "}\"";
+  expect_error("version: 1\nhosts:\n  - name: " + deep + "\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "nested more than 32 deep"});
+  const std::string minus = "\"h{" + std::string(100000, '-') + "i}\"";
+  expect_error("version: 1\nhosts:\n  - name: " + minus + "\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "nested more than 32 deep"});
+}
+
 }  // namespace
 }  // namespace vzlab::hv::scenario

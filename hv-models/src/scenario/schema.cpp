@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "vzlab/hv/scenario/name_template.hpp"
+
 namespace vzlab::hv::scenario {
 
 namespace {
@@ -671,9 +673,10 @@ std::string schema_markdown() {
          "`min`, `h`, `d`), amounts of work (`f`/`flop` with `k`, `M`, `G`, `T`, `P`), CPU speeds (the same, "
          "`/s` optional) and sizes (`B` with decimal or `Ki`, `Mi`, `Gi`, `Ti` prefixes).\n\n"
       << "Name templates: in a `name`, `host` or `group` of an item with `count: N`, `{...}` is an integer "
-         "expression of the replica index `i` (0 .. N-1) with `+ - * / %` and parentheses, optionally "
-         "zero-padded: `{i:03}`. Example: `host: h{i/8}` puts replicas 0-7 on h0, 8-15 on h1. Inside a "
-         "one-line `{ ... }` map, YAML needs the template quoted: `{name: \"vm-{i}\", count: 4}`.\n\n";
+         "expression of the replica index `i` (0 .. N-1) with `+ - * / %` and parentheses (nested at most "
+      << kMaxTemplateNesting
+      << " deep, minus signs included), optionally zero-padded: `{i:03}`. Example: `host: h{i/8}` puts replicas "
+         "0-7 on h0, 8-15 on h1. Inside a one-line `{ ... }` map, YAML needs the template quoted: `{name: \"vm-{i}\", count: 4}`.\n\n";
   for (const SectionSpec& s : schema()) {
     out << "## `" << s.name << "` — " << s.where << "\n\n" << s.description << "\n\n";
     out << "| key | type | unit | default | allowed | description |\n|---|---|---|---|---|---|\n";
