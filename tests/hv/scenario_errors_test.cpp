@@ -621,6 +621,15 @@ TEST(ScenarioErrors, ServiceWeightsDoNotMatch) {
                {5, 0, "services[0].weights", "3 weights for 2 replicas"});
 }
 
+TEST(ScenarioErrors, InfiniteServiceWeight) {
+  // strtod reads "1e999" and "inf" as infinity, which is not a weight.
+  for (const char* w : {"1e999", "inf"})
+    expect_error("version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: a, host: h0}, {name: b, host: h0}]\n"
+                 "services: [{name: s, replicas: \"a, b\", policy: weighted, weights: \"1, " + std::string(w) +
+                     "\", interarrival: 1s, service_time: 1s}]\n",
+                 {5, 0, "services[0].weights", "is not a positive finite number"});
+}
+
 TEST(ScenarioErrors, ServiceThatNeverStops) {
   expect_error("version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: a, host: h0}]\n"
                "services: [{name: s, replicas: a, interarrival: 1s, service_time: 1s}]\n",
@@ -649,6 +658,16 @@ TEST(ScenarioErrors, DeeplyNestedNameTemplate) {
   const std::string minus = "\"h{" + std::string(100000, '-') + "i}\"";
   expect_error("version: 1\nhosts:\n  - name: " + minus + "\n    speed: 1Gf\n",
                {3, 11, "hosts[0].name", "nested more than 32 deep"});
+}
+
+TEST(ScenarioErrors, QuantityInfiniteOnceConverted) {
+  // 1e308 P flop and 1e308 days are finite as written but not in flop and seconds: validate
+  // said OK and run spun for ever. The step's value is at line 10, column 22 / 20.
+  expect_error(with_step("compute: 1e308Pf"), {10, 22, "guests[0].processes[0].steps[0].compute", "too large"});
+  expect_error(with_step("sleep: 1e308d"), {10, 20, "guests[0].processes[0].steps[0].sleep", "too large"});
+  // Inside a distribution too: the mean of an exponential sleep, in seconds.
+  expect_error(with_step("sleep: {dist: exponential, mean: 1e308d}"),
+               {10, 46, "guests[0].processes[0].steps[0].sleep.mean", "too large"});
 }
 
 }  // namespace

@@ -765,7 +765,8 @@ class Loader {
         for (const std::string& w : split_list(m.scalar("weights"))) {
           char* end = nullptr;
           const double v = std::strtod(w.c_str(), &end);
-          if (w.empty() || *end != '\0' || !(v > 0)) m.fail("weights", "'" + w + "' is not a positive number");
+          if (w.empty() || *end != '\0' || !(v > 0) || !std::isfinite(v))
+            m.fail("weights", "'" + w + "' is not a positive finite number");
           s.weights.push_back(v);
         }
         if (s.weights.size() != plan.replicas.size())
