@@ -762,5 +762,33 @@ TEST(ScenarioErrors, NamesThatAreNotPrintableUtf8) {
                   .ok());
 }
 
+// Hosts h0, h1 and a switch sw linked to h0 only (lines 1-6); guests begin on line 7.
+const std::string kHalfLinked = "version: 1\nhosts:\n  - {name: h0, speed: 1Gf}\n  - {name: h1, speed: 1Gf}\n"
+                                "network:\n  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw, bandwidth: 1GB/s}]\n";
+
+TEST(ScenarioErrors, SendWhereNoRouteLeads) {
+  // Nothing links h1: a send from h0 to it (or to a guest on it) waited for ever for a repair
+  // that cannot come. The 'to' value is at line 12, column 33.
+  const std::string guest = "guests:\n  - name: g\n    host: h0\n    processes:\n      - steps: [{send: 1MB, to: ";
+  expect_error(kHalfLinked + guest + "h1}]\n", {12, 33, "guests[0].processes[0].steps[0].to", "no route from h0 to h1"});
+  expect_error(kHalfLinked + guest + "other}]\n  - {name: other, host: h1}\n",
+               {12, 33, "guests[0].processes[0].steps[0].to", "no route from h0 to other"});
+  // A path that exists (h0 - sw) loads, as does a send to the sender's own host.
+  EXPECT_TRUE(load_string(kHalfLinked + guest + "sw}]\n", "ok.yaml", {}).ok());
+  EXPECT_TRUE(load_string(kHalfLinked + guest + "h0}]\n", "ok.yaml", {}).ok());
+}
+
+TEST(ScenarioErrors, MigrationToTheHostItIsOn) {
+  // g runs on h0: migrating it to h0 is refused at 'to' (line 10, column 27); after a migration to
+  // h1 at 1 s, going back to h0 at 2 s is a real move and loads, going to h1 again is refused.
+  const std::string head = "version: 1\nhosts:\n  - {name: h0, speed: 1Gf}\n  - {name: h1, speed: 1Gf}\n"
+                           "network:\n  links: [{from: h0, to: h1, bandwidth: 1GB/s}]\n"
+                           "guests:\n  - {name: g, host: h0, processes: [{steps: [{sleep: 100}]}]}\nmigrations:\n";
+  expect_error(head + "  - {at: 1, guest: g, to: h0}\n", {10, 27, "migrations[0].to", "g is already on h0"});
+  EXPECT_TRUE(load_string(head + "  - {at: 1, guest: g, to: h1}\n  - {at: 2, guest: g, to: h0}\n", "ok.yaml", {}).ok());
+  expect_error(head + "  - {at: 1, guest: g, to: h1}\n  - {at: 2, guest: g, to: h1}\n",
+               {11, 27, "migrations[1].to", "g is already on h1"});
+}
+
 }  // namespace
 }  // namespace vzlab::hv::scenario

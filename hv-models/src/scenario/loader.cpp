@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -89,6 +90,7 @@ using Draw = Distribution;
 struct StepTemplate {
   Step step;    // everything but the amount
   Draw amount;  // drawn per repetition
+  std::size_t send_target = 0;  // send steps: index into the loader's send targets
   Step make(double value) const {
     Step s = step;
     s.amount = value;
@@ -840,23 +842,54 @@ class Loader {
       if (const std::string why = placement_problem(g->spec.mode, sc.hosts[host_index_.at(plan.to)].hypervisor);
           !why.empty())
         m.fail("to", plan.guest + " on " + plan.to + ": " + why);
+      // Where it is by then: its host, or where the last earlier migration took it.
+      std::string from = g->host;
+      double moved_at = -1.0;
+      for (const MigrationPlan& earlier : sc.migrations)
+        if (earlier.guest == plan.guest && earlier.at_s <= plan.at_s && earlier.at_s >= moved_at)
+          from = earlier.to, moved_at = earlier.at_s;
+      if (from == plan.to)
+        m.fail("to", plan.guest + " is already on " + plan.to + " then: a migration moves a VM to another host");
       if (!sc.network.present) m.fail("to", "a migration needs a network: section linking the hosts");
-      if (!check_net_->route(*check_net_->find(g->host), *check_net_->find(plan.to)))
-        m.fail("to", "no route from " + g->host + " to " + plan.to + " for the copy");
+      if (!check_net_->route(*check_net_->find(from), *check_net_->find(plan.to)))
+        m.fail("to", "no route from " + from + " to " + plan.to + " for the copy");
       horizon_s_ = std::max(horizon_s_, plan.at_s);
       sc.migrations.push_back(std::move(plan));
     }
   }
 
   void check_send_targets(const Scenario& sc) const {
-    std::unordered_set<std::string> guests;
-    for (const GuestPlan& g : sc.guests) guests.insert(g.spec.name);
+    std::unordered_map<std::string, const GuestPlan*> guests;
+    for (const GuestPlan& g : sc.guests) guests.emplace(g.spec.name, &g);
     for (const SendTarget& t : send_targets_) {
       if (!sc.network.present) fail(t.mark, t.path, "a send step needs a network: section");
       if (guests.count(t.name) || host_index_.count(t.name) || node_index_.count(t.name)) continue;
       std::vector<std::string> names = node_names(sc);
       for (const GuestPlan& g : sc.guests) names.push_back(g.spec.name);
       fail(t.mark, t.path, "no guest, host or node named '" + t.name + "'" + did_you_mean(t.name, names));
+    }
+    // A send to where no path leads would wait for ever for a repair that cannot come.
+    const auto hosts_of = [&](const std::string& where, bool pool) {  // a host or node, or a pool's hosts
+      if (!pool) return std::vector<std::string>{where};
+      std::vector<std::string> out;
+      for (const HostSpec& h : sc.hosts)
+        if (h.group == where) out.push_back(h.name);
+      return out;
+    };
+    for (const auto& [from, pool, target] : sends_) {
+      const SendTarget& t = send_targets_[target];
+      auto g = guests.find(t.name);
+      const std::vector<std::string> ends = g == guests.end() ? hosts_of(t.name, false)
+                                            : g->second->host.empty() ? hosts_of(g->second->pool, true)
+                                                                      : hosts_of(g->second->host, false);
+      bool reached = false;
+      for (const std::string& a : hosts_of(from, pool))
+        for (const std::string& b : ends)
+          reached = reached || a == b || check_net_->route(*check_net_->find(a), *check_net_->find(b)).has_value();
+      if (!reached)
+        fail(t.mark, t.path, "no route from " + from + " to " + t.name +
+                                 ": nothing in network: links them, so the send would wait for ever (link them in "
+                                 "network.links or a shape)");
     }
   }
 
@@ -900,6 +933,7 @@ class Loader {
         tpl.step.kind = Step::Kind::kSend;
         tpl.amount = st.draw("send");
         tpl.step.to = st.scalar("to");
+        tpl.send_target = send_targets_.size();
         send_targets_.push_back({st.mark("to"), st.join("to"), tpl.step.to});
       } else {
         Map io(*this, st.node("io"), section("io"), st.join("io"));
@@ -1282,6 +1316,9 @@ class Loader {
             plan.processes.push_back(std::move(ps));
           }
         }
+        for (const ProcessTemplate& pt : procs)
+          for (const StepTemplate& st : pt.steps)
+            if (st.step.kind == Step::Kind::kSend) sends_.insert({pool.empty() ? plan.host : pool, !pool.empty(), st.send_target});
         sc.guests.push_back(std::move(plan));
       }
     }
@@ -1303,6 +1340,7 @@ class Loader {
     std::string path, name;
   };
   std::vector<SendTarget> send_targets_;
+  std::set<std::tuple<std::string, bool, std::size_t>> sends_;  // (sending host or pool, is a pool, send target)
   ExpansionTally tally_;
   struct Periodic {
     YAML::Mark mark;
