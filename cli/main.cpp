@@ -64,14 +64,10 @@ class ProgressLine {
  public:
   ProgressLine(vzlab::hv::World& world, std::optional<double> until)
       : world_(world), until_(until), start_(std::chrono::steady_clock::now()), last_(start_) {
-    // Ctrl-C stops the engine at its next check; the bar only on a terminal.
+    // Ctrl-C stops the engine before its next event or tick; the bar only on a terminal.
+    world.engine().stop_when(&vzlab::cli::interrupt_flag());
     tty_ = isatty(STDERR_FILENO) != 0;
-    world.engine().set_progress_hook(
-        [this] {
-          if (vzlab::cli::interrupted()) world_.engine().stop();
-          if (tty_) tick();
-        },
-        4096);
+    if (tty_) world.engine().set_progress_hook([this] { tick(); }, 4096);
   }
   void done() {
     if (shown_) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
