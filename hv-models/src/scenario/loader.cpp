@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -415,8 +414,9 @@ class Loader {
     load_migrations(top, sc);
     load_services(top, sc);
     check_send_targets(sc);
+    const double run_s = sc.until_s.value_or(horizon_s_);
     for (const Periodic& p : periodic_)
-      if (std::string why = periodic_problem(p.what, p.per_run, p.interval_s, p.run_s.value_or(sc.until_s.value_or(horizon_s_)),
+      if (std::string why = periodic_problem(p.what, p.per_run, p.interval_s, p.run_s.value_or(run_s),
                                              p.run_s || sc.until_s);
           !why.empty())
         fail(p.mark, p.path, why);
