@@ -7,6 +7,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "interrupt.hpp"
+
 namespace vzlab::cli {
 
 namespace {
@@ -31,6 +33,7 @@ bool write_all(const std::string& path, const std::string& content, std::string*
 }  // namespace
 
 bool AtomicBatch::commit(std::string* error) {
+  const CommitSection section;  // a late Ctrl-C waits until every file is in place or removed
   std::vector<std::string> temps;
   auto cleanup = [&] {
     std::error_code ec;

@@ -30,6 +30,7 @@
 #include "workloads.h"
 #include "vzlab/real/measure.hpp"
 #include "vzlab/hv/report/run_report.hpp"
+#include "vzlab/hv/scenario/limits.hpp"
 #include "vzlab/hv/scenario/scenario.hpp"
 #include "vzlab/hv/scenario/schema.hpp"
 #include "vzlab/hv/scenario/units.hpp"
@@ -63,14 +64,10 @@ class ProgressLine {
  public:
   ProgressLine(vzlab::hv::World& world, std::optional<double> until)
       : world_(world), until_(until), start_(std::chrono::steady_clock::now()), last_(start_) {
-    // Ctrl-C stops the engine at its next check; the bar only on a terminal.
+    // Ctrl-C stops the engine before its next event or tick; the bar only on a terminal.
+    world.engine().stop_when(&vzlab::cli::interrupt_flag());
     tty_ = isatty(STDERR_FILENO) != 0;
-    world.engine().set_progress_hook(
-        [this] {
-          if (vzlab::cli::interrupted()) world_.engine().stop();
-          if (tty_) tick();
-        },
-        4096);
+    if (tty_) world.engine().set_progress_hook([this] { tick(); }, 4096);
   }
   void done() {
     if (shown_) std::cerr << "\r" << std::string(78, ' ') << "\r" << std::flush;
@@ -101,6 +98,19 @@ class ProgressLine {
   std::chrono::steady_clock::time_point start_, last_;
   bool shown_ = false;
 };
+
+// An option that overrides a scenario key (--seed, --until) obeys that key's rule in the key table.
+CLI::Validator scenario_key(const char* key) {
+  return CLI::Validator(
+      [key](std::string& text) {
+        const sc::KeySpec& k = *sc::find_key(sc::section("scenario"), key);
+        std::string why;
+        if (k.type == sc::ValueType::kInteger) sc::key_integer(k, text, &why);
+        else sc::key_number(k, text, &why);
+        return why;
+      },
+      "", std::string("scenario.") + key);
+}
 
 std::optional<sc::Scenario> load(const std::string& file, std::optional<std::uint64_t> seed) {
   auto loaded = sc::load_file(file, sc::LoadOptions{seed});
@@ -580,8 +590,10 @@ int main(int argc, char** argv) {
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Simulate a scenario and print its report.");
   run_cmd->add_option("FILE", run.file, "Scenario file (YAML)")->required();
-  run_cmd->add_option("--seed", run.seed, "Base seed of the random streams (default: the file's seed)");
-  run_cmd->add_option("--until", run.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)");
+  run_cmd->add_option("--seed", run.seed, "Base seed of the random streams (default: the file's seed)")
+      ->check(scenario_key("seed"));
+  run_cmd->add_option("--until", run.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)")
+      ->check(scenario_key("until"));
   run_cmd->add_option("--out", run.out_dir,
                       "Also write CSV files into DIR: summary, hosts, guests, comparison (and io, devices, links, "
                       "spof, utilization with a network; replications and replications_summary with --replications)");
@@ -614,7 +626,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 10000000));
   sweep_cmd->add_option("--jobs", sweep.jobs, "Threads (default: one per core, shared among the MPI ranks here)")
       ->check(CLI::Range(1, 1024));
-  sweep_cmd->add_option("--seed", sweep.seed, "Base seed (default: the file's)");
+  sweep_cmd->add_option("--seed", sweep.seed, "Base seed (default: the file's)")->check(scenario_key("seed"));
   sweep_cmd->add_option("--out", sweep.out, "CSV of every run (and NAME_summary.csv beside it)");
   sweep_cmd->add_option("--calibration", sweep.calibration, "Calibration profile (YAML)");
   sweep_cmd->footer("Examples:\n  vzlab sweep scenarios/failover.yaml --set ha.heartbeat=1s,5s,30s --replications 100 "
@@ -657,8 +669,10 @@ int main(int argc, char** argv) {
       "viz", "Watch a scenario live (Dear ImGui window): fail and repair hosts, links and storage with a click, "
              "migrate VMs, change load balancing; or render it headless to PNG.");
   viz_cmd->add_option("FILE", viz.file, "Scenario file (YAML)")->required();
-  viz_cmd->add_option("--seed", viz.seed, "Base seed of the random streams (default: the file's seed)");
-  viz_cmd->add_option("--until", viz.until, "End of the run, e.g. 3600 or 1h (default: the file's)");
+  viz_cmd->add_option("--seed", viz.seed, "Base seed of the random streams (default: the file's seed)")
+      ->check(scenario_key("seed"));
+  viz_cmd->add_option("--until", viz.until, "End of the run, e.g. 3600 or 1h (default: the file's)")
+      ->check(scenario_key("until"));
   viz_cmd->add_option("--speed", viz.speed, "Simulated seconds per real second, 0.1 .. 10000 (default 60)")
       ->check(CLI::Range(0.1, 10000.0));
   viz_cmd->add_flag("--play", viz.play, "Start playing at once");
@@ -690,8 +704,10 @@ int main(int argc, char** argv) {
               "links and devices) as PNG charts; needs no display.");
   plot_cmd->add_option("FILE", plot.file, "Scenario file (YAML)")->required();
   plot_cmd->add_option("--out", plot.out_dir, "Folder for charts.png (and network.png)")->required();
-  plot_cmd->add_option("--seed", plot.seed, "Base seed of the random streams (default: the file's seed)");
-  plot_cmd->add_option("--until", plot.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)");
+  plot_cmd->add_option("--seed", plot.seed, "Base seed of the random streams (default: the file's seed)")
+      ->check(scenario_key("seed"));
+  plot_cmd->add_option("--until", plot.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)")
+      ->check(scenario_key("until"));
   plot_cmd->add_option("--size", plot.size, "Picture size in pixels (default 1200x800)");
 
   if (argc < 2) {

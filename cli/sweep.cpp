@@ -145,11 +145,7 @@ std::map<std::string, double> simulate(const std::string& text, const std::strin
   if (!loaded.ok()) throw std::runtime_error(loaded.error->format());
   auto world = sc::build_world(*loaded.scenario, profile);
   hv::report::RunRecorder recorder(*world, {});
-  world->engine().set_progress_hook(
-      [&world] {
-        if (interrupted()) world->engine().stop();
-      },
-      4096);
+  world->engine().stop_when(&interrupt_flag());
   world->run(until ? *until : loaded.scenario->until_s.value_or(engine::Engine::kForever));
   world->finish();
   if (interrupted()) throw Interrupted();

@@ -28,7 +28,11 @@ for target in scenario calibration; do
   mkdir -p "$corpus"
   if [ "$target" = scenario ]; then cp scenarios/*.yaml "$corpus/"; else cp scenarios/profiles/*.yaml "$corpus/"; fi
   echo "fuzz: $target loader for $seconds s"
-  if ! "$build/tests/${target}_fuzz" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+  # The scenario target also gets a dictionary of deep nesting, big numbers with units,
+  # aliases and control characters (tests/fuzz/scenario.dict).
+  dict=()
+  if [ "$target" = scenario ]; then dict=(-dict=tests/fuzz/scenario.dict); fi
+  if ! "$build/tests/${target}_fuzz" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
        -artifact_prefix="$build/findings/$target-" -print_final_stats=1 "$corpus" 2> "$build/findings/$target.log"; then
     echo "fuzz: $target: FINDING, see $build/findings/$target.log and the $target-* files" >&2
     status=1

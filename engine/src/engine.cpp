@@ -407,7 +407,8 @@ RunOutcome Engine::run(double until) {
     if (fluid_.dirty() && (queue_.empty() || queue_.next_time() > now_)) fluid_.solve();
     if (groups_->dirty()) groups_->flush();
     if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
-    if (stop_requested_) return RunOutcome::kStopped;
+    if (stop_requested_ || (stop_flag_ != nullptr && stop_flag_->load(std::memory_order_relaxed)))
+      return RunOutcome::kStopped;
     if (queue_.empty()) return RunOutcome::kIdle;
     const double t = queue_.next_time();
     if (next_tick_ <= t && next_tick_ <= until) {

@@ -2,6 +2,7 @@
 // failures and teardown.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -217,6 +218,27 @@ TEST(Process, StopReturnsAfterTheCurrentEvent) {
   EXPECT_EQ(eng.run(), RunOutcome::kStopped);
   EXPECT_EQ(ticks, 3);
   EXPECT_EQ(eng.now(), 3.0);
+}
+
+TEST(Process, StopFlagEndsARunBetweenTicks) {
+  // One event at t = 10 and a tick every 1e-3 s: the ticks before it are not events, so
+  // a progress hook never ran there. A flag raised by the 5th tick (t = 0.004) stops the
+  // run before the 6th: 5 ticks, and the clock never reaches the event at 10.
+  Engine eng;
+  std::atomic<bool> flag{false};
+  eng.stop_when(&flag);
+  int ticks = 0;
+  eng.add_ticker(1e-3, [&] {
+    if (++ticks == 5) flag.store(true);
+  });
+  auto p = [&]() -> Process { co_await eng.sleep(10.0); };
+  eng.spawn(p());
+  EXPECT_EQ(eng.run(), RunOutcome::kStopped);
+  EXPECT_EQ(ticks, 5);
+  EXPECT_LT(eng.now(), 10.0);
+  // The flag stays up: run() stops again at once.
+  EXPECT_EQ(eng.run(), RunOutcome::kStopped);
+  EXPECT_EQ(ticks, 5);
 }
 
 TEST(Process, EventStreamReachesSubscribers) {

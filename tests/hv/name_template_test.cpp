@@ -120,5 +120,25 @@ TEST(NameTemplate, WidePaddingIsNotTruncated) {
   EXPECT_EQ(expand_ok("{i:070}", 5), std::string(69, '0') + "5");
 }
 
+TEST(NameTemplate, NestingIsBounded) {
+  // kMaxTemplateNesting (32) levels of parentheses or minus signs expand; one more, or
+  // a hundred thousand (which overflowed the stack), is an error that names the limit.
+  const auto nest = [](int n) { return "{" + std::string(n, '(') + "i" + std::string(n, ')') + "}"; };
+  EXPECT_EQ(expand_ok(nest(kMaxTemplateNesting), 7), "7");
+  EXPECT_NE(expand_error(nest(kMaxTemplateNesting + 1)).find("nested more than 32 deep"), std::string::npos);
+  EXPECT_NE(expand_error(nest(100000)).find("nested more than 32 deep"), std::string::npos);
+  // 32 signs: an even number of negations gives i back.
+  EXPECT_EQ(expand_ok("{" + std::string(32, '-') + "i}", 7), "7");
+  EXPECT_NE(expand_error("{" + std::string(200000, '-') + "i}").find("nested more than 32 deep"), std::string::npos);
+  // The message quotes at most 60 characters of the field.
+  EXPECT_LT(expand_error(nest(100000)).size(), 200u);
+}
+
+TEST(NameTemplate, NegatingTheSmallestNumberIsAnError) {
+  // -(LONG_MIN) does not fit a long: i = 0 - 9223372036854775807 - 1 is LONG_MIN (the
+  // literal itself is too large), so its negation is "number too large", not a wrap-around.
+  EXPECT_NE(expand_error("{-(i-1)}", -9223372036854775807L).find("number too large"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vzlab::hv::scenario

@@ -382,11 +382,11 @@ TEST(ScenarioErrors, NegativeSeedAndZeroUntil) {
 }
 
 TEST(ScenarioErrors, CountAboveTheLimit) {
-  // The limit is 10,000,000 replicas per item (loader kMaxCount); checked before anything is made.
+  // The limit is 10,000,000 replicas per item (the key table's max); checked before anything is made.
   expect_error("version: 1\nhosts:\n  - name: \"h{i}\"\n    count: 10000001\n    speed: 1Gf\n",
-               {4, 12, "hosts[0].count", "above the limit of 10000000"});
+               {4, 12, "hosts[0].count", "'count' must be <= 10,000,000, got 10,000,001"});
   expect_error(kHead + "guests:\n  - name: \"g{i}\"\n    count: 10000001\n    host: h0\n",
-               {7, 12, "guests[0].count", "above the limit of 10000000"});
+               {7, 12, "guests[0].count", "'count' must be <= 10,000,000, got 10,000,001"});
 }
 
 TEST(ScenarioErrors, ZeroCount) {
@@ -621,6 +621,15 @@ TEST(ScenarioErrors, ServiceWeightsDoNotMatch) {
                {5, 0, "services[0].weights", "3 weights for 2 replicas"});
 }
 
+TEST(ScenarioErrors, InfiniteServiceWeight) {
+  // strtod reads "1e999" and "inf" as infinity, which is not a weight.
+  for (const char* w : {"1e999", "inf"})
+    expect_error("version: 1\nuntil: 1h\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: a, host: h0}, {name: b, host: h0}]\n"
+                 "services: [{name: s, replicas: \"a, b\", policy: weighted, weights: \"1, " + std::string(w) +
+                     "\", interarrival: 1s, service_time: 1s}]\n",
+                 {5, 0, "services[0].weights", "is not a positive finite number"});
+}
+
 TEST(ScenarioErrors, ServiceThatNeverStops) {
   expect_error("version: 1\nhosts: [{name: h0, speed: 1Gf}]\nguests: [{name: a, host: h0}]\n"
                "services: [{name: s, replicas: a, interarrival: 1s, service_time: 1s}]\n",
@@ -636,6 +645,149 @@ TEST(ScenarioErrors, AntiAffineGuestsOnOneHost) {
 TEST(ScenarioErrors, ShapeOverAnUnknownGroup) {
   expect_error(kNet + "  shapes: [{shape: star, name: lan, hosts: web}]\n",
                {4, 0, "network.shapes[0].hosts", "no host has group 'web'"});
+}
+
+// ---- Input that crashed or hung the loader or the run (issue 22): one error each.
+
+TEST(ScenarioErrors, DeeplyNestedNameTemplate) {
+  // 5,000 parentheses overflowed the stack (signal 11); past kMaxTemplateNesting (32) it is an
+  // error at the name's value (line 3, column 11: "  - name: " is 10 characters).
+  const std::string deep = "\"h{" + std::string(5000, '(') + "i" + std::string(5000, ')') + "}\"";
+  expect_error("version: 1\nhosts:\n  - name: " + deep + "\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "nested more than 32 deep"});
+  const std::string minus = "\"h{" + std::string(100000, '-') + "i}\"";
+  expect_error("version: 1\nhosts:\n  - name: " + minus + "\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "nested more than 32 deep"});
+}
+
+TEST(ScenarioErrors, QuantityInfiniteOnceConverted) {
+  // 1e308 P flop and 1e308 days are finite as written but not in flop and seconds: validate
+  // said OK and run spun for ever. The step's value is at line 10, column 22 / 20.
+  expect_error(with_step("compute: 1e308Pf"), {10, 22, "guests[0].processes[0].steps[0].compute", "too large"});
+  expect_error(with_step("sleep: 1e308d"), {10, 20, "guests[0].processes[0].steps[0].sleep", "too large"});
+  // Inside a distribution too: the mean of an exponential sleep, in seconds.
+  expect_error(with_step("sleep: {dist: exponential, mean: 1e308d}"),
+               {10, 46, "guests[0].processes[0].steps[0].sleep.mean", "too large"});
+}
+
+TEST(ScenarioErrors, MaximaComeFromTheKeyTable) {
+  // Each maximum is the key table's (schema.cpp at_most), not a number in the reader.
+  expect_error("version: 1\nhosts:\n  - name: h0\n    speed: 1Gf\n    rack_units: 101\n",
+               {5, 17, "hosts[0].rack_units", "'rack_units' must be <= 100, got 101"});
+  expect_error("version: 1\nhosts:\n  - name: h0\n    speed: 1Gf\n    cores: 1048577\n",
+               {5, 12, "hosts[0].cores", "'cores' must be <= 1,048,576"});
+  // repeat is kept in an int: 2,000,000,000 wrapped to a negative count of repetitions.
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    processes:\n      - repeat: 2000000000\n"
+                       "        steps: [{sleep: 1}]\n",
+               {9, 17, "guests[0].processes[0].repeat", "'repeat' must be <= 1,000,000,000"});
+}
+
+TEST(ScenarioErrors, CountsWhoseProductExhaustsMemory) {
+  // 1 host + 10,000 guests x (1 + 1,000 processes) = 10,010,001 elements, past kMaxElements
+  // (4,000,000): refused at the guests' count before one is made (it took minutes and gigabytes).
+  expect_error(kHead + "guests:\n  - name: \"g{i}\"\n    count: 10000\n    host: h0\n    processes:\n"
+                       "      - {count: 1000, steps: [{sleep: 1}]}\n",
+               {7, 12, "guests[0].count", "10,010,001 hosts, network nodes and links, guests and processes"});
+  // A leaf-spine of 10,000 x 10,000 switches is 100 million links.
+  expect_error(kHead + "network:\n  shapes:\n    - {shape: leaf-spine, name: f, leaves: 10000, spines: 10000}\n",
+               {7, 0, "network.shapes[0].leaves", "above the limit of 4,000,000"});
+  // 1,000 guests x 20,000 random repetitions x 10 steps: 200 million draws > kMaxDrawnAmounts.
+  expect_error(kHead + "guests:\n  - name: \"g{i}\"\n    count: 1000\n    host: h0\n    processes:\n"
+                       "      - repeat: 20000\n        steps: [" +
+                   std::string("{sleep: {dist: exponential, mean: 1s}}, ") + "{sleep: 1}, {sleep: 1}, {sleep: 1}, "
+                   "{sleep: 1}, {sleep: 1}, {sleep: 1}, {sleep: 1}, {sleep: 1}, {sleep: 1}]\n",
+               {7, 12, "guests[0].count", "200,000,000 random amounts drawn"});
+}
+
+TEST(ScenarioErrors, AliasesThatExpandASmallFile) {
+  // 1,000 aliases of a list of 1,000 aliases: a 12 kB file of a million steps per guest. The
+  // tree is walked with aliases expanded and refused past kMaxYamlValues (1,000,000), at the
+  // value where the count passed it (line 7: the anchored step).
+  std::string text = kHead + "workloads:\n  w:\n    - &p {steps: &s [&c {sleep: 1}";
+  for (int i = 0; i < 999; ++i) text += ", *c";
+  text += "]}\n";
+  for (int i = 0; i < 999; ++i) text += "    - *p\n";
+  text += "guests:\n  - {name: \"g{i}\", count: 1000, host: h0, workload: w}\n";
+  LoadResult r = load_string(text, "bad.yaml", {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error->line, 7) << r.error->format();
+  EXPECT_EQ(r.error->key.rfind("workloads.w[", 0), 0u) << r.error->format();
+  EXPECT_NE(r.error->message.find("more than 1,000,000 values once its aliases"), std::string::npos)
+      << r.error->format();
+}
+
+TEST(ScenarioErrors, ZeroTimeLoop) {
+  // compute: 0 repeated 100,000,000 times never lets time pass (not even 'until' ends it):
+  // past kMaxInstantSteps (10,000,000) it is refused at the processes (the guest's count is 1).
+  expect_error(kHead + "guests:\n  - name: g\n    host: h0\n    processes:\n      - repeat: 100000000\n"
+                       "        steps: [{compute: 0}]\n",
+               {9, 7, "guests[0].processes", "100,000,000 executions of steps that take no time"});
+  // The same loop with a 1 ns sleep lets time pass: it loads.
+  EXPECT_TRUE(load_string(kHead + "guests:\n  - name: g\n    host: h0\n    processes:\n      - repeat: 100000000\n"
+                                  "        steps: [{compute: 0}, {sleep: 1ns}]\n",
+                          "ok.yaml", {})
+                  .ok());
+}
+
+TEST(ScenarioErrors, IntervalsTooSmallForTheRun) {
+  // until 10 s with a sample every 1e-300 s is 1e301 samples (the run spun for ever);
+  // past kMaxPeriodic (10,000,000) it is refused at network.sample (line 7, column 11).
+  expect_error(kHead + "until: 10\nnetwork:\n  sample: 1e-300\n",
+               {7, 11, "network.sample", "network samples over a run of 10 s"});
+  // Without until the run's length is estimated from the work: a 1e300 s sleep.
+  expect_error(kHead + "network: {sample: 1s}\nguests: [{name: g, host: h0, processes: [{steps: [{sleep: 1e300}]}]}]\n",
+               {5, 19, "network.sample", "estimated from its work"});
+  // 1,000 VMs checkpointing every microsecond for an hour: 1,000 x 3,600 / 1e-6 = 3.6e12 checkpoints.
+  expect_error(kHead + "until: 1h\nguests:\n  - {name: \"g{i}\", count: 1000, host: h0, protect: checkpoint, "
+                       "checkpoint_interval: 1us}\n",
+               {7, 0, "guests[0].checkpoint_interval", "3,600,000,000,000 checkpoints"});
+}
+
+TEST(ScenarioErrors, NamesThatAreNotPrintableUtf8) {
+  // A name with byte 0xFF is not UTF-8 (--format json failed on it); NUL and other control
+  // characters are refused as well; the value starts at line 3, column 11.
+  expect_error("version: 1\nhosts:\n  - name: \"h\xff\"\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "not valid UTF-8 (byte 0xFF at offset 1)"});
+  expect_error("version: 1\nhosts:\n  - name: \"h\\0x\"\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "control character (U+0000 at offset 1)"});
+  expect_error("version: 1\nhosts:\n  - name: \"h\\x1b[31m\"\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "control character (U+001B at offset 1)"});
+  // An overlong encoding of '/' (C0 AF) is not UTF-8 either.
+  expect_error("version: 1\nhosts:\n  - name: \"h\xc0\xaf\"\n    speed: 1Gf\n",
+               {3, 11, "hosts[0].name", "not valid UTF-8 (byte 0xC0 at offset 1)"});
+  // A description may hold line breaks, and names may be any printable UTF-8 ("ü", "→").
+  EXPECT_TRUE(load_string("version: 1\ndescription: |\n  two\n  lines\nhosts:\n  - name: \"h\xc3\xbc\xe2\x86\x92\"\n"
+                          "    speed: 1Gf\n",
+                          "ok.yaml", {})
+                  .ok());
+}
+
+// Hosts h0, h1 and a switch sw linked to h0 only (lines 1-6); guests begin on line 7.
+const std::string kHalfLinked = "version: 1\nhosts:\n  - {name: h0, speed: 1Gf}\n  - {name: h1, speed: 1Gf}\n"
+                                "network:\n  nodes: [{name: sw, kind: switch}]\n  links: [{from: h0, to: sw, bandwidth: 1GB/s}]\n";
+
+TEST(ScenarioErrors, SendWhereNoRouteLeads) {
+  // Nothing links h1: a send from h0 to it (or to a guest on it) waited for ever for a repair
+  // that cannot come. The 'to' value is at line 12, column 33.
+  const std::string guest = "guests:\n  - name: g\n    host: h0\n    processes:\n      - steps: [{send: 1MB, to: ";
+  expect_error(kHalfLinked + guest + "h1}]\n", {12, 33, "guests[0].processes[0].steps[0].to", "no route from h0 to h1"});
+  expect_error(kHalfLinked + guest + "other}]\n  - {name: other, host: h1}\n",
+               {12, 33, "guests[0].processes[0].steps[0].to", "no route from h0 to other"});
+  // A path that exists (h0 - sw) loads, as does a send to the sender's own host.
+  EXPECT_TRUE(load_string(kHalfLinked + guest + "sw}]\n", "ok.yaml", {}).ok());
+  EXPECT_TRUE(load_string(kHalfLinked + guest + "h0}]\n", "ok.yaml", {}).ok());
+}
+
+TEST(ScenarioErrors, MigrationToTheHostItIsOn) {
+  // g runs on h0: migrating it to h0 is refused at 'to' (line 10, column 27); after a migration to
+  // h1 at 1 s, going back to h0 at 2 s is a real move and loads, going to h1 again is refused.
+  const std::string head = "version: 1\nhosts:\n  - {name: h0, speed: 1Gf}\n  - {name: h1, speed: 1Gf}\n"
+                           "network:\n  links: [{from: h0, to: h1, bandwidth: 1GB/s}]\n"
+                           "guests:\n  - {name: g, host: h0, processes: [{steps: [{sleep: 100}]}]}\nmigrations:\n";
+  expect_error(head + "  - {at: 1, guest: g, to: h0}\n", {10, 27, "migrations[0].to", "g is already on h0"});
+  EXPECT_TRUE(load_string(head + "  - {at: 1, guest: g, to: h1}\n  - {at: 2, guest: g, to: h0}\n", "ok.yaml", {}).ok());
+  expect_error(head + "  - {at: 1, guest: g, to: h1}\n  - {at: 2, guest: g, to: h1}\n",
+               {11, 27, "migrations[1].to", "g is already on h1"});
 }
 
 }  // namespace

@@ -42,6 +42,17 @@ TEST(Units, ScientificNotation) {
   EXPECT_DOUBLE_EQ(parse_ok("2.5e-3", UnitKind::kDuration), 0.0025);
 }
 
+TEST(Units, FiniteAsWrittenButInfiniteInBaseUnits) {
+  // The largest double is about 1.8e308: 1e308 P (x 1e15), 1e308 d (x 86,400) and
+  // 2e305 KiB (x 1,024 = 2.05e308) are beyond it once converted, and so are refused;
+  // 1e308 in base units and 1e293 Pf (1e308 flop) are not.
+  EXPECT_NE(parse_error("1e308Pf", UnitKind::kFlops).find("too large"), std::string::npos);
+  EXPECT_NE(parse_error("1e308d", UnitKind::kDuration).find("too large"), std::string::npos);
+  EXPECT_NE(parse_error("2e305 KiB", UnitKind::kBytes).find("too large"), std::string::npos);
+  EXPECT_DOUBLE_EQ(parse_ok("1e308", UnitKind::kDuration), 1e308);
+  EXPECT_DOUBLE_EQ(parse_ok("1e293Pf", UnitKind::kFlops), 1e308);
+}
+
 TEST(Units, SurroundingSpacesAreIgnored) {
   // "  2 Gf  " is 2 x 10^9 flops, as without the spaces.
   EXPECT_DOUBLE_EQ(parse_ok("  2 Gf  ", UnitKind::kFlops), 2e9);

@@ -3,18 +3,19 @@
 
 #include <algorithm>
 #include <cassert>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "vzlab/engine/random.hpp"
 #include "vzlab/hv/distribution.hpp"
+#include "vzlab/hv/scenario/limits.hpp"
 #include "vzlab/hv/scenario/name_template.hpp"
 #include "vzlab/hv/scenario/scenario.hpp"
 #include "vzlab/hv/scenario/schema.hpp"
@@ -23,9 +24,6 @@
 namespace vzlab::hv::scenario {
 
 namespace {
-
-constexpr long kMaxCount = 10'000'000;
-constexpr long kMaxCores = 1 << 20;
 
 struct Failure {
   LoadError error;
@@ -91,6 +89,7 @@ using Draw = Distribution;
 struct StepTemplate {
   Step step;    // everything but the amount
   Draw amount;  // drawn per repetition
+  std::size_t send_target = 0;  // send steps: index into the loader's send targets
   Step make(double value) const {
     Step s = step;
     s.amount = value;
@@ -105,6 +104,23 @@ struct ProcessTemplate {
   std::vector<StepTemplate> steps;
   bool random() const {
     return std::any_of(steps.begin(), steps.end(), [](const StepTemplate& s) { return s.amount.random(); });
+  }
+  // Every step takes no time at all: the chain runs without time passing.
+  bool instant() const {
+    return std::all_of(steps.begin(), steps.end(), [](const StepTemplate& s) {
+      const bool zero = !s.amount.random() && s.amount.a == 0;
+      return s.step.kind == Step::Kind::kCompute
+                 ? zero && s.step.syscalls == 0 && s.step.privileged == 0 && s.step.page_faults == 0
+                 : zero && s.step.kind != Step::Kind::kIo;
+    });
+  }
+  // Roughly how long one chain of steps takes alone on a core of `speed`, in seconds.
+  double typical_s(double speed) const {
+    double t = 0.0;
+    for (const StepTemplate& s : steps)
+      if (s.step.kind == Step::Kind::kSleep) t += typical(s.amount);
+      else if (s.step.kind == Step::Kind::kCompute) t += typical(s.amount) / speed;
+    return t * static_cast<double>(repeat);
   }
 };
 
@@ -176,13 +192,10 @@ class Loader {
     }
 
     long integer(const char* key) const {
-      const std::string s = scalar(key);
-      long v = 0;
-      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-      if (ec != std::errc() || p != s.data() + s.size())
-        fail(key, "expected a whole number for '" + std::string(key) + "', got \"" + s + "\"");
-      check_min(key, static_cast<double>(v));
-      return v;
+      std::string why;
+      const auto v = key_integer(spec(key), scalar(key), &why);
+      if (!v) fail(key, why);
+      return *v;
     }
 
     double number(const char* key) const { return quantity_as(key, UnitKind::kNone); }
@@ -193,11 +206,9 @@ class Loader {
     }
 
     double quantity_as(const char* key, UnitKind unit) const {
-      const std::string s = scalar(key);
       std::string why;
-      auto v = parse_quantity(s, unit, &why);
-      if (!v) fail(key, "'" + std::string(key) + "': " + why);
-      check_min(key, *v);
+      const auto v = key_number(spec(key), scalar(key), &why, unit);
+      if (!v) fail(key, why);
       return *v;
     }
 
@@ -264,7 +275,7 @@ class Loader {
         out = {Draw::Kind::kWeibull, d.number("shape"), q("scale")};
       }
       if (out.kind != Draw::Kind::kConstant) return out;
-      check_min(key, out.a);
+      if (std::string why = range_problem(k, out.a); !why.empty()) fail(key, why);
       return out;
     }
 
@@ -282,14 +293,6 @@ class Loader {
     }
 
    private:
-    void check_min(const char* key, double v) const {
-      const KeySpec& k = spec(key);
-      if (k.min_exclusive ? v <= k.min : v < k.min) {
-        std::ostringstream os;
-        os << "'" << key << "' must be " << (k.min_exclusive ? "> " : ">= ") << k.min << ", got " << v;
-        fail(key, os.str());
-      }
-    }
     std::string key_list() const {
       std::string all;
       for (const KeySpec& k : spec_.keys) all += (all.empty() ? "" : ", ") + std::string(k.name);
@@ -380,8 +383,8 @@ class Loader {
     if (top.has("ha")) {
       Map ha(*this, top.node("ha"), section("ha"), "ha");
       const long misses = ha.integer("misses");
-      if (misses > 1000) ha.fail("misses", "at most 1,000 missed heartbeats");
       sc.ha = HaPolicy{true, ha.quantity("heartbeat"), static_cast<int>(misses)};
+      periodic(ha, "heartbeat", "heartbeats", 1, sc.ha->heartbeat_s);
       if (ha.has("manager")) {
         const std::string m = ha.scalar("manager");
         auto it = host_index_.find(m);
@@ -398,6 +401,7 @@ class Loader {
       sc.manager = PoolManager{m.quantity("interval"), m.number("hot"), m.choice("rebalance") == "true",
                                m.choice("power_off_idle") == "true"};
       if (sc.manager->hot > 1) m.fail("hot", "'hot' is a share of the CPU: at most 1");
+      periodic(m, "interval", "manager rounds", 1, sc.manager->interval_s);
       if (sc.manager->rebalance && !top.has("network"))
         m.fail("rebalance", "rebalancing moves VMs over the network: add a network: section (or rebalance: false)");
     }
@@ -410,6 +414,12 @@ class Loader {
     load_migrations(top, sc);
     load_services(top, sc);
     check_send_targets(sc);
+    const double run_s = sc.until_s.value_or(horizon_s_);
+    for (const Periodic& p : periodic_)
+      if (std::string why = periodic_problem(p.what, p.per_run, p.interval_s, p.run_s.value_or(run_s),
+                                             p.run_s || sc.until_s);
+          !why.empty())
+        fail(p.mark, p.path, why);
     return sc;
   }
 
@@ -418,6 +428,17 @@ class Loader {
     std::string b = path.substr(path.find_last_of('/') + 1);
     if (auto dot = b.rfind('.'); dot != std::string::npos && dot > 0) b.resize(dot);
     return b;
+  }
+
+  // Fails at `key` when a total passed its limit (`why` is not empty).
+  static void take(const Map& m, const char* key, const std::string& why) {
+    if (!why.empty()) m.fail(key, why);
+  }
+
+  // Periodic work checked against the run's length once the whole file is read.
+  void periodic(const Map& m, const char* key, const char* what, double per_run, double interval_s,
+                std::optional<double> run_s = std::nullopt) {
+    periodic_.push_back({m.mark(key), m.join(key), what, per_run, interval_s, run_s});
   }
 
   std::string expand(const Map& m, const char* key, const std::string& tpl, long i, long count) const {
@@ -447,12 +468,11 @@ class Loader {
     for (std::size_t idx = 0; idx < items.size(); ++idx) {
       Map h(*this, items[idx], section("host"), "hosts[" + std::to_string(idx) + "]");
       const long count = h.integer("count");
-      if (count > kMaxCount) h.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
+      take(h, "count", tally_.add_elements(static_cast<double>(count)));
       const std::string name = h.scalar("name");
       const std::string group = h.text("group");
       const std::string site = h.text("site");
       const long cores = h.integer("cores");
-      if (cores > kMaxCores) h.fail("cores", "cores " + std::to_string(cores) + " is above the limit of " + std::to_string(kMaxCores));
       const double speed = h.quantity("speed");
       const HypervisorType hypervisor = parse_hypervisor(h.choice("hypervisor"));
       const std::string os = h.choice("os");
@@ -465,7 +485,6 @@ class Loader {
       const double memory = h.quantity("memory");
       const bool swap = h.choice("memory_full") == "swap";
       const double cpu_overcommit = h.number("cpu_overcommit");
-      if (rack_units > 100) h.fail("rack_units", "a host of more than 100 rack units does not fit a rack");
       const auto faults = load_faults(h, sc);
       static constexpr CrashKind kFaults[] = {CrashKind::kHost, CrashKind::kHypervisor, CrashKind::kHostOs};
       const CrashKind fault = by_name(h.choice("fault"), kFaults, crash_name);
@@ -545,11 +564,14 @@ class Loader {
       add_link(s, "name", sc, {.a = a, .b = b, .bandwidth_Bps = lbw, .latency_s = lat, .network = net});
     };
     if (shape == "star") {
+      take(s, "hosts", tally_.add_elements(1.0 + static_cast<double>(hosts.size())));
       node(name, NodeKind::kSwitch);
       for (const std::string& h : hosts) link(h, name, bw);
     } else if (shape == "leaf-spine") {
       const long leaves = s.integer("leaves"), spines = s.integer("spines");
-      if (leaves > 10000 || spines > 10000) s.fail("leaves", "at most 10,000 leaves and spines");
+      take(s, "leaves",
+           tally_.add_elements(static_cast<double>(leaves) * static_cast<double>(spines + 1) +
+                               static_cast<double>(spines + hosts.size())));
       const double uplink = s.has("uplink") ? s.quantity("uplink") : 4 * bw;
       for (long i = 0; i < leaves; ++i) node(name + "-leaf-" + std::to_string(i), NodeKind::kSwitch);
       for (long j = 0; j < spines; ++j) node(name + "-spine-" + std::to_string(j), NodeKind::kSwitch);
@@ -560,7 +582,9 @@ class Loader {
           link(name + "-leaf-" + std::to_string(i), name + "-spine-" + std::to_string(j), uplink);
     } else {
       const long controllers = s.integer("controllers"), arrays = s.integer("arrays");
-      if (controllers > 64 || arrays > 1024) s.fail("arrays", "at most 64 controllers and 1,024 arrays");
+      take(s, "arrays",
+           tally_.add_elements(2.0 + 2.0 * static_cast<double>(hosts.size()) + 3.0 * static_cast<double>(controllers) +
+                               static_cast<double>(arrays) * static_cast<double>(controllers + 1)));
       const std::string fa = name + "-fabric-a", fb = name + "-fabric-b";
       node(fa, NodeKind::kSwitch);
       node(fb, NodeKind::kSwitch);
@@ -600,6 +624,7 @@ class Loader {
     np.present = true;
     np.failover_s = n.quantity("failover");
     np.sample_s = n.quantity("sample");
+    periodic(n, "sample", "network samples", 1, np.sample_s);
     np.route_by_hops = n.choice("routing") == "hops";
     const auto shapes = n.list("shapes");
     for (std::size_t idx = 0; idx < shapes.size(); ++idx)
@@ -608,7 +633,7 @@ class Loader {
     for (std::size_t idx = 0; idx < nodes.size(); ++idx) {
       Map m(*this, nodes[idx], section("node"), "network.nodes[" + std::to_string(idx) + "]");
       const long count = m.integer("count");
-      if (count > kMaxCount) m.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
+      take(m, "count", tally_.add_elements(static_cast<double>(count)));
       const std::string name = m.scalar("name"), kind_name = m.choice("kind");
       static constexpr NodeKind kKinds[] = {NodeKind::kSwitch, NodeKind::kRouter,     NodeKind::kDas,
                                             NodeKind::kNas,    NodeKind::kController, NodeKind::kArray};
@@ -650,7 +675,7 @@ class Loader {
     for (std::size_t idx = 0; idx < links.size(); ++idx) {
       Map m(*this, links[idx], section("link"), "network.links[" + std::to_string(idx) + "]");
       const long count = m.integer("count");
-      if (count > kMaxCount) m.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
+      take(m, "count", tally_.add_elements(static_cast<double>(count)));
       const std::string from = m.scalar("from"), to = m.scalar("to"), network = m.scalar("network");
       const double bw = m.quantity("bandwidth"), lat = m.quantity("latency");
       const auto faults = load_faults(m, sc);
@@ -765,7 +790,8 @@ class Loader {
         for (const std::string& w : split_list(m.scalar("weights"))) {
           char* end = nullptr;
           const double v = std::strtod(w.c_str(), &end);
-          if (w.empty() || *end != '\0' || !(v > 0)) m.fail("weights", "'" + w + "' is not a positive number");
+          if (w.empty() || *end != '\0' || !(v > 0) || !std::isfinite(v))
+            m.fail("weights", "'" + w + "' is not a positive finite number");
           s.weights.push_back(v);
         }
         if (s.weights.size() != plan.replicas.size())
@@ -775,15 +801,16 @@ class Loader {
       s.interarrival = m.draw("interarrival");
       if (!s.interarrival.random() && !(s.interarrival.a > 0)) m.fail("interarrival", "'interarrival' must be > 0");
       s.service_time = m.draw("service_time");
-      const long servers = m.integer("servers");
-      if (servers > 100000) m.fail("servers", "at most 100,000 servers per replica");
-      s.servers = static_cast<int>(servers);
+      s.servers = static_cast<int>(m.integer("servers"));
       s.queue_limit = m.integer("queue_limit");
       s.health_check_s = m.quantity("health_check");
       s.start_s = m.quantity("start");
       s.stop_s = m.has("stop") ? m.quantity("stop") : sc.until_s.value_or(0.0);
       s.sla_s = m.has("sla") ? m.quantity("sla") : 0.0;
       if (!(s.stop_s > 0)) m.fail("name", "requests never stop: give the service a 'stop:' or the scenario an 'until:'");
+      horizon_s_ = std::max(horizon_s_, s.stop_s);
+      periodic(m, "health_check", "health checks", 1, s.health_check_s);
+      periodic(m, "interarrival", "requests", 1, typical(s.interarrival), std::max(0.0, s.stop_s - s.start_s));
       sc.services.push_back(std::move(plan));
     }
   }
@@ -794,9 +821,7 @@ class Loader {
       Map m(*this, items[idx], section("migration"), "migrations[" + std::to_string(idx) + "]");
       MigrationPlan plan{m.quantity("at"), m.scalar("guest"), m.scalar("to"), m.choice("kind") == "live",
                          m.quantity("downtime"), 30};
-      const long rounds = m.integer("rounds");
-      if (rounds > 10000) m.fail("rounds", "at most 10,000 rounds");
-      plan.rounds = static_cast<int>(rounds);
+      plan.rounds = static_cast<int>(m.integer("rounds"));
       if (!plan.live)
         for (const char* k : {"downtime", "rounds"})
           if (m.has(k)) m.fail(k, std::string("'") + k + "' applies to kind: live");
@@ -817,22 +842,54 @@ class Loader {
       if (const std::string why = placement_problem(g->spec.mode, sc.hosts[host_index_.at(plan.to)].hypervisor);
           !why.empty())
         m.fail("to", plan.guest + " on " + plan.to + ": " + why);
+      // Where it is by then: its host, or where the last earlier migration took it.
+      std::string from = g->host;
+      double moved_at = -1.0;
+      for (const MigrationPlan& earlier : sc.migrations)
+        if (earlier.guest == plan.guest && earlier.at_s <= plan.at_s && earlier.at_s >= moved_at)
+          from = earlier.to, moved_at = earlier.at_s;
+      if (from == plan.to)
+        m.fail("to", plan.guest + " is already on " + plan.to + " then: a migration moves a VM to another host");
       if (!sc.network.present) m.fail("to", "a migration needs a network: section linking the hosts");
-      if (!check_net_->route(*check_net_->find(g->host), *check_net_->find(plan.to)))
-        m.fail("to", "no route from " + g->host + " to " + plan.to + " for the copy");
+      if (!check_net_->route(*check_net_->find(from), *check_net_->find(plan.to)))
+        m.fail("to", "no route from " + from + " to " + plan.to + " for the copy");
+      horizon_s_ = std::max(horizon_s_, plan.at_s);
       sc.migrations.push_back(std::move(plan));
     }
   }
 
   void check_send_targets(const Scenario& sc) const {
-    std::unordered_set<std::string> guests;
-    for (const GuestPlan& g : sc.guests) guests.insert(g.spec.name);
+    std::unordered_map<std::string, const GuestPlan*> guests;
+    for (const GuestPlan& g : sc.guests) guests.emplace(g.spec.name, &g);
     for (const SendTarget& t : send_targets_) {
       if (!sc.network.present) fail(t.mark, t.path, "a send step needs a network: section");
       if (guests.count(t.name) || host_index_.count(t.name) || node_index_.count(t.name)) continue;
       std::vector<std::string> names = node_names(sc);
       for (const GuestPlan& g : sc.guests) names.push_back(g.spec.name);
       fail(t.mark, t.path, "no guest, host or node named '" + t.name + "'" + did_you_mean(t.name, names));
+    }
+    // A send to where no path leads would wait for ever for a repair that cannot come.
+    const auto hosts_of = [&](const std::string& where, bool pool) {  // a host or node, or a pool's hosts
+      if (!pool) return std::vector<std::string>{where};
+      std::vector<std::string> out;
+      for (const HostSpec& h : sc.hosts)
+        if (h.group == where) out.push_back(h.name);
+      return out;
+    };
+    for (const auto& [from, pool, target] : sends_) {
+      const SendTarget& t = send_targets_[target];
+      auto g = guests.find(t.name);
+      const std::vector<std::string> ends = g == guests.end() ? hosts_of(t.name, false)
+                                            : g->second->host.empty() ? hosts_of(g->second->pool, true)
+                                                                      : hosts_of(g->second->host, false);
+      bool reached = false;
+      for (const std::string& a : hosts_of(from, pool))
+        for (const std::string& b : ends)
+          reached = reached || a == b || check_net_->route(*check_net_->find(a), *check_net_->find(b)).has_value();
+      if (!reached)
+        fail(t.mark, t.path, "no route from " + from + " to " + t.name +
+                                 ": nothing in network: links them, so the send would wait for ever (link them in "
+                                 "network.links or a shape)");
     }
   }
 
@@ -849,8 +906,6 @@ class Loader {
     t.name = p.text("name", "p" + std::to_string(idx));
     t.count = p.integer("count");
     t.repeat = p.integer("repeat");
-    if (t.count > kMaxCount)
-      p.fail("count", "count " + std::to_string(t.count) + " is above the limit of " + std::to_string(kMaxCount));
     const auto steps = p.list("steps");
     if (steps.empty()) p.fail("steps", "a process needs at least one step");
     for (std::size_t s = 0; s < steps.size(); ++s) {
@@ -878,6 +933,7 @@ class Loader {
         tpl.step.kind = Step::Kind::kSend;
         tpl.amount = st.draw("send");
         tpl.step.to = st.scalar("to");
+        tpl.send_target = send_targets_.size();
         send_targets_.push_back({st.mark("to"), st.join("to"), tpl.step.to});
       } else {
         Map io(*this, st.node("io"), section("io"), st.join("io"));
@@ -889,8 +945,6 @@ class Loader {
       }
       t.steps.push_back(tpl);
     }
-    if (t.random() && static_cast<double>(t.repeat) * static_cast<double>(t.steps.size()) > 1e8)
-      p.fail("repeat", "too many random steps to draw (repeat x steps above 100,000,000)");
     return t;
   }
 
@@ -902,6 +956,7 @@ class Loader {
       Map f(*this, items[idx], section("failure"), "failures[" + std::to_string(idx) + "]");
       FailurePlan plan;
       plan.at_s = f.quantity("at");
+      horizon_s_ = std::max(horizon_s_, plan.at_s);
       const std::string crash = f.choice("crash");
       plan.kind = crash == "host"         ? CrashKind::kHost
                   : crash == "hypervisor" ? CrashKind::kHypervisor
@@ -991,6 +1046,7 @@ class Loader {
         m.fail("restore", "'restore' applies to mode: backup");
       plan.spec.name = m.text("name", plan.from + "->" + plan.to);
       plan.spec.interval_s = m.quantity("interval");
+      if (plan.spec.mode != ReplicationMode::kSync) periodic(m, "interval", "shipments", 1, plan.spec.interval_s);
       plan.spec.activation_s = m.quantity("activation");
       plan.spec.restore_Bps = m.has("restore") ? m.quantity("restore") : 0.0;
       sc.replications.push_back(std::move(plan));
@@ -1062,14 +1118,36 @@ class Loader {
         [&](const std::string& name, std::vector<ProcessTemplate> procs) { workloads_.emplace(name, std::move(procs)); });
   }
 
+  // Counts what a guest item expands to before it is expanded, and how long its work may last.
+  void count_guests(const Map& g, long count, const std::vector<ProcessTemplate>& procs, const Draw& start,
+                    const std::optional<Draw>& interarrival, const Scenario& sc) {
+    double slowest = sc.hosts.front().speed_flops;
+    for (const HostSpec& h : sc.hosts) slowest = std::min(slowest, h.speed_flops);
+    double elements = 1.0, copies = 0.0, drawn = 0.0, instant = 0.0, chain_s = 0.0;
+    for (const ProcessTemplate& pt : procs) {
+      const double n = static_cast<double>(pt.count), steps = static_cast<double>(pt.steps.size());
+      elements += n;
+      copies += n * steps;
+      if (pt.random()) drawn += n * steps * static_cast<double>(pt.repeat);
+      if (pt.instant()) instant += n * steps * static_cast<double>(pt.repeat);
+      chain_s = std::max(chain_s, pt.typical_s(slowest));
+    }
+    // The key that multiplies: the replicas, or else the processes themselves.
+    const double c = static_cast<double>(count);
+    const char* key = count > 1 || procs.empty() ? "count" : g.has("workload") ? "workload" : "processes";
+    take(g, key, tally_.add_elements(c * elements));
+    take(g, key, tally_.add_steps(c * copies, c * drawn));
+    take(g, key, tally_.add_instant_steps(c * instant));
+    const double arrivals = interarrival ? (c - 1) * typical(*interarrival) : 0.0;
+    horizon_s_ = std::max(horizon_s_, typical(start) + arrivals + chain_s);
+  }
+
   void load_guests(const Map& top, Scenario& sc) {
     const auto items = top.list("guests");
     std::unordered_set<std::string> names;
     for (std::size_t idx = 0; idx < items.size(); ++idx) {
       Map g(*this, items[idx], section("guest"), "guests[" + std::to_string(idx) + "]");
       const long count = g.integer("count");
-      if (count > kMaxCount)
-        g.fail("count", "count " + std::to_string(count) + " is above the limit of " + std::to_string(kMaxCount));
       const std::string name = g.scalar("name");
       if (g.has("host") == g.has("pool"))
         g.fail(g.has("host") ? "pool" : "host",
@@ -1126,9 +1204,7 @@ class Loader {
       base.checkpoint_interval_s = g.quantity("checkpoint_interval");
       const auto faults = load_faults(g, sc);
       if (g.has("image")) base.image = named(g, "image", images_, "images");
-      const long vcpus = g.integer("vcpus");
-      if (vcpus > kMaxCores) g.fail("vcpus", "vcpus " + std::to_string(vcpus) + " is above the limit of " + std::to_string(kMaxCores));
-      base.vcpus = static_cast<int>(vcpus);
+      base.vcpus = static_cast<int>(g.integer("vcpus"));
       if (auto cap = g.optional_quantity("cap")) base.cap_flops = *cap;
       base.share = g.number("share");
       const Draw start = g.draw("start");
@@ -1144,6 +1220,9 @@ class Loader {
       } else {
         procs = load_processes(g, "processes");
       }
+      count_guests(g, count, procs, start, interarrival, sc);
+      if (base.protection == Protection::kCheckpoint)
+        periodic(g, "checkpoint_interval", "checkpoints", static_cast<double>(count), base.checkpoint_interval_s);
 
       double arrival = 0.0;
       // Named after the item's name template, not its position in the file.
@@ -1237,6 +1316,9 @@ class Loader {
             plan.processes.push_back(std::move(ps));
           }
         }
+        for (const ProcessTemplate& pt : procs)
+          for (const StepTemplate& st : pt.steps)
+            if (st.step.kind == Step::Kind::kSend) sends_.insert({pool.empty() ? plan.host : pool, !pool.empty(), st.send_target});
         sc.guests.push_back(std::move(plan));
       }
     }
@@ -1258,6 +1340,17 @@ class Loader {
     std::string path, name;
   };
   std::vector<SendTarget> send_targets_;
+  std::set<std::tuple<std::string, bool, std::size_t>> sends_;  // (sending host or pool, is a pool, send target)
+  ExpansionTally tally_;
+  struct Periodic {
+    YAML::Mark mark;
+    std::string path;
+    const char* what;
+    double per_run, interval_s;
+    std::optional<double> run_s;  // its own window; else the scenario's run
+  };
+  std::vector<Periodic> periodic_;
+  double horizon_s_ = 0.0;  // estimated end of the run without 'until'
 };
 
 }  // namespace
@@ -1306,7 +1399,8 @@ LoadResult load_string(const std::string& text, const std::string& file, const L
   Loader loader(file, options);
   try {
     YAML::Node root = YAML::Load(text);
-    result.scenario = loader.load(root);
+    result.error = check_tree(root, file);
+    if (!result.error) result.scenario = loader.load(root);
   } catch (const Failure& f) {
     result.error = f.error;
   } catch (const YAML::Exception& e) {
@@ -1325,7 +1419,9 @@ CalibrationResult load_calibration_string(const std::string& text, const std::st
   CalibrationResult result;
   Loader loader(file, {});
   try {
-    result.profile = loader.load_calibration(YAML::Load(text));
+    YAML::Node root = YAML::Load(text);
+    result.error = check_tree(root, file);
+    if (!result.error) result.profile = loader.load_calibration(root);
   } catch (const Failure& f) {
     result.error = f.error;
   } catch (const YAML::Exception& e) {

@@ -82,6 +82,13 @@ class Expr {
   }
   std::optional<long> factor() {
     skip();
+    // Each '(' and unary '-' recurses once: bounded so that no text can
+    // exhaust the stack.
+    if (depth_ >= kMaxTemplateNesting && pos_ < s_.size() && (s_[pos_] == '(' || s_[pos_] == '-')) {
+      fail("parentheses and minus signs nested more than " + std::to_string(kMaxTemplateNesting) + " deep");
+      return std::nullopt;
+    }
+    const Nesting nested(depth_);
     if (eat('(')) {
       auto v = expr();
       if (v && !eat(')')) {
@@ -92,7 +99,7 @@ class Expr {
     }
     if (eat('-')) {
       auto v = factor();
-      if (v) *v = -*v;
+      if (v && __builtin_sub_overflow(0L, *v, &*v)) return overflow();
       return v;
     }
     if (pos_ < s_.size() && s_[pos_] == 'i') {
@@ -115,11 +122,25 @@ class Expr {
     return std::nullopt;
   }
 
+  // Counts one level of nesting for as long as it lives.
+  struct Nesting {
+    explicit Nesting(int& depth) : depth_(++depth) {}
+    ~Nesting() { --depth_; }
+    int& depth_;
+  };
+
   std::string_view s_;
   long i_;
+  int depth_ = 0;
   std::size_t pos_ = 0;
   std::string error_;
 };
+
+// Text quoted in a message, cut short if long.
+std::string shown(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  return text.size() <= kMax ? std::string(text) : std::string(text.substr(0, kMax)) + "...";
+}
 
 }  // namespace
 
@@ -134,14 +155,14 @@ std::optional<std::string> expand_template(std::string_view text, long i, std::s
   std::size_t pos = 0;
   while (pos < text.size()) {
     const char c = text[pos];
-    if (c == '}') return fail("'}' without a matching '{' in \"" + std::string(text) + "\"");
+    if (c == '}') return fail("'}' without a matching '{' in \"" + shown(text) + "\"");
     if (c != '{') {
       out += c;
       ++pos;
       continue;
     }
     const std::size_t close = text.find('}', pos);
-    if (close == std::string_view::npos) return fail("'{' without a matching '}' in \"" + std::string(text) + "\"");
+    if (close == std::string_view::npos) return fail("'{' without a matching '}' in \"" + shown(text) + "\"");
     std::string_view field = text.substr(pos + 1, close - pos - 1);
     int width = 0;
     if (auto colon = field.find(':'); colon != std::string_view::npos) {
@@ -150,13 +171,13 @@ std::optional<std::string> expand_template(std::string_view text, long i, std::s
       if (fmt.size() < 2 || fmt.size() > 3 || fmt[0] != '0' ||
           !std::isdigit(static_cast<unsigned char>(fmt[1])) ||
           (fmt.size() == 3 && !std::isdigit(static_cast<unsigned char>(fmt[2]))))
-        return fail("format \"" + std::string(fmt) + "\" in \"" + std::string(text) +
+        return fail("format \"" + shown(fmt) + "\" in \"" + shown(text) +
                     "\" must be 0 followed by a width, e.g. {i:03}");
       width = std::stoi(std::string(fmt.substr(1)));
     }
     std::string why;
     auto v = Expr(field, i).parse(&why);
-    if (!v) return fail("in \"{" + std::string(field) + "}\": " + why);
+    if (!v) return fail("in \"{" + shown(field) + "}\": " + why);
     const bool negative = *v < 0;
     std::string digits = std::to_string(negative ? -(*v + 1) + 1UL : static_cast<unsigned long>(*v));
     const long pad = width - (negative ? 1 : 0) - static_cast<long>(digits.size());

@@ -1,8 +1,10 @@
 #include "vzlab/hv/scenario/schema.hpp"
 
 #include <cassert>
-#include <cstdio>
 #include <sstream>
+
+#include "vzlab/hv/scenario/limits.hpp"
+#include "vzlab/hv/scenario/name_template.hpp"
 
 namespace vzlab::hv::scenario {
 
@@ -73,11 +75,11 @@ workloads:
                "A physical machine. With `count:` one item stands for many hosts whose names come from a template.",
                {
                    {"name", VT::kTemplate, UK::kNone, nullptr, "Host name; with count > 1 it must contain {i}."},
-                   {"count", VT::kInteger, UK::kNone, "1", "Number of hosts this item makes (i = 0 .. count-1), at most 10,000,000.", 1},
+                   at_most({"count", VT::kInteger, UK::kNone, "1", "Number of hosts this item makes (i = 0 .. count-1).", 1}, 1e7),
                    {"group", VT::kTemplate, UK::kNone, "\"\"", "Label used to group hosts in reports."},
                    {"site", VT::kTemplate, UK::kNone, "\"\"",
                     "Data centre the host stands in; `crash: site` takes down every host and node of a site."},
-                   {"cores", VT::kInteger, UK::kNone, "1", "Number of CPU cores.", 1},
+                   at_most({"cores", VT::kInteger, UK::kNone, "1", "Number of CPU cores.", 1}, 1 << 20),
                    {"speed", VT::kQuantity, UK::kFlopRate, nullptr, "Speed of one core; no single task runs faster.",
                     0, true},
                    {"hypervisor", VT::kChoice, UK::kNone, "type1",
@@ -90,7 +92,7 @@ workloads:
                    {"disk_latency", VT::kQuantity, UK::kDuration, "100us", "Local disk access time per request.", 0},
                    {"power_idle", VT::kNumber, UK::kNone, "100", "Electrical power when idle, in watts.", 0},
                    {"power_peak", VT::kNumber, UK::kNone, "250", "Electrical power at full CPU load, in watts.", 0},
-                   {"rack_units", VT::kInteger, UK::kNone, "1", "Space the host takes in a rack (1U = 1.75 in).", 1},
+                   at_most({"rack_units", VT::kInteger, UK::kNone, "1", "Space the host takes in a rack (1U = 1.75 in).", 1}, 100),
                    {"memory", VT::kQuantity, UK::kBytes, "64GiB", "RAM shared by its guests.", 0, true},
                    {"memory_full", VT::kChoice, UK::kNone, "refuse",
                     "A guest that does not fit in memory: refuse to start it, or swap (every compute step on the "
@@ -118,7 +120,7 @@ workloads:
                "bounded by its cap; containers and native processes compete task by task.",
                {
                    {"name", VT::kTemplate, UK::kNone, nullptr, "Guest name; with count > 1 it must contain {i}."},
-                   {"count", VT::kInteger, UK::kNone, "1", "Number of guests this item makes (i = 0 .. count-1), at most 10,000,000.", 1},
+                   at_most({"count", VT::kInteger, UK::kNone, "1", "Number of guests this item makes (i = 0 .. count-1).", 1}, 1e7),
                    {"host", VT::kTemplate, UK::kNone, "-", "Name of the host it runs on; may use {i}, e.g. h{i/8}.",
                     -1e300, false, "", "", "either `host` or `pool`"},
                    {"pool", VT::kString, UK::kNone, "-",
@@ -141,7 +143,7 @@ workloads:
                     "The guest's OS: linux, windows or freebsd; a container always has its host's.", -1e300, false,
                     "linux|windows|freebsd"},
                    {"group", VT::kTemplate, UK::kNone, "\"\"", "Label used to group guests in reports."},
-                   {"vcpus", VT::kInteger, UK::kNone, "1", "Virtual CPUs (VMs only).", 1},
+                   at_most({"vcpus", VT::kInteger, UK::kNone, "1", "Virtual CPUs (VMs only).", 1}, 1 << 20),
                    {"cap", VT::kQuantity, UK::kFlopRate, "none", "Most CPU the VM may take in all (VMs only).", 0, true},
                    {"share", VT::kNumber, UK::kNone, "1", "Weight against other VMs on the host (VMs only).", 0, true},
                    {"start", VT::kRandom, UK::kDuration, "0", "When its processes start; a distribution is drawn "
@@ -194,8 +196,8 @@ workloads:
                "in parallel.",
                {
                    {"name", VT::kString, UK::kNone, "p<index>", "Label of the process."},
-                   {"count", VT::kInteger, UK::kNone, "1", "Identical processes started together.", 1},
-                   {"repeat", VT::kInteger, UK::kNone, "1", "Times the chain of steps runs.", 1},
+                   at_most({"count", VT::kInteger, UK::kNone, "1", "Identical processes started together.", 1}, 1e7),
+                   at_most({"repeat", VT::kInteger, UK::kNone, "1", "Times the chain of steps runs.", 1}, 1e9),
                    {"steps", VT::kList, UK::kNone, nullptr, "The chain of steps.", -1e300, false, "", "step"},
                },
                R"(processes:
@@ -263,7 +265,7 @@ workloads:
                    {"kind", VT::kChoice, UK::kNone, "live", "Pre-copy live migration, or cold.", -1e300, false,
                     "live|cold"},
                    {"downtime", VT::kQuantity, UK::kDuration, "300ms", "live: the downtime it aims at.", 0, true},
-                   {"rounds", VT::kInteger, UK::kNone, "30", "live: pre-copy rounds at most.", 1},
+                   at_most({"rounds", VT::kInteger, UK::kNone, "30", "live: pre-copy rounds at most.", 1}, 10000),
                },
                R"(migrations:
   - {at: 5min, guest: db-vm, to: h2, kind: live, downtime: 100ms}
@@ -287,8 +289,8 @@ workloads:
                     "Time between requests (e.g. {dist: exponential, mean: 10ms} for 100 requests/s).", 0},
                    {"service_time", VT::kRandom, UK::kDuration, nullptr, "Time a replica's server takes per request.",
                     0},
-                   {"servers", VT::kInteger, UK::kNone, "1", "Requests a replica serves at once.", 1},
-                   {"queue_limit", VT::kInteger, UK::kNone, "1000", "Requests waiting at a replica at most.", 0},
+                   at_most({"servers", VT::kInteger, UK::kNone, "1", "Requests a replica serves at once.", 1}, 100000),
+                   at_most({"queue_limit", VT::kInteger, UK::kNone, "1000", "Requests waiting at a replica at most.", 0}, 1e9),
                    {"health_check", VT::kQuantity, UK::kDuration, "1s", "Interval of the health checks.", 0, true},
                    {"start", VT::kQuantity, UK::kDuration, "0", "First requests after this.", 0},
                    {"stop", VT::kQuantity, UK::kDuration, "the scenario's until", "No requests after this.", 0, true},
@@ -325,7 +327,7 @@ workloads:
                "host's repair.",
                {
                    {"heartbeat", VT::kQuantity, UK::kDuration, "1s", "Interval between heartbeats.", 0, true},
-                   {"misses", VT::kInteger, UK::kNone, "3", "Missed heartbeats before a host counts as dead.", 1},
+                   at_most({"misses", VT::kInteger, UK::kNone, "3", "Missed heartbeats before a host counts as dead.", 1}, 1000),
                    {"manager", VT::kString, UK::kNone, "replicated (it never fails)",
                     "The host the cluster manager runs on: while it is down nothing is restarted elsewhere (a "
                     "single point of failure); when it is back it notices the dead hosts after `misses` heartbeats."},
@@ -366,7 +368,7 @@ workloads:
                "A switch, router or storage device. With `count:` one item stands for many.",
                {
                    {"name", VT::kTemplate, UK::kNone, nullptr, "Node name; with count > 1 it must contain {i}."},
-                   {"count", VT::kInteger, UK::kNone, "1", "Number of nodes this item makes.", 1},
+                   at_most({"count", VT::kInteger, UK::kNone, "1", "Number of nodes this item makes.", 1}, 1e7),
                    {"kind", VT::kChoice, UK::kNone, nullptr,
                     "switch and router forward traffic; das is a host's local disk, nas a file server on the "
                     "network, array a SAN disk array; controller a SAN controller (it forwards).", -1e300, false,
@@ -396,7 +398,7 @@ workloads:
                {
                    {"from", VT::kTemplate, UK::kNone, nullptr, "One end (a host or a node)."},
                    {"to", VT::kTemplate, UK::kNone, nullptr, "The other end."},
-                   {"count", VT::kInteger, UK::kNone, "1", "Number of links this item makes.", 1},
+                   at_most({"count", VT::kInteger, UK::kNone, "1", "Number of links this item makes.", 1}, 1e7),
                    {"bandwidth", VT::kQuantity, UK::kByteRate, nullptr, "Throughput, shared by the flows crossing it.",
                     0, true},
                    {"latency", VT::kQuantity, UK::kDuration, "0", "One-way latency.", 0},
@@ -423,16 +425,16 @@ workloads:
                     "Bandwidth of each host's link.", 0, true},
                    {"latency", VT::kQuantity, UK::kDuration, "50us (a SAN: 5us FC, 30us iSCSI)", "Latency of each link.",
                     0},
-                   {"leaves", VT::kInteger, UK::kNone, "2", "leaf-spine: leaf switches.", 1},
-                   {"spines", VT::kInteger, UK::kNone, "2", "leaf-spine: spine switches.", 1},
+                   at_most({"leaves", VT::kInteger, UK::kNone, "2", "leaf-spine: leaf switches.", 1}, 10000),
+                   at_most({"spines", VT::kInteger, UK::kNone, "2", "leaf-spine: spine switches.", 1}, 10000),
                    {"uplink", VT::kQuantity, UK::kByteRate, "4 x bandwidth", "leaf-spine: leaf-to-spine bandwidth.",
                     0, true},
                    {"fabric", VT::kChoice, UK::kNone, "fc", "dual-fabric-san: Fibre Channel or iSCSI.", -1e300,
                     false, "fc|iscsi"},
-                   {"controllers", VT::kInteger, UK::kNone, "2", "dual-fabric-san: controllers.", 1},
+                   at_most({"controllers", VT::kInteger, UK::kNone, "2", "dual-fabric-san: controllers.", 1}, 64),
                    {"controller_bandwidth", VT::kQuantity, UK::kByteRate, "4GB/s",
                     "dual-fabric-san: throughput of a controller.", 0, true},
-                   {"arrays", VT::kInteger, UK::kNone, "1", "dual-fabric-san: disk arrays.", 1},
+                   at_most({"arrays", VT::kInteger, UK::kNone, "1", "dual-fabric-san: disk arrays.", 1}, 1024),
                    {"array_bandwidth", VT::kQuantity, UK::kByteRate, "2GB/s", "dual-fabric-san: throughput of an array.",
                     0, true},
                    {"array_iops", VT::kNumber, UK::kNone, "200000", "dual-fabric-san: requests per second of an array.",
@@ -634,12 +636,6 @@ const char* type_label(const KeySpec& k) {
   return "?";
 }
 
-std::string format_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 }  // namespace
 
 const std::vector<SectionSpec>& schema() {
@@ -671,9 +667,10 @@ std::string schema_markdown() {
          "`min`, `h`, `d`), amounts of work (`f`/`flop` with `k`, `M`, `G`, `T`, `P`), CPU speeds (the same, "
          "`/s` optional) and sizes (`B` with decimal or `Ki`, `Mi`, `Gi`, `Ti` prefixes).\n\n"
       << "Name templates: in a `name`, `host` or `group` of an item with `count: N`, `{...}` is an integer "
-         "expression of the replica index `i` (0 .. N-1) with `+ - * / %` and parentheses, optionally "
-         "zero-padded: `{i:03}`. Example: `host: h{i/8}` puts replicas 0-7 on h0, 8-15 on h1. Inside a "
-         "one-line `{ ... }` map, YAML needs the template quoted: `{name: \"vm-{i}\", count: 4}`.\n\n";
+         "expression of the replica index `i` (0 .. N-1) with `+ - * / %` and parentheses (nested at most "
+      << kMaxTemplateNesting
+      << " deep, minus signs included), optionally zero-padded: `{i:03}`. Example: `host: h{i/8}` puts replicas "
+         "0-7 on h0, 8-15 on h1. Inside a one-line `{ ... }` map, YAML needs the template quoted: `{name: \"vm-{i}\", count: 4}`.\n\n";
   for (const SectionSpec& s : schema()) {
     out << "## `" << s.name << "` — " << s.where << "\n\n" << s.description << "\n\n";
     out << "| key | type | unit | default | allowed | description |\n|---|---|---|---|---|---|\n";
@@ -684,8 +681,9 @@ std::string schema_markdown() {
         for (auto& c : allowed)
           if (c == '|') c = ',';
       } else if (k.min > -1e299) {
-        allowed = (k.min_exclusive ? "> " : ">= ") + format_number(k.min);
+        allowed = (k.min_exclusive ? "> " : ">= ") + limit_text(k.min);
       }
+      if (k.max < 1e299) allowed += (allowed.empty() ? "<= " : ", <= ") + limit_text(k.max);
       if (*k.child) allowed = std::string("items: `") + k.child + "`";
       std::string def = k.default_value ? k.default_value : "**required**";
       std::string desc = k.description;
@@ -695,6 +693,26 @@ std::string schema_markdown() {
     }
     out << "\nExample:\n\n```yaml\n" << s.example << "```\n\n";
   }
+  out << "## Limits\n\n"
+      << "Besides the range of each key (the *allowed* column), a scenario is refused before it is expanded when "
+         "its counts, repeats and aliases multiply out past these totals, so that a small file can neither "
+         "exhaust memory nor run for ever:\n\n"
+      << "| total | at most |\n|---|---|\n"
+      << "| YAML values in the file, each alias (`*name`) counted as a copy of what it names | "
+      << limit_text(kMaxYamlValues) << " |\n"
+      << "| hosts, network nodes and links, guests and processes (every `count` multiplied out) | "
+      << limit_text(kMaxElements) << " |\n"
+      << "| steps kept in memory (each process keeps its own copy) | " << limit_text(kMaxStepCopies) << " |\n"
+      << "| amounts drawn at load for random steps (one per step and repetition) | "
+      << limit_text(kMaxDrawnAmounts) << " |\n"
+      << "| executions of steps that take no time (every amount 0), repeats included | "
+      << limit_text(kMaxInstantSteps) << " |\n"
+      << "| periodic work over the run: network samples, checkpoints, heartbeats, manager rounds, health checks, "
+         "shipments and service requests, each counted as run length / interval (the run length is `until`, or "
+         "without it an estimate from the guests' work) | "
+      << limit_text(kMaxPeriodic) << " |\n\n"
+      << "Every text is valid UTF-8 without NUL or other control characters (a `description` may also hold tabs "
+         "and line breaks).\n";
   return out.str();
 }
 

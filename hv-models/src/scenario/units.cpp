@@ -116,7 +116,11 @@ std::optional<double> parse_quantity(std::string_view text, UnitKind kind, std::
   auto f = unit_factor(unit, kind);
   if (!f)
     return fail("unknown unit \"" + std::string(unit) + "\" (expected " + std::string(unit_examples(kind)) + ")");
-  return value * *f;
+  const double converted = value * *f;
+  if (!std::isfinite(converted))
+    return fail("\"" + std::string(text) + "\" is too large: converted to " + base_unit(kind) +
+                " it exceeds the largest number (about 1.8e308)");
+  return converted;
 }
 
 }  // namespace vzlab::hv::scenario

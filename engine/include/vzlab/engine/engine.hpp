@@ -13,6 +13,7 @@
 // A process frame costs a few hundred bytes; nothing here uses threads.
 #pragma once
 
+#include <atomic>
 #include <coroutine>
 #include <cstdint>
 #include <exception>
@@ -323,6 +324,9 @@ class Engine {
   RunOutcome run(double until = kForever);
   /// Makes run() return after the current event.
   void stop() { stop_requested_ = true; }
+  /// Makes run() return once `*flag` is true, checked before every event and tick (one
+  /// relaxed load), so that a signal handler can stop a run at any time; nullptr: none.
+  void stop_when(const std::atomic<bool>* flag) { stop_flag_ = flag; }
   /// Destroys every live process (their awaiters release their resources).
   void kill_all_processes();
   /// Ends one process now, wherever it is suspended; its awaiters release
@@ -387,6 +391,7 @@ class Engine {
   std::size_t live_count_ = 0;
   std::uint64_t fired_ = 0;
   bool stop_requested_ = false;
+  const std::atomic<bool>* stop_flag_ = nullptr;
   std::exception_ptr failure_;
   std::function<void()> progress_hook_;
   std::uint64_t progress_every_ = 65536;

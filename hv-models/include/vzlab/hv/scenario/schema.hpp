@@ -38,7 +38,14 @@ struct KeySpec {
   const char* choices = "";   ///< kChoice: words separated by '|'
   const char* child = "";     ///< kList/kMap/kNamedLists: section of the children
   const char* note = "";      ///< extra rule shown in docs (e.g. "one of compute/sleep")
+  double max = 1e300;         ///< largest allowed value (numbers); see at_most()
 };
+
+/// The key with a largest allowed value.
+constexpr KeySpec at_most(KeySpec k, double max) {
+  k.max = max;
+  return k;
+}
 
 /// A map in the file and the keys it may hold.
 struct SectionSpec {

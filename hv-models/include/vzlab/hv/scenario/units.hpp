@@ -17,7 +17,8 @@ const char* base_unit(UnitKind kind);
 const char* unit_examples(UnitKind kind);
 
 /// Parses "<number>[ ]<unit>" into base units; nullopt with `error` set if it
-/// is not a finite number with a known unit of this kind.
+/// is not a finite number with a known unit of this kind, or is not finite
+/// once in base units ("1e308Pf").
 std::optional<double> parse_quantity(std::string_view text, UnitKind kind, std::string* error);
 
 }  // namespace vzlab::hv::scenario
