@@ -176,8 +176,11 @@ std::string ExpansionTally::add_instant_steps(double n) {
   return why.empty() ? "" : why + "; such steps never let simulated time pass, so 'until' cannot end them";
 }
 
-std::string periodic_problem(const char* what, double per_run, double interval_s, double run_s, bool run_is_until) {
-  const double rounds = per_run * run_s / interval_s;
+std::string periodic_problem(const char* what, double per_run, double interval_s, double run_s, bool run_is_until,
+                             double kept) {
+  double rounds = per_run * run_s / interval_s;
+  // Kept rounds first, then half as many again each time the interval doubles.
+  if (kept > 0 && rounds > kept) rounds = kept * (1 + std::log2(rounds / kept) / 2);
   if (!(rounds > kMaxPeriodic)) return "";
   return limit_text(rounds) + " " + what + " over a run of " + limit_text(run_s) + " s (" +
          (run_is_until ? "its 'until'" : "estimated from its work: give an 'until'") + "), above the limit of " +

@@ -384,7 +384,6 @@ class Loader {
       Map ha(*this, top.node("ha"), section("ha"), "ha");
       const long misses = ha.integer("misses");
       sc.ha = HaPolicy{true, ha.quantity("heartbeat"), static_cast<int>(misses)};
-      periodic(ha, "heartbeat", "heartbeats", 1, sc.ha->heartbeat_s);
       if (ha.has("manager")) {
         const std::string m = ha.scalar("manager");
         auto it = host_index_.find(m);
@@ -417,7 +416,7 @@ class Loader {
     const double run_s = sc.until_s.value_or(horizon_s_);
     for (const Periodic& p : periodic_)
       if (std::string why = periodic_problem(p.what, p.per_run, p.interval_s, p.run_s.value_or(run_s),
-                                             p.run_s || sc.until_s);
+                                             p.run_s || sc.until_s, p.kept);
           !why.empty())
         fail(p.mark, p.path, why);
     return sc;
@@ -437,8 +436,8 @@ class Loader {
 
   // Periodic work checked against the run's length once the whole file is read.
   void periodic(const Map& m, const char* key, const char* what, double per_run, double interval_s,
-                std::optional<double> run_s = std::nullopt) {
-    periodic_.push_back({m.mark(key), m.join(key), what, per_run, interval_s, run_s});
+                std::optional<double> run_s = std::nullopt, double kept = 0) {
+    periodic_.push_back({m.mark(key), m.join(key), what, per_run, interval_s, run_s, kept});
   }
 
   std::string expand(const Map& m, const char* key, const std::string& tpl, long i, long count) const {
@@ -624,7 +623,9 @@ class Loader {
     np.present = true;
     np.failover_s = n.quantity("failover");
     np.sample_s = n.quantity("sample");
-    periodic(n, "sample", "network samples", 1, np.sample_s);
+    // At most one reading of each link and node a sample, at least 4 a sample.
+    periodic(n, "sample", "network samples", 1, np.sample_s, std::nullopt,
+             static_cast<double>(Network::kSampleBudget) / 4);
     np.route_by_hops = n.choice("routing") == "hops";
     const auto shapes = n.list("shapes");
     for (std::size_t idx = 0; idx < shapes.size(); ++idx)
@@ -1198,6 +1199,11 @@ class Loader {
         if (base.protection == Protection::kMirror && (disk.empty() || disk == "das"))
           g.fail("protect", "a mirror takes over on another host, which must reach the same disk: put it on a NAS "
                             "or SAN with 'disk:'");
+        // Mirrors keep in step at every heartbeat (without mirrors heartbeats cost nothing).
+        if (base.protection == Protection::kMirror && !mirror_heartbeats_) {
+          mirror_heartbeats_ = true;
+          periodic(g, "protect", "mirror heartbeats", 1, sc.ha ? sc.ha->heartbeat_s : HaPolicy{}.heartbeat_s);
+        }
       }
       if (g.has("checkpoint_interval") && base.protection != Protection::kCheckpoint)
         g.fail("checkpoint_interval", "'checkpoint_interval' applies to protect: checkpoint");
@@ -1348,8 +1354,10 @@ class Loader {
     const char* what;
     double per_run, interval_s;
     std::optional<double> run_s;  // its own window; else the scenario's run
+    double kept;                  // > 0: it thins out past this many rounds (periodic_problem)
   };
   std::vector<Periodic> periodic_;
+  bool mirror_heartbeats_ = false;  // mirrors' heartbeats counted in periodic_
   double horizon_s_ = 0.0;  // estimated end of the run without 'until'
 };
 

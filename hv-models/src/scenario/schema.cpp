@@ -3,6 +3,7 @@
 #include <cassert>
 #include <sstream>
 
+#include "vzlab/hv/network.hpp"
 #include "vzlab/hv/scenario/limits.hpp"
 #include "vzlab/hv/scenario/name_template.hpp"
 
@@ -707,9 +708,14 @@ std::string schema_markdown() {
       << limit_text(kMaxDrawnAmounts) << " |\n"
       << "| executions of steps that take no time (every amount 0), repeats included | "
       << limit_text(kMaxInstantSteps) << " |\n"
-      << "| periodic work over the run: network samples, checkpoints, heartbeats, manager rounds, health checks, "
-         "shipments and service requests, each counted as run length / interval (the run length is `until`, or "
-         "without it an estimate from the guests' work) | "
+      << "| periodic work over the run: network samples, checkpoints, mirrors' heartbeats, manager rounds, health "
+         "checks, shipments and service requests, each counted as run length / interval (the run length is `until`, "
+         "or without it an estimate from the guests' work). Network samples thin out in a long run (past "
+      << limit_text(static_cast<double>(Network::kSampleBudget) / 4)
+      << " kept they merge in pairs and their interval doubles), so n of them count as "
+      << limit_text(static_cast<double>(Network::kSampleBudget) / 4)
+      << " × (1 + log2(n / " << limit_text(static_cast<double>(Network::kSampleBudget) / 4)
+      << ") / 2): a 10⁶-hour run sampled every second passes | "
       << limit_text(kMaxPeriodic) << " |\n\n"
       << "Every text is valid UTF-8 without NUL or other control characters (a `description` may also hold tabs "
          "and line breaks).\n";

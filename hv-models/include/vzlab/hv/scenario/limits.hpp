@@ -67,7 +67,11 @@ class ExpansionTally {
 
 /// Periodic work of `per_run` rounds every `interval_s` over a run of `run_s` seconds: the
 /// message to print when it is more than kMaxPeriodic, or "".
-std::string periodic_problem(const char* what, double per_run, double interval_s, double run_s, bool run_is_until);
+/// `kept` > 0: the work thins out once `kept` rounds are kept (network
+/// samples merge in pairs and their interval doubles), so its rounds grow
+/// with the logarithm of the run past that.
+std::string periodic_problem(const char* what, double per_run, double interval_s, double run_s, bool run_is_until,
+                             double kept = 0);
 
 /// Rules every value of the file obeys, checked before the file is read as a scenario:
 /// at most kMaxYamlValues values with aliases expanded, every text valid UTF-8 without
