@@ -30,7 +30,8 @@ TEST(Report, UtilizationAndFinishTimes) {
   f.world.finish();
   const RunReport r = rec.report({"demo", "demo.yaml", "", 3, std::nullopt, 0.0});
   EXPECT_DOUBLE_EQ(r.simulated_s, 4.0);
-  EXPECT_DOUBLE_EQ(r.makespan_s, 4.0);
+  ASSERT_TRUE(r.makespan_s);
+  EXPECT_DOUBLE_EQ(*r.makespan_s, 4.0);
   ASSERT_EQ(r.hosts.size(), 2u);
   // a: 3e9 flops / (2 x 1e9 x 4 s) = 0.375; b: 1e9 / (1e9 x 4 s) = 0.25.
   EXPECT_NEAR(r.hosts[0].utilization, 0.375, 1e-12);

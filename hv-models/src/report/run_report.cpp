@@ -59,7 +59,6 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   const World& w = *world_;
   r.simulated_s = w.engine().now();
   r.events = w.engine().events_fired();
-  r.makespan_s = w.makespan_s();
   std::vector<std::size_t> guests_per_host(w.hosts().size(), 0);
   std::vector<std::size_t> vms_per_host(w.hosts().size(), 0);
   std::vector<std::size_t> admitted_per_host(w.hosts().size(), 0);
@@ -86,6 +85,7 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     if (!g.refused()) ++admitted_per_host[g.host().index()];
     r.guests.push_back(std::move(row));
   }
+  if (r.unfinished_guests == 0 && r.down_guests == 0) r.makespan_s = w.makespan_s();
   const double horizon = r.simulated_s;
   std::map<std::string, GroupRow> groups;
   for (const Host& h : w.hosts()) {
@@ -267,9 +267,15 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
   if (!r.meta.description.empty()) out << r.meta.description << (r.meta.description.back() == '\n' ? "" : "\n");
   out << "\nfile " << r.meta.file << ", seed " << r.meta.seed << ": simulated " << fmt("%.6g", r.simulated_s)
       << " s in " << fmt("%.3f", r.meta.wall_s) << " s of wall time, " << r.events << " events\n";
-  out << "all work done at " << fmt("%.6g", r.makespan_s) << " s";
-  if (r.unfinished_guests > 0) out << " — " << r.unfinished_guests << " guest(s) still running when the run stopped";
-  out << "\n";
+  if (r.makespan_s) {
+    out << "all work done at " << fmt("%.6g", *r.makespan_s) << " s\n";
+  } else {
+    const bool cut = r.meta.until_s && r.simulated_s >= *r.meta.until_s;
+    out << (cut ? "stopped at " : "ended at ") << fmt("%.6g", r.simulated_s) << (cut ? " s (until)" : " s");
+    if (r.unfinished_guests > 0) out << " — " << r.unfinished_guests << " guest(s) still running";
+    if (r.down_guests > 0) out << " — " << r.down_guests << " guest(s) down";
+    out << "\n";
+  }
   // One line naming the first ten guests `label` picks (it returns "" to skip one).
   auto list_guests = [&](std::size_t count, const char* what, auto label) {
     if (count == 0) return;
@@ -394,7 +400,7 @@ std::string to_json(const RunReport& r) {
   j["seed"] = r.meta.seed;
   j["until_s"] = opt(r.meta.until_s);
   j["simulated_s"] = r.simulated_s;
-  j["makespan_s"] = r.makespan_s;
+  j["makespan_s"] = opt(r.makespan_s);
   j["events"] = r.events;
   j["wall_s"] = r.meta.wall_s;
   j["unfinished_guests"] = r.unfinished_guests;
@@ -528,6 +534,17 @@ std::string comparison_csv(const RunReport& r) {
   return out;
 }
 
+std::string services_csv(const RunReport& r) {
+  std::string out =
+      "name,policy,arrived,completed,dropped,failed,throughput,mean_s,p50_s,p95_s,p99_s,sla_s,sla_violations\n";
+  for (const ServiceRow& s : r.services)
+    out += csv_field(s.name) + "," + s.policy + "," + std::to_string(s.arrived) + "," + std::to_string(s.completed) +
+           "," + std::to_string(s.dropped) + "," + std::to_string(s.failed) + "," + fmt("%.17g", s.throughput) + "," +
+           fmt("%.17g", s.mean_s) + "," + fmt("%.17g", s.p50_s) + "," + fmt("%.17g", s.p95_s) + "," +
+           fmt("%.17g", s.p99_s) + "," + fmt("%.17g", s.sla_s) + "," + std::to_string(s.sla_violations) + "\n";
+  return out;
+}
+
 std::string summary_csv(const RunReport& r) {
   std::string out = "key,value\n";
   out += "scenario," + csv_field(r.meta.scenario) + "\n";
@@ -535,7 +552,7 @@ std::string summary_csv(const RunReport& r) {
   out += "seed," + std::to_string(r.meta.seed) + "\n";
   out += "until_s," + opt_num(r.meta.until_s) + "\n";
   out += "simulated_s," + fmt("%.17g", r.simulated_s) + "\n";
-  out += "makespan_s," + fmt("%.17g", r.makespan_s) + "\n";
+  out += "makespan_s," + opt_num(r.makespan_s) + "\n";
   out += "events," + std::to_string(r.events) + "\n";
   out += "wall_s," + fmt("%.6f", r.meta.wall_s) + "\n";
   out += "unfinished_guests," + std::to_string(r.unfinished_guests) + "\n";

@@ -205,7 +205,9 @@ struct RunMeta {
 struct RunReport {
   RunMeta meta;
   double simulated_s = 0.0;  ///< time at which the run ended
-  double makespan_s = 0.0;   ///< time the last guest finished
+  /// Time the last guest finished, if every guest that was not refused did
+  /// (none when `until` or a crash left work undone).
+  std::optional<double> makespan_s;
   std::uint64_t events = 0;
   std::size_t unfinished_guests = 0;
   std::size_t refused_guests = 0;
@@ -264,6 +266,8 @@ std::string hosts_csv(const RunReport& r);
 std::string guests_csv(const RunReport& r);
 /// CSV of the comparison with native runs, one row per compared guest.
 std::string comparison_csv(const RunReport& r);
+/// CSV of the load-balanced services, one row each (failed and dropped requests apart).
+std::string services_csv(const RunReport& r);
 /// CSV of the run summary (key,value).
 std::string summary_csv(const RunReport& r);
 /// The network part of a world's report: I/O per guest, devices, links and
