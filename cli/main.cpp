@@ -155,6 +155,7 @@ int cmd_run(const RunOptions& o) {
     batch.add(out_dir + "/hosts.csv", rp::hosts_csv(report));
     batch.add(out_dir + "/guests.csv", rp::guests_csv(report));
     batch.add(out_dir + "/comparison.csv", rp::comparison_csv(report));
+    batch.add(out_dir + "/processes.csv", rp::processes_csv(report));
     if (!report.services.empty()) batch.add(out_dir + "/services.csv", rp::services_csv(report));
     if (report.network.present) {
       batch.add(out_dir + "/io.csv", rp::io_csv(report));
@@ -175,7 +176,7 @@ int cmd_run(const RunOptions& o) {
   } else {
     std::cout << rp::format_table(report);
     if (!out_dir.empty())
-      std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests,comparison"
+      std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests,processes,comparison"
                 << (report.services.empty() ? "" : ",services")
                 << (report.network.present ? ",io,devices,links,spof,utilization" : "") << "}.csv\n";
     if (!trace.empty()) std::cout << "wrote " << trace << " (open it in ui.perfetto.dev or chrome://tracing)\n";
@@ -579,7 +580,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Base seed of the random streams (default: the file's seed)");
   run_cmd->add_option("--until", run.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)");
   run_cmd->add_option("--out", run.out_dir,
-                      "Also write CSV files into DIR: summary, hosts, guests, comparison (and services with services; "
+                      "Also write CSV files into DIR: summary, hosts, guests, processes, comparison (and services with services; "
                       "io, devices, links, spof, utilization with a network; replications and replications_summary with --replications)");
   run_cmd->add_option("--format", run.format, "What to print: table (default), csv (guests) or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));

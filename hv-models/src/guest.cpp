@@ -100,7 +100,7 @@ Execution::Execution(Guest& guest, double flops)
   id_ = guest.world_->next_task_id();
   auto& engine = *guest.engine_;
   engine.events().emit(engine.now(), guest.world_->kinds().task_start, guest.subject_,
-                       {flops_, static_cast<double>(id_)});
+                       {flops_, static_cast<double>(id_), static_cast<double>(guest.host().index())});
 }
 
 Execution::~Execution() {

@@ -97,6 +97,7 @@ void World::start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> p
           engine_->spawn(checkpoint(guest));
       });
   }
+  guest.process_finished_s_.assign(processes.size(), -1.0);
   ++guest.running_;  // the guest counts as running until its start-up is over
   guest.processes_.push_back(engine_->spawn(run_guest(guest, start_s, std::move(processes))));
 }
@@ -508,6 +509,8 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec, std::size_t s
       }
     }
   }
+  if (guest.process_finished_s_.size() <= slot) guest.process_finished_s_.resize(slot + 1, -1.0);
+  guest.process_finished_s_[slot] = eng.now();
   if (--guest.running_ == 0) end_guest(guest);
 }
 

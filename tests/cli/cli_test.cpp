@@ -196,7 +196,7 @@ TEST_F(Cli, OutDirWritesThreeCsvFiles) {
     names.insert(e.path().filename().string());
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
   }
-  EXPECT_EQ(names, (std::set<std::string>{"summary.csv", "hosts.csv", "guests.csv", "comparison.csv"}));
+  EXPECT_EQ(names, (std::set<std::string>{"summary.csv", "hosts.csv", "guests.csv", "processes.csv", "comparison.csv"}));
   // comparison.csv: header + the 16 VMs and containers compared with their native run.
   EXPECT_EQ(lines_of(read_file(out / "comparison.csv")).size(), 17u);
 }

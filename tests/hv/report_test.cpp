@@ -79,6 +79,34 @@ TEST(Report, CutOffRunCountsPartialWork) {
   EXPECT_NEAR(r.hosts[0].utilization, 0.5, 1e-12);
 }
 
+TEST(Report, EachProcessHasItsFinishTime) {
+  // A native guest on a 2-core 1e9 host starts (0.01 s, the default native start)
+  // two processes at once: 1e9 on one core ends at 1.01 s, 3e9 on the other at 3.01 s.
+  // Stopped at 2 s, the second has not finished: null.
+  for (double until : {engine::Engine::kForever, 2.0}) {
+    World w;
+    Host& h = w.add_host({"h", 2, 1e9});
+    Guest& g = w.add_guest({"g", GuestMode::kNative}, h);
+    w.start_guest(g, 0.0, {{"short", {{Step::Kind::kCompute, 1e9}}, 1, 0.0},
+                           {"long", {{Step::Kind::kCompute, 3e9}}, 1, 0.0}});
+    RunRecorder rec(w, {});
+    w.run(until);
+    w.finish();
+    const RunReport r = rec.report({"demo", "demo.yaml", "", 0, std::nullopt, 0.0});
+    const auto j = nlohmann::json::parse(to_json(r));
+    const auto& ends = j["guests"][0]["process_finished_at_s"];
+    ASSERT_EQ(ends.size(), 2u) << j["guests"][0].dump();
+    EXPECT_NEAR(ends[0].get<double>(), 1.01, 1e-12);
+    if (until > 3.01) {
+      EXPECT_NEAR(ends[1].get<double>(), 3.01, 1e-12);
+      EXPECT_EQ(processes_csv(r).rfind("guest,process,finished_at_s\ng,0,1.01", 0), 0u) << processes_csv(r);
+    } else {
+      EXPECT_TRUE(ends[1].is_null());
+      EXPECT_EQ(processes_csv(r).substr(processes_csv(r).rfind("g,1,")), "g,1,n/a\n");
+    }
+  }
+}
+
 TEST(Report, JsonCsvAndTraceCarryTheSameNumbers) {
   Fixture f;
   RunRecorder rec(f.world, {.keep_slices = true});

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <tuple>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -39,7 +40,7 @@ void RunRecorder::on_event(const engine::StreamEvent& e) {
     std::uint32_t lane = static_cast<std::uint32_t>(free - lanes.begin());
     if (free == lanes.end()) lanes.push_back(true);
     else *free = true;
-    open_.emplace(static_cast<std::uint64_t>(e.values[1]), OpenTask{e.time_s, lane});
+    open_.emplace(static_cast<std::uint64_t>(e.values[1]), OpenTask{e.time_s, lane, static_cast<std::uint32_t>(e.values[2])});
   } else if (e.kind == k.task_end) {
     const bool completed = e.values[1] != 0.0;
     guest_flops_[g] += e.values[0];
@@ -48,7 +49,7 @@ void RunRecorder::on_event(const engine::StreamEvent& e) {
     auto open = open_.find(static_cast<std::uint64_t>(e.values[2]));
     if (open == open_.end()) return;
     lanes_[g][open->second.lane] = false;
-    slices_.push_back({g, open->second.lane, open->second.start_s, e.time_s, e.values[0], completed});
+    slices_.push_back({g, open->second.host, open->second.lane, open->second.start_s, e.time_s, e.values[0], completed});
     open_.erase(open);
   }
 }
@@ -77,6 +78,8 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     row.mirror_log_bytes = g.mirror_log_bytes();
     row.checkpoints = g.checkpoints();
     row.checkpoint_pause_s = g.checkpoint_pause_s();
+    for (double t : g.process_finished_s())
+      row.process_finished_at_s.push_back(t >= 0 ? std::optional<double>(t) : std::nullopt);
     if (row.refused) ++r.refused_guests;
     else if (row.down_at_s) ++r.down_guests;
     else if (!row.finished_at_s) ++r.unfinished_guests;
@@ -426,6 +429,11 @@ std::string to_json(const RunReport& r) {
                            {"protection", g.protection}, {"takeovers", g.takeovers},
                            {"mirror_log_bytes", g.mirror_log_bytes}, {"checkpoints", g.checkpoints},
                            {"checkpoint_pause_s", g.checkpoint_pause_s}});
+  for (std::size_t i = 0; i < r.guests.size(); ++i) {
+    ordered_json ends = ordered_json::array();
+    for (const auto& t : r.guests[i].process_finished_at_s) ends.push_back(opt(t));
+    j["guests"][i]["process_finished_at_s"] = ends;
+  }
   j["groups"] = ordered_json::array();
   for (const GroupRow& g : r.groups)
     j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"hosts_in_use", g.hosts_in_use}, {"guests", g.guests},
@@ -534,6 +542,14 @@ std::string comparison_csv(const RunReport& r) {
   return out;
 }
 
+std::string processes_csv(const RunReport& r) {
+  std::string out = "guest,process,finished_at_s\n";
+  for (const GuestRow& g : r.guests)
+    for (std::size_t i = 0; i < g.process_finished_at_s.size(); ++i)
+      out += csv_field(g.name) + "," + std::to_string(i) + "," + opt_num(g.process_finished_at_s[i]) + "\n";
+  return out;
+}
+
 std::string services_csv(const RunReport& r) {
   std::string out =
       "name,policy,arrived,completed,dropped,failed,throughput,mean_s,p50_s,p95_s,p99_s,sla_s,sla_violations\n";
@@ -562,21 +578,20 @@ std::string summary_csv(const RunReport& r) {
 std::string chrome_trace(const RunReport& r) {
   using nlohmann::ordered_json;
   ordered_json events = ordered_json::array();
-  std::unordered_map<std::string, std::size_t> host_pid;
   for (std::size_t i = 0; i < r.hosts.size(); ++i) {
-    host_pid.emplace(r.hosts[i].name, i + 1);
     events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", i + 1}, {"args", {{"name", r.hosts[i].name}}}});
   }
-  // One thread per (guest, lane); ids must be unique within the host's process.
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> tid;
+  // One thread per (host, guest, lane), on the host where the task ran: a
+  // guest that moved has a thread on each of its hosts.
+  std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, std::size_t> tid;
   for (const TaskSlice& s : r.slices) {
-    auto key = std::make_pair(s.guest, s.lane);
+    auto key = std::make_tuple(s.host, s.guest, s.lane);
     if (tid.count(key)) continue;
     const std::size_t id = tid.size() + 1;
     tid.emplace(key, id);
     const GuestRow& g = r.guests[s.guest];
     std::string label = g.name + (s.lane > 0 ? " #" + std::to_string(s.lane) : "");
-    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", host_pid.at(g.host)}, {"tid", id},
+    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", s.host + 1}, {"tid", id},
                       {"args", {{"name", label}}}});
   }
   for (const TaskSlice& s : r.slices) {
@@ -586,8 +601,8 @@ std::string chrome_trace(const RunReport& r) {
                       {"ph", "X"},
                       {"ts", s.start_s * 1e6},
                       {"dur", (s.end_s - s.start_s) * 1e6},
-                      {"pid", host_pid.at(g.host)},
-                      {"tid", tid.at({s.guest, s.lane})},
+                      {"pid", s.host + 1},
+                      {"tid", tid.at({s.host, s.guest, s.lane})},
                       {"args", {{"guest", g.name}, {"flops", s.flops}}}});
   }
   ordered_json j;

@@ -165,6 +165,8 @@ class Guest {
   double finished_at_s() const { return finished_at_s_; }
   /// Number of its processes still running.
   int running_processes() const { return running_; }
+  /// When each of its processes (in start order) finished in its last life, negative if not.
+  const std::vector<double>& process_finished_s() const { return process_finished_s_; }
 
   /// The storage device (network node) holding its disk, if not its host's own disk.
   std::optional<std::uint32_t> disk_node() const { return disk_node_; }
@@ -206,6 +208,7 @@ class Guest {
   bool admitted_ = false;
   double exits_ = 0.0;
   double finished_at_s_ = -1.0;
+  std::vector<double> process_finished_s_;
   std::optional<std::uint32_t> disk_node_;
   double io_requests_ = 0.0, io_bytes_ = 0.0, io_time_s_ = 0.0, sent_bytes_ = 0.0;
   std::vector<std::uint32_t> peers_;

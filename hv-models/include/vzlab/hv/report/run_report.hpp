@@ -21,6 +21,7 @@ namespace vzlab::hv::report {
 /// One finished or cut-off task, for traces.
 struct TaskSlice {
   std::uint32_t guest;
+  std::uint32_t host;  ///< where it ran (a guest may move afterwards)
   std::uint32_t lane;  ///< parallel tasks of one guest get different lanes
   double start_s;
   double end_s;
@@ -56,6 +57,7 @@ struct GuestRow {
   double mirror_log_bytes = 0.0;     ///< mirror: log sent to its copy
   int checkpoints = 0;               ///< checkpoint: saves made
   double checkpoint_pause_s = 0.0;   ///< checkpoint: time paused for them
+  std::vector<std::optional<double>> process_finished_at_s;  ///< each process's end in its last life, if it ended
   /// Time from its start to its end, if it finished.
   std::optional<double> runtime_s() const {
     if (!started_at_s || !finished_at_s) return std::nullopt;
@@ -241,6 +243,7 @@ class RunRecorder {
   struct OpenTask {
     double start_s;
     std::uint32_t lane;
+    std::uint32_t host;
   };
   void on_event(const engine::StreamEvent& e);
 
@@ -266,6 +269,8 @@ std::string hosts_csv(const RunReport& r);
 std::string guests_csv(const RunReport& r);
 /// CSV of the comparison with native runs, one row per compared guest.
 std::string comparison_csv(const RunReport& r);
+/// CSV of every guest's processes: guest, process (its index), finished_at_s.
+std::string processes_csv(const RunReport& r);
 /// CSV of the load-balanced services, one row each (failed and dropped requests apart).
 std::string services_csv(const RunReport& r);
 /// CSV of the run summary (key,value).
