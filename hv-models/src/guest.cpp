@@ -70,6 +70,12 @@ void Guest::move_to(Host& host) {
 
 double Guest::allocation_flops() const { return vm_on_host_ ? vm_on_host_->value() : 0.0; }
 
+double Guest::running_flops() const {
+  double sum = 0.0;
+  for (const Execution* e : live_) sum += e->done_flops();
+  return sum;
+}
+
 void Guest::task_started() {
   ++active_;
   if (vm_on_host_) update_vm_share();
@@ -96,6 +102,8 @@ Execution::Execution(Guest& guest, double flops)
       flops_(flops),
       activity_(*guest.engine_, flops, guest.task_constraint(), guest.host().speed_flops()) {
   if (flops_ <= 0) return;
+  guest.host().mark_in_use(guest.engine_->now());
+  guest.live_.push_back(this);
   guest.task_started();
   id_ = guest.world_->next_task_id();
   auto& engine = *guest.engine_;
@@ -105,7 +113,8 @@ Execution::Execution(Guest& guest, double flops)
 
 Execution::~Execution() {
   if (flops_ <= 0) return;
-  const double done = flops_ - activity_.remaining();
+  const double done = done_flops();
+  std::erase(guest_->live_, this);
   guest_->host().add_flops_done(done);
   guest_->task_ended();
   auto& engine = *guest_->engine_;

@@ -182,6 +182,7 @@ bool World::admit(Guest& guest) {
 }
 
 void World::reserve(Host& h, const Guest& g) {
+  h.mark_in_use(engine_->now());
   h.memory_used_ += g.footprint_bytes(calibration_);
   h.peak_memory_used_ = std::max(h.peak_memory_used_, h.memory_used_);
   if (is_vm(g.mode())) h.vcpus_placed_ += g.vcpus();
@@ -234,6 +235,7 @@ void World::crash(CrashKind kind, Host* host, Guest* guest) {
   }
   if (kind == CrashKind::kHost) {
     if (!host->up_) return;
+    power_on(*host);  // down from now, no longer switched off: never both at once
     host->up_ = false;
     ++host->failures_;
     host->down_since_ = engine_->now();

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vzlab/hv/energy.hpp"
+
 namespace vzlab::hv::report {
 namespace {
 
@@ -61,6 +63,32 @@ TEST(Report, EnergySpaceAndMachinesToManage) {
   EXPECT_EQ(r.groups[0].machines_to_manage, 2u);
   EXPECT_EQ(r.groups[1].machines_to_manage, 1u);
   EXPECT_EQ(r.groups[0].rack_units, 1);
+}
+
+TEST(Report, AHostDrawsNothingWhileDown) {
+  // Host h: 1 core of 1e9, idle 100 W, peak 250 W. A native guest starts at 0
+  // (on from then), computes from 0.01 s (its start) until the host crashes at
+  // 1 s: 0.99e9 done, then lost. Down from 1 s to the repair at 3 s: nothing
+  // drawn. It starts again at 3 s and computes its 2e9 from 3.01 to 5.01 s.
+  // Energy = 100 W x (5.01 - 2) s + 150 W x (0.99e9 + 2e9) / 1e9 = 301 + 448.5 = 749.5 J;
+  // at 1 s and all through the downtime: 100 x 1 + 150 x 0.99 = 248.5 J.
+  World w;
+  Host& h = w.add_host({"h", 1, 1e9});
+  Guest& g = w.add_guest({"g", GuestMode::kNative}, h);
+  w.schedule_crash(1.0, CrashKind::kHost, &h, nullptr, 2.0);
+  w.start_guest(g, 0.0, {{"p", {{Step::Kind::kCompute, 2e9}}, 1, 0.0}});
+  RunRecorder rec(w, {});
+  w.run(1.5);
+  EXPECT_NEAR(hosts_energy_J(w)[0], 248.5, 1e-6);
+  w.run(2.99);
+  EXPECT_NEAR(hosts_energy_J(w)[0], 248.5, 1e-6);
+  w.run();
+  w.finish();
+  EXPECT_NEAR(w.engine().now(), 5.01, 1e-9);
+  EXPECT_NEAR(hosts_energy_J(w)[0], 749.5, 1e-6);
+  const RunReport r = rec.report({"demo", "demo.yaml", "", 0, std::nullopt, 0.0});
+  EXPECT_NEAR(r.hosts[0].energy_kWh, 749.5 / 3.6e6, 1e-12);
+  EXPECT_NEAR(r.hosts[0].downtime_s, 2.0, 1e-9);
 }
 
 TEST(Report, CutOffRunCountsPartialWork) {

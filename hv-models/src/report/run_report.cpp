@@ -1,6 +1,7 @@
 #include "vzlab/hv/report/run_report.hpp"
 
 #include "text.hpp"
+#include "vzlab/hv/energy.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -90,11 +91,12 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   }
   if (r.unfinished_guests == 0 && r.down_guests == 0) r.makespan_s = w.makespan_s();
   const double horizon = r.simulated_s;
+  const std::vector<double> energy_J = hosts_energy_J(w);
   std::map<std::string, GroupRow> groups;
   for (const Host& h : w.hosts()) {
     HostRow row{h.name(), h.group(), h.cores(), h.speed_flops(), guests_per_host[h.index()], h.flops_done(), 0.0,
                 hypervisor_name(h.hypervisor()), h.rack_units(),
-                admitted_per_host[h.index()] > 0 ? h.energy_J(horizon) / 3.6e6 : 0.0,
+                energy_J[h.index()] / 3.6e6,
                 h.memory_bytes(), h.peak_memory_used_bytes(), h.image_bytes(), h.image_bytes_saved()};
     row.utilization = horizon > 0 ? h.flops_done() / (h.capacity_flops() * horizon) : 0.0;
     row.failures = h.failures();
@@ -305,7 +307,8 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
              g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "not all", std::to_string(g.rack_units),
              fmt("%.3g kWh", g.energy_kWh), std::to_string(g.machines_to_manage)});
     out << t.str();
-    out << "  energy: idle power all the time plus (peak - idle) x utilization, hosts that ran nothing switched off;\n"
+    out << "  energy: idle power while on (from a host's first guest; not while switched off or down) plus\n"
+           "  (peak - idle) x utilization;\n"
            "  OS to manage: hosts in use plus VMs\n";
   }
 

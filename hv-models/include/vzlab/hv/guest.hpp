@@ -69,6 +69,8 @@ class Execution {
 
   /// Share of its work done so far (0 to 1).
   double done_fraction() const { return flops_ > 0 ? 1.0 - activity_.remaining() / flops_ : 1.0; }
+  /// Work done so far.
+  double done_flops() const { return flops_ - activity_.remaining(); }
 
   bool await_ready() const noexcept { return activity_.await_ready(); }
   void await_suspend(std::coroutine_handle<> h) { activity_.await_suspend(h); }
@@ -106,6 +108,8 @@ class Guest {
   int active_tasks() const { return active_; }
   /// CPU rate a VM gets on its host now (0 for a native guest).
   double allocation_flops() const;
+  /// Work its tasks running now have done so far (counted in its host's flops_done when they end).
+  double running_flops() const;
 
   /// Id of its name on the event stream.
   std::uint32_t subject() const { return subject_; }
@@ -229,6 +233,7 @@ class Guest {
   };
   std::vector<Cursor> cursors_;
   std::vector<const Execution*> executing_;
+  std::vector<const Execution*> live_;  // every task of it running now
   std::vector<Cursor> saved_;
   bool resume_ = false;         // its next start restores the last checkpoint
   bool checkpointing_ = false;  // a checkpoint is being written

@@ -57,10 +57,18 @@ class Host {
   double power_idle_W() const { return spec_.power_idle_W; }
   double power_peak_W() const { return spec_.power_peak_W; }
   int rack_units() const { return spec_.rack_units; }
-  /// Energy over `horizon_s` seconds with the linear power model: idle power
-  /// all the time, plus (peak - idle) for the share of capacity used.
-  double energy_J(double horizon_s) const {
-    return power_idle_W() * (horizon_s - off_time_s(horizon_s)) + (power_peak_W() - power_idle_W()) * flops_done_ / capacity_flops();
+  /// Marks it on from `now` if nothing ran on it before (its first guest or task).
+  void mark_in_use(double now) {
+    if (in_use_since_ >= 0) return;
+    in_use_since_ = now;
+    off_before_use_s_ = off_time_s(now);
+    down_before_use_s_ = downtime_s(now);
+  }
+  /// Time it drew power up to `now`: from its first guest on, less the time
+  /// it was switched off or down since (see energy.hpp).
+  double powered_s(double now) const {
+    if (in_use_since_ < 0) return 0.0;
+    return now - in_use_since_ - (off_time_s(now) - off_before_use_s_) - (downtime_s(now) - down_before_use_s_);
   }
   /// Whether a pool manager switched it off (it has no guests then).
   bool powered_off() const { return powered_off_since_ >= 0; }
@@ -113,6 +121,7 @@ class Host {
   double powered_off_since_ = -1.0, off_s_ = 0.0;
   int failures_ = 0;
   double down_since_ = 0.0, downtime_s_ = 0.0;
+  double in_use_since_ = -1.0, off_before_use_s_ = 0.0, down_before_use_s_ = 0.0;
 };
 
 }  // namespace vzlab::hv

@@ -85,7 +85,7 @@ struct HostRow {
   double utilization = 0.0;  ///< flops done / (cores x speed x simulated time)
   std::string hypervisor;
   int rack_units = 1;
-  double energy_kWh = 0.0;   ///< linear idle/peak power model over the simulated time (0 if it ran no guest: off)
+  double energy_kWh = 0.0;   ///< hosts_energy_J (energy.hpp) at the end of the run
   double memory_bytes = 0.0;
   double peak_memory_used_bytes = 0.0;
   double image_bytes = 0.0;        ///< guest images stored
