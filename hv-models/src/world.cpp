@@ -933,6 +933,7 @@ void World::finish() {
   if (finished_) return;
   finished_ = true;
   engine_->kill_all_processes();
+  for (Service& s : services_) s.finish();
 }
 
 double World::makespan_s() const {
