@@ -165,6 +165,8 @@ int cmd_run(const RunOptions& o) {
     batch.add(out_dir + "/hosts.csv", rp::hosts_csv(report));
     batch.add(out_dir + "/guests.csv", rp::guests_csv(report));
     batch.add(out_dir + "/comparison.csv", rp::comparison_csv(report));
+    batch.add(out_dir + "/processes.csv", rp::processes_csv(report));
+    if (!report.services.empty()) batch.add(out_dir + "/services.csv", rp::services_csv(report));
     if (report.network.present) {
       batch.add(out_dir + "/io.csv", rp::io_csv(report));
       batch.add(out_dir + "/devices.csv", rp::devices_csv(report));
@@ -184,7 +186,8 @@ int cmd_run(const RunOptions& o) {
   } else {
     std::cout << rp::format_table(report);
     if (!out_dir.empty())
-      std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests,comparison"
+      std::cout << "\nwrote " << out_dir << "/{summary,hosts,guests,processes,comparison"
+                << (report.services.empty() ? "" : ",services")
                 << (report.network.present ? ",io,devices,links,spof,utilization" : "") << "}.csv\n";
     if (!trace.empty()) std::cout << "wrote " << trace << " (open it in ui.perfetto.dev or chrome://tracing)\n";
   }
@@ -234,21 +237,11 @@ int cmd_replicate(const RunOptions& o, const sc::Scenario& first, std::optional<
     runs += "\n";
     for (std::size_t i = 0; i < n; ++i) {
       runs += std::to_string(base + i);
-      for (const auto& s : summary) {
-        auto it = results[i].find(s.name);
-        char v[40] = "";
-        if (it != results[i].end()) std::snprintf(v, sizeof v, "%.17g", it->second);
-        runs += std::string(",") + v;
-      }
+      for (const auto& s : summary) runs += "," + vzlab::cli::csv_value(results[i], s.name);
       runs += "\n";
     }
     std::string sum = "metric,n,mean,ci95,min,max\n";
-    for (const auto& s : summary) {
-      char line[256];
-      std::snprintf(line, sizeof line, "%s,%zu,%.17g,%.17g,%.17g,%.17g\n", s.name.c_str(), s.n, s.mean, s.ci95, s.min,
-                    s.max);
-      sum += line;
-    }
+    for (const auto& s : summary) sum += s.name + "," + vzlab::cli::summary_csv_fields(s) + "\n";
     batch.add(out_dir + "/replications.csv", runs);
     batch.add(out_dir + "/replications_summary.csv", sum);
   }
@@ -260,11 +253,20 @@ int cmd_replicate(const RunOptions& o, const sc::Scenario& first, std::optional<
     j["replications"] = n;
     j["seeds"] = {base, base + n - 1};
     j["metrics"] = nlohmann::ordered_json::array();
+    auto opt = [](std::optional<double> v) { return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr); };
     for (const auto& s : summary)
-      j["metrics"].push_back({{"name", s.name}, {"n", s.n}, {"mean", s.mean}, {"ci95", s.ci95}, {"min", s.min},
+      j["metrics"].push_back({{"name", s.name}, {"n", s.n}, {"mean", s.mean}, {"ci95", opt(s.ci95)}, {"min", s.min},
                               {"max", s.max}});
+    // A metric another run has and this one has not is null here.
     j["runs"] = nlohmann::ordered_json::array();
-    for (std::size_t i = 0; i < n; ++i) j["runs"].push_back({{"seed", base + i}, {"metrics", results[i]}});
+    for (std::size_t i = 0; i < n; ++i) {
+      nlohmann::ordered_json m = nlohmann::ordered_json::object();
+      for (const auto& s : summary) {
+        auto it = results[i].find(s.name);
+        m[s.name] = opt(it == results[i].end() ? std::nullopt : std::optional<double>(it->second));
+      }
+      j["runs"].push_back({{"seed", base + i}, {"metrics", m}});
+    }
     std::cout << j.dump(2) << "\n";
     return kOk;
   }
@@ -272,15 +274,10 @@ int cmd_replicate(const RunOptions& o, const sc::Scenario& first, std::optional<
             << n << " replications (seeds " << base << " .. " << base + n - 1 << ") on " << jobs << " threads in "
             << std::fixed << std::setprecision(2) << wall << " s\n\n";
   std::cout.unsetf(std::ios::floatfield);
-  char line[256];
-  std::snprintf(line, sizeof line, "  %-34s %14s %14s %14s %14s", "metric", "mean", "95% CI +/-", "min", "max");
-  std::cout << line << "\n";
-  for (const auto& s : summary) {
-    std::snprintf(line, sizeof line, "  %-34s %14.6g %14.3g %14.6g %14.6g", s.name.c_str(), s.mean, s.ci95, s.min,
-                  s.max);
-    std::cout << line << "\n";
-  }
-  std::cout << "\n  95% CI: Student's t over the replications; availability = 1 - downtime / run time\n";
+  std::cout << vzlab::cli::summary_table_heading() << "\n";
+  for (const auto& s : summary) std::cout << vzlab::cli::summary_table_row(s) << "\n";
+  std::cout << "\n  95% CI: Student's t over the n replications that have the metric (n/a below two);\n"
+               "  availability = 1 - downtime / run time\n";
   if (!out_dir.empty()) std::cout << "wrote " << out_dir << "/{replications,replications_summary}.csv\n";
   return kOk;
 }
@@ -595,8 +592,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--until", run.until, "Stop at this simulated time, e.g. 3600 or 1h (default: the file's)")
       ->check(scenario_key("until"));
   run_cmd->add_option("--out", run.out_dir,
-                      "Also write CSV files into DIR: summary, hosts, guests, comparison (and io, devices, links, "
-                      "spof, utilization with a network; replications and replications_summary with --replications)");
+                      "Also write CSV files into DIR: summary, hosts, guests, processes, comparison (and services with services; "
+                      "io, devices, links, spof, utilization with a network; replications and replications_summary with --replications)");
   run_cmd->add_option("--format", run.format, "What to print: table (default), csv (guests) or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   auto* trace_opt =

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace vzlab::cli {
 
 std::map<std::string, double> run_metrics(const hv::report::RunReport& r) {
   std::map<std::string, double> m;
-  m["makespan_s"] = r.makespan_s;
+  if (r.makespan_s) m["makespan_s"] = *r.makespan_s;
   double finished = 0, down = 0, downtime = 0, incidents = 0, availability = 0, counted = 0;
   std::map<std::string, std::pair<double, double>> by_group;  // sum of availability, guests
   for (const auto& g : r.guests) {
@@ -40,7 +41,8 @@ std::map<std::string, double> run_metrics(const hv::report::RunReport& r) {
   for (const auto& s : r.services) {
     m["response_mean_s[" + s.name + "]"] = s.mean_s;
     m["response_p99_s[" + s.name + "]"] = s.p99_s;
-    m["failed_requests[" + s.name + "]"] = static_cast<double>(s.failed + s.dropped);
+    m["failed_requests[" + s.name + "]"] = static_cast<double>(s.failed);
+    m["dropped_requests[" + s.name + "]"] = static_cast<double>(s.dropped);
     if (s.sla_s > 0 && s.arrived > 0)
       m["sla_violations[" + s.name + "]"] = static_cast<double>(s.sla_violations) / static_cast<double>(s.arrived);
   }
@@ -91,6 +93,38 @@ std::vector<MetricSummary> summarize_runs(const std::vector<std::map<std::string
     out.push_back(std::move(s));
   }
   return out;
+}
+
+std::string csv_number(std::optional<double> v) {
+  if (!v) return "n/a";
+  char b[40];
+  std::snprintf(b, sizeof b, "%.17g", *v);
+  return b;
+}
+
+std::string csv_value(const std::map<std::string, double>& run, const std::string& metric) {
+  auto it = run.find(metric);
+  return csv_number(it == run.end() ? std::nullopt : std::optional<double>(it->second));
+}
+
+std::string summary_csv_fields(const MetricSummary& s) {
+  return std::to_string(s.n) + "," + csv_number(s.mean) + "," + csv_number(s.ci95) + "," + csv_number(s.min) + "," +
+         csv_number(s.max);
+}
+
+std::string summary_table_heading() {
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-34s %14s %14s %14s %14s %6s", "metric", "mean", "95% CI +/-", "min", "max", "n");
+  return line;
+}
+
+std::string summary_table_row(const MetricSummary& s) {
+  char ci[32] = "n/a";
+  if (s.ci95) std::snprintf(ci, sizeof ci, "%.3g", *s.ci95);
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-34s %14.6g %14s %14.6g %14.6g %6zu", s.name.c_str(), s.mean, ci, s.min, s.max,
+                s.n);
+  return line;
 }
 
 }  // namespace vzlab::cli

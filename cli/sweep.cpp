@@ -219,16 +219,10 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::string num(double v) {
-  char b[40];
-  std::snprintf(b, sizeof b, "%.17g", v);
-  return b;
-}
-
 // A run's metrics as text for MPI ("index\nname=value\n..."), and back.
 std::string encode(std::uint64_t index, const std::map<std::string, double>& m) {
   std::string s = std::to_string(index) + "\n";
-  for (const auto& [k, v] : m) s += k + "=" + num(v) + "\n";
+  for (const auto& [k, v] : m) s += k + "=" + csv_number(v) + "\n";
   return s;
 }
 
@@ -418,18 +412,14 @@ int cmd_sweep(const SweepOptions& o) {
     for (std::size_t r = 0; r < reps; ++r) {
       const auto& m = results[p * reps + r];
       csv += std::to_string(p) + values + "," + std::to_string(base + r);
-      for (const std::string& n : names) {
-        auto it = m.find(n);
-        csv += "," + (it == m.end() ? std::string() : num(it->second));
-      }
+      for (const std::string& n : names) csv += "," + csv_value(m, n);
       csv += "\n";
     }
     std::vector<std::map<std::string, double>> mine(results.begin() + static_cast<long>(p * reps),
                                                      results.begin() + static_cast<long>((p + 1) * reps));
     summaries.push_back(summarize_runs(mine));
     for (const MetricSummary& s : summaries.back())
-      summary_csv += std::to_string(p) + values + "," + csv_field(s.name) + "," + std::to_string(s.n) + "," +
-                     num(s.mean) + "," + num(s.ci95) + "," + num(s.min) + "," + num(s.max) + "\n";
+      summary_csv += std::to_string(p) + values + "," + csv_field(s.name) + "," + summary_csv_fields(s) + "\n";
   }
   std::string summary_path;
   if (!o.out.empty()) {
@@ -453,11 +443,10 @@ int cmd_sweep(const SweepOptions& o) {
     std::string where;
     for (const auto& [k, v] : points[p]) where += (where.empty() ? "" : ", ") + k + " = " + v;
     std::printf("\n%s\n", where.empty() ? "(the scenario as it is)" : where.c_str());
-    std::printf("  %-34s %14s %14s %14s %14s\n", "metric", "mean", "95% CI +/-", "min", "max");
-    for (const MetricSummary& s : summaries[p])
-      std::printf("  %-34s %14.6g %14.3g %14.6g %14.6g\n", s.name.c_str(), s.mean, s.ci95, s.min, s.max);
+    std::printf("%s\n", summary_table_heading().c_str());
+    for (const MetricSummary& s : summaries[p]) std::printf("%s\n", summary_table_row(s).c_str());
   }
-  std::printf("\n  95%% CI: Student's t over the replications of each point\n");
+  std::printf("\n  95%% CI: Student's t over the n replications of each point that have the metric (n/a below two)\n");
   if (!o.out.empty()) std::printf("wrote %s and %s\n", o.out.c_str(), summary_path.c_str());
   return 0;
 }

@@ -82,6 +82,12 @@ void Guest::move_to(Host& host) {
 
 double Guest::allocation_flops() const { return vm_on_host_ ? vm_on_host_->value() : 0.0; }
 
+double Guest::running_flops() const {
+  double sum = 0.0;
+  for (const Execution* e : live_) sum += e->done_flops();
+  return sum;
+}
+
 void Guest::task_started() {
   ++active_;
   if (vm_on_host_) update_vm_share();
@@ -182,16 +188,19 @@ Execution::Execution(Guest& guest, double flops)
       flops_(flops),
       activity_(*guest.engine_, flops, guest.task_constraint(), guest.host().speed_flops()) {
   if (flops_ <= 0) return;
+  guest.host().mark_in_use(guest.engine_->now());
+  guest.live_.push_back(this);
   guest.task_started();
   id_ = guest.world_->next_task_id();
   auto& engine = *guest.engine_;
   engine.events().emit(engine.now(), guest.world_->kinds().task_start, guest.subject_,
-                       {flops_, static_cast<double>(id_)});
+                       {flops_, static_cast<double>(id_), static_cast<double>(guest.host().index())});
 }
 
 Execution::~Execution() {
   if (flops_ <= 0) return;
-  const double done = flops_ - activity_.remaining();
+  const double done = done_flops();
+  std::erase(guest_->live_, this);
   guest_->host().add_flops_done(done);
   guest_->task_ended();
   auto& engine = *guest_->engine_;

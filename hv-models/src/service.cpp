@@ -143,13 +143,17 @@ void Service::start_service(Request& q) {
   ++rep.busy;
   rep.serving.push_back(&q);
   q.started_s = engine_.now();
-  engine_.schedule(q, engine_.now() + spec_.service_time.sample(service_rng_));
+  const double service_s = spec_.service_time.sample(service_rng_);
+  Guest& g = *spec_.replicas[q.replica];
+  q.work.emplace(g, service_s * g.host().speed_flops());
+  engine_.schedule(q, engine_.now() + service_s);
 }
 
 void Service::complete(Request& q) {
   ReplicaState& rep = replicas_[q.replica];
   --rep.busy;
   rep.serving.erase(std::find(rep.serving.begin(), rep.serving.end(), &q));
+  q.work.reset();
   ++stats_.completed;
   ++stats_.replicas[q.replica].completed;
   stats_.replicas[q.replica].busy_s += engine_.now() - q.started_s;
@@ -176,6 +180,7 @@ void Service::replica_down(const Guest& g) {
     ReplicaState& rep = replicas_[r];
     for (Request* q : rep.serving) {
       if (q->scheduled()) engine_.cancel(*q);
+      q->work.reset();
       stats_.replicas[r].busy_s += engine_.now() - q->started_s;
       ++stats_.failed;
       recycle(q);
@@ -188,6 +193,11 @@ void Service::replica_down(const Guest& g) {
     rep.queue.clear();
     rep.busy = 0;
   }
+}
+
+void Service::finish() {
+  for (ReplicaState& rep : replicas_)
+    for (Request* q : rep.serving) q->work.reset();
 }
 
 Service::Request* Service::make_request() {

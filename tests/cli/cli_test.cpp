@@ -1,6 +1,8 @@
 // The `vzlab` command as a user runs it: exit codes, messages, outputs.
 #include "cli_fixture.hpp"
 
+#include <map>
+
 namespace vzlab::cli {
 namespace {
 
@@ -194,7 +196,7 @@ TEST_F(Cli, OutDirWritesThreeCsvFiles) {
     names.insert(e.path().filename().string());
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
   }
-  EXPECT_EQ(names, (std::set<std::string>{"summary.csv", "hosts.csv", "guests.csv", "comparison.csv"}));
+  EXPECT_EQ(names, (std::set<std::string>{"summary.csv", "hosts.csv", "guests.csv", "processes.csv", "comparison.csv"}));
   // comparison.csv: header + the 16 VMs and containers compared with their native run.
   EXPECT_EQ(lines_of(read_file(out / "comparison.csv")).size(), 17u);
 }
@@ -359,6 +361,96 @@ TEST_F(Cli, ReplicationOptionsThatMakeNoSenseAreUsageErrors) {
   Outcome trace = vzlab("run " + file + " --replications 2 --trace " + quote((dir_ / "t.json").string()));
   EXPECT_EQ(trace.code, 2);
   EXPECT_FALSE(fs::exists(dir_ / "t.json"));
+}
+
+// One host, one native guest of 10 Gf at 1 Gf/s (it would finish at 10.01 s:
+// 0.01 s of process start, then 10 s of work) and a run cut at 5 s.
+constexpr const char* kCut = R"(version: 1
+until: 5s
+hosts: [{name: h0, speed: 1Gf}]
+guests: [{name: g, host: h0, mode: native, processes: [{steps: [{compute: 10Gf}]}]}]
+)";
+
+TEST_F(Cli, ARunStoppedByUntilHasNoMakespan) {
+  // The guest has 5 Gf left at 5 s: no time at which all work was done.
+  const std::string file = write("cut.yaml", kCut);
+  const json j = run_json(quote(file));
+  ASSERT_TRUE(j.contains("makespan_s"));
+  EXPECT_TRUE(j["makespan_s"].is_null()) << j["makespan_s"];
+  const fs::path out = dir_ / "cut";
+  Outcome r = vzlab("run " + quote(file) + " --out " + quote(out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("stopped at 5 s (until) — 1 guest(s) still running"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("all work done"), std::string::npos) << r.out;
+  const auto summary = lines_of(read_file(out / "summary.csv"));
+  EXPECT_NE(std::find(summary.begin(), summary.end(), "makespan_s,n/a"), summary.end());
+  // Without the cut: all work done at 10.01 s (0.01 s start + 10 Gf / 1 Gf/s).
+  EXPECT_NEAR(run_json(quote(file) + " --until 20s").value("makespan_s", -1.0), 10.01, 1e-9);
+  // Replications: a metric no run has is left out; two runs that have it give n = 2.
+  const json cut = json::parse(vzlab("run " + quote(file) + " --replications 2 --format json").out);
+  for (const json& m : cut["metrics"]) EXPECT_NE(m["name"], "makespan_s");
+  const json full = json::parse(vzlab("run " + quote(file) + " --until 20s --replications 2 --format json").out);
+  bool seen = false;
+  for (const json& m : full["metrics"])
+    if (m["name"] == "makespan_s") {
+      seen = true;
+      EXPECT_EQ(m["n"], 2);
+      EXPECT_NEAR(m["mean"].get<double>(), 10.01, 1e-9);
+    }
+  EXPECT_TRUE(seen);
+}
+
+TEST_F(Cli, OneReplicationHasNoConfidenceInterval) {
+  // Student's t needs two values at least: with one, the interval is null / n/a, never +/- 0.
+  const std::string file = quote(write("cut.yaml", kCut)) + " --until 20s --replications 1";
+  const json j = json::parse(vzlab("run " + file + " --format json").out);
+  ASSERT_FALSE(j["metrics"].empty());
+  for (const json& m : j["metrics"]) EXPECT_TRUE(m["ci95"].is_null()) << m.dump();
+  const fs::path out = dir_ / "one";
+  Outcome r = vzlab("run " + file + " --out " + quote(out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto sum = lines_of(read_file(out / "replications_summary.csv"));
+  const auto row = std::find_if(sum.begin(), sum.end(), [](const std::string& l) { return l.rfind("makespan_s,", 0) == 0; });
+  ASSERT_NE(row, sum.end());
+  EXPECT_EQ(*row, "makespan_s,1,10.01,n/a,10.01,10.01");
+  EXPECT_NE(r.out.find("n/a"), std::string::npos) << r.out;
+}
+
+// A service of one native replica: a request every second from 1 s, each
+// served for 2.5 s, one at a time, no queue; the replica's host dies at 10.5 s.
+constexpr const char* kDropsAndFailures = R"(version: 1
+until: 12.5s
+hosts: [{name: h0, speed: 1Gf}]
+guests: [{name: web, host: h0, mode: native, processes: [{steps: [{sleep: 1000s}]}]}]
+services:
+  - {name: web, replicas: "web", interarrival: 1s, service_time: 2.5s, queue_limit: 0, health_check: 0.5s}
+failures:
+  - {at: 10.5s, crash: host, target: h0}
+)";
+
+TEST_F(Cli, FailedAndDroppedRequestsAreCountedApart) {
+  // By hand: arrivals at 1, 2, ..., 12 s. Served: 1 (to 3.5), 4 (to 6.5), 7 (to 9.5) = 3;
+  // 10 is in service when the host dies at 10.5 and fails, 11 and 12 go to the dead
+  // replica or find none in rotation and fail: 3 failed; the other 6 find it busy with no
+  // queue: dropped.
+  const std::string file = quote(write("drops.yaml", kDropsAndFailures));
+  const json j = run_json(file);
+  ASSERT_EQ(j["services"].size(), 1u);
+  EXPECT_EQ(j["services"][0]["arrived"], 12);
+  EXPECT_EQ(j["services"][0]["completed"], 3);
+  EXPECT_EQ(j["services"][0]["dropped"], 6);
+  EXPECT_EQ(j["services"][0]["failed"], 3);
+  const json reps = json::parse(vzlab("run " + file + " --replications 2 --format json").out);
+  std::map<std::string, double> mean;
+  for (const json& m : reps["metrics"]) mean[m["name"].get<std::string>()] = m["mean"].get<double>();
+  EXPECT_EQ(mean["failed_requests[web]"], 3.0);
+  EXPECT_EQ(mean["dropped_requests[web]"], 6.0);
+  const fs::path out = dir_ / "svc";
+  ASSERT_EQ(vzlab("run " + file + " --out " + quote(out.string())).code, 0);
+  const auto rows = lines_of(read_file(out / "services.csv"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].rfind("name,policy,arrived,completed,dropped,failed,", 0), 0u) << rows[0];
+  EXPECT_EQ(rows[1].rfind("web,round-robin,12,3,6,3,", 0), 0u) << rows[1];
 }
 
 TEST_F(Cli, CtrlCStopsARunCleanlyAndWritesNothing) {

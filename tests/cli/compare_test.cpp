@@ -141,12 +141,13 @@ TEST(Replicate, MeanAndConfidenceInterval) {
   EXPECT_EQ(s[0].name, "x");
   EXPECT_EQ(s[0].n, 4u);
   EXPECT_DOUBLE_EQ(s[0].mean, 2.5);
-  EXPECT_NEAR(s[0].ci95, 3.182 * std::sqrt(5.0 / 3.0) / 2.0, 1e-12);
+  ASSERT_TRUE(s[0].ci95);
+  EXPECT_NEAR(*s[0].ci95, 3.182 * std::sqrt(5.0 / 3.0) / 2.0, 1e-12);
   EXPECT_DOUBLE_EQ(s[0].min, 1.0);
   EXPECT_DOUBLE_EQ(s[0].max, 4.0);
-  // A metric seen once has no interval.
+  // A metric seen once has no interval (not one of +/- 0).
   EXPECT_EQ(s[1].n, 1u);
-  EXPECT_DOUBLE_EQ(s[1].ci95, 0.0);
+  EXPECT_FALSE(s[1].ci95.has_value());
 }
 
 }  // namespace

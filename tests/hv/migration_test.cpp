@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "vzlab/hv/report/run_report.hpp"
@@ -97,6 +98,41 @@ TEST(Migration, TheCopyCompetesWithOtherTraffic) {
   const Result quiet = run(scenario("{at: 10s, guest: vm, to: h1, downtime: 50ms}"));
   EXPECT_GT(busy.m.total_s, quiet.m.total_s * 1.5);
   EXPECT_GT(busy.m.bytes_sent, quiet.m.bytes_sent);
+}
+
+TEST(Migration, TraceSlicesSitOnTheHostWhereTheyRan) {
+  // The VM runs 1 Gf tasks one after the other at 1 Gf/s from t = 0 (tasks
+  // start at 0, 1, ..., 10 s on h0); cold migration at 10.5 s pauses it while
+  // its 1 GiB goes at 125 MB/s (8.59 s), then it goes on at h1: the task begun
+  // at 10 s ends there at 19.59 s, and the other 89 of its 100 tasks run on h1.
+  // By the trace: 11 slices in h0's process (pid 1), 89 in h1's (pid 2).
+  auto loaded = sc::load_string(R"(version: 1
+hosts: [{name: h0, speed: 1Gf}, {name: h1, speed: 1Gf}]
+network:
+  links: [{from: h0, to: h1, bandwidth: 125MB/s}]
+guests:
+  - {name: vm, host: h0, memory: 512MiB, processes: [{repeat: 100, steps: [{compute: 1Gf}]}]}
+migrations:
+  - {at: 10.5s, guest: vm, to: h1, kind: cold}
+)", "t.yaml", {});
+  ASSERT_TRUE(loaded.ok()) << loaded.error->format();
+  CalibrationProfile p;
+  p.vm_boot_s = 0;
+  auto world = sc::build_world(*loaded.scenario, p);
+  report::RunRecorder rec(*world, {.keep_slices = true});
+  world->run();
+  world->finish();
+  const auto trace = nlohmann::json::parse(report::chrome_trace(rec.report({})));
+  int on_h0 = 0, on_h1 = 0;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] != "X") continue;
+    (e["pid"] == 1 ? on_h0 : on_h1) += 1;
+    if (e["pid"] == 1) {
+      EXPECT_LE(e["ts"].get<double>(), 10e6 + 1) << e.dump();
+    }
+  }
+  EXPECT_EQ(on_h0, 11);
+  EXPECT_EQ(on_h1, 89);
 }
 
 }  // namespace

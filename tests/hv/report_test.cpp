@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vzlab/hv/energy.hpp"
+
 namespace vzlab::hv::report {
 namespace {
 
@@ -30,7 +32,8 @@ TEST(Report, UtilizationAndFinishTimes) {
   f.world.finish();
   const RunReport r = rec.report({"demo", "demo.yaml", "", 3, std::nullopt, 0.0});
   EXPECT_DOUBLE_EQ(r.simulated_s, 4.0);
-  EXPECT_DOUBLE_EQ(r.makespan_s, 4.0);
+  ASSERT_TRUE(r.makespan_s);
+  EXPECT_DOUBLE_EQ(*r.makespan_s, 4.0);
   ASSERT_EQ(r.hosts.size(), 2u);
   // a: 3e9 flops / (2 x 1e9 x 4 s) = 0.375; b: 1e9 / (1e9 x 4 s) = 0.25.
   EXPECT_NEAR(r.hosts[0].utilization, 0.375, 1e-12);
@@ -62,6 +65,32 @@ TEST(Report, EnergySpaceAndMachinesToManage) {
   EXPECT_EQ(r.groups[0].rack_units, 1);
 }
 
+TEST(Report, AHostDrawsNothingWhileDown) {
+  // Host h: 1 core of 1e9, idle 100 W, peak 250 W. A native guest starts at 0
+  // (on from then), computes from 0.01 s (its start) until the host crashes at
+  // 1 s: 0.99e9 done, then lost. Down from 1 s to the repair at 3 s: nothing
+  // drawn. It starts again at 3 s and computes its 2e9 from 3.01 to 5.01 s.
+  // Energy = 100 W x (5.01 - 2) s + 150 W x (0.99e9 + 2e9) / 1e9 = 301 + 448.5 = 749.5 J;
+  // at 1 s and all through the downtime: 100 x 1 + 150 x 0.99 = 248.5 J.
+  World w;
+  Host& h = w.add_host({"h", 1, 1e9});
+  Guest& g = w.add_guest({"g", GuestMode::kNative}, h);
+  w.schedule_crash(1.0, CrashKind::kHost, &h, nullptr, 2.0);
+  w.start_guest(g, 0.0, {{"p", {{Step::Kind::kCompute, 2e9}}, 1, 0.0}});
+  RunRecorder rec(w, {});
+  w.run(1.5);
+  EXPECT_NEAR(hosts_energy_J(w)[0], 248.5, 1e-6);
+  w.run(2.99);
+  EXPECT_NEAR(hosts_energy_J(w)[0], 248.5, 1e-6);
+  w.run();
+  w.finish();
+  EXPECT_NEAR(w.engine().now(), 5.01, 1e-9);
+  EXPECT_NEAR(hosts_energy_J(w)[0], 749.5, 1e-6);
+  const RunReport r = rec.report({"demo", "demo.yaml", "", 0, std::nullopt, 0.0});
+  EXPECT_NEAR(r.hosts[0].energy_kWh, 749.5 / 3.6e6, 1e-12);
+  EXPECT_NEAR(r.hosts[0].downtime_s, 2.0, 1e-9);
+}
+
 TEST(Report, CutOffRunCountsPartialWork) {
   // Stopped at 1.5 s: x did 1.5e9 of its first task, n finished (1e9).
   Fixture f;
@@ -76,6 +105,34 @@ TEST(Report, CutOffRunCountsPartialWork) {
   EXPECT_EQ(r.unfinished_guests, 1u);
   // a: 1.5e9 / (2e9 x 1.5) = 0.5
   EXPECT_NEAR(r.hosts[0].utilization, 0.5, 1e-12);
+}
+
+TEST(Report, EachProcessHasItsFinishTime) {
+  // A native guest on a 2-core 1e9 host starts (0.01 s, the default native start)
+  // two processes at once: 1e9 on one core ends at 1.01 s, 3e9 on the other at 3.01 s.
+  // Stopped at 2 s, the second has not finished: null.
+  for (double until : {engine::Engine::kForever, 2.0}) {
+    World w;
+    Host& h = w.add_host({"h", 2, 1e9});
+    Guest& g = w.add_guest({"g", GuestMode::kNative}, h);
+    w.start_guest(g, 0.0, {{"short", {{Step::Kind::kCompute, 1e9}}, 1, 0.0},
+                           {"long", {{Step::Kind::kCompute, 3e9}}, 1, 0.0}});
+    RunRecorder rec(w, {});
+    w.run(until);
+    w.finish();
+    const RunReport r = rec.report({"demo", "demo.yaml", "", 0, std::nullopt, 0.0});
+    const auto j = nlohmann::json::parse(to_json(r));
+    const auto& ends = j["guests"][0]["process_finished_at_s"];
+    ASSERT_EQ(ends.size(), 2u) << j["guests"][0].dump();
+    EXPECT_NEAR(ends[0].get<double>(), 1.01, 1e-12);
+    if (until > 3.01) {
+      EXPECT_NEAR(ends[1].get<double>(), 3.01, 1e-12);
+      EXPECT_EQ(processes_csv(r).rfind("guest,process,finished_at_s\ng,0,1.01", 0), 0u) << processes_csv(r);
+    } else {
+      EXPECT_TRUE(ends[1].is_null());
+      EXPECT_EQ(processes_csv(r).substr(processes_csv(r).rfind("g,1,")), "g,1,n/a\n");
+    }
+  }
 }
 
 TEST(Report, JsonCsvAndTraceCarryTheSameNumbers) {

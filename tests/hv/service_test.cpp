@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "vzlab/hv/report/run_report.hpp"
 #include "vzlab/hv/world.hpp"
 
 namespace vzlab::hv {
@@ -63,6 +64,41 @@ TEST(Service, ReplicasThatStartWithTheServiceServeItsFirstRequests) {
   ServiceRun run(1, 2, 1, 5.0, 20.0, BalancePolicy::kRoundRobin, 100.0);
   EXPECT_GT(run.service->stats().arrived, 300u);
   EXPECT_EQ(run.service->stats().failed, 0u);
+}
+
+TEST(Service, RequestsAreCpuWorkOnTheReplicasHost) {
+  // Host h: 2 cores of 1e9. Replica r sleeps; a request arrives every second
+  // from 1 s to 10 s (10 of them) and is served for 0.5 s: 0.5 s x 1e9 = 5e8 flops
+  // each, 5e9 in all. Guest c computes 3e9 on the other core (0 to 3 s). By hand:
+  // the host did 5e9 + 3e9 = 8e9, the sum of its guests' work; utilization over
+  // 20 s = 8e9 / (2e9 x 20) = 0.2; energy 100 W x 20 s + 150 W x 8e9 / 2e9 = 2600 J.
+  World w;
+  CalibrationProfile p;
+  p.native_start_s = 0;
+  w.set_calibration(p);
+  Host& h = w.add_host({.name = "h", .cores = 2, .speed_flops = 1e9});
+  Guest& r = w.add_guest({.name = "r", .mode = GuestMode::kNative}, h);
+  Guest& c = w.add_guest({.name = "c", .mode = GuestMode::kNative}, h);
+  w.start_guest(r, 0.0, {{"up", {{Step::Kind::kSleep, 1e9}}, 1, 0.0}});
+  w.start_guest(c, 0.0, {{"work", {{Step::Kind::kCompute, 3e9}}, 1, 0.0}});
+  ServiceSpec s{.name = "svc", .replicas = {&r}};
+  s.interarrival = {Kind::kConstant, 1.0, 0};
+  s.service_time = {Kind::kConstant, 0.5, 0};
+  s.stop_s = 10.5;
+  s.health_check_s = 0.5;  // r is in rotation from 0.5 s (it starts at 0, maybe after the check then)
+  Service& svc = w.add_service(s);
+  svc.start();
+  report::RunRecorder rec(w, {});
+  w.run(20.0);
+  w.finish();
+  EXPECT_EQ(svc.stats().completed, 10u);
+  const report::RunReport rep = rec.report({});
+  EXPECT_NEAR(rep.guests[0].flops_done, 5e9, 1.0);
+  EXPECT_NEAR(rep.guests[1].flops_done, 3e9, 1.0);
+  EXPECT_NEAR(rep.hosts[0].flops_done, rep.guests[0].flops_done + rep.guests[1].flops_done, 1.0);
+  EXPECT_NEAR(rep.hosts[0].flops_done, 8e9, 1.0);
+  EXPECT_NEAR(rep.hosts[0].utilization, 0.2, 1e-9);
+  EXPECT_NEAR(rep.hosts[0].energy_kWh, 2600.0 / 3.6e6, 1e-9);
 }
 
 TEST(Service, MM1MeanResponseTime) {

@@ -83,11 +83,11 @@ TEST(Plot, ChartsOfARunAreDrawnWithoutADisplay) {
   ASSERT_NE(data, nullptr);
   EXPECT_EQ(w, 600);
   EXPECT_EQ(h, 400);
-  // The energy line climbs to the top-right corner of its chart (energy only
-  // grows, and its chart is scaled to its largest value): some pixel there is orange.
+  // The power line is drawn in the bottom-right chart, scaled to its largest
+  // value: some pixel there is orange.
   bool orange = false;
-  for (int y = 200; y < 240 && !orange; ++y)
-    for (int x = 540; x < 600 && !orange; ++x) {
+  for (int y = 200; y < 400 && !orange; ++y)
+    for (int x = 300; x < 600 && !orange; ++x) {
       const unsigned char* p = data + (y * w + x) * 3;
       orange = p[0] > 150 && p[1] > 100 && p[1] < 200 && p[2] < 130;
     }

@@ -1,11 +1,13 @@
 #include "vzlab/hv/report/run_report.hpp"
 
 #include "text.hpp"
+#include "vzlab/hv/energy.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <tuple>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -39,7 +41,7 @@ void RunRecorder::on_event(const engine::StreamEvent& e) {
     std::uint32_t lane = static_cast<std::uint32_t>(free - lanes.begin());
     if (free == lanes.end()) lanes.push_back(true);
     else *free = true;
-    open_.emplace(static_cast<std::uint64_t>(e.values[1]), OpenTask{e.time_s, lane});
+    open_.emplace(static_cast<std::uint64_t>(e.values[1]), OpenTask{e.time_s, lane, static_cast<std::uint32_t>(e.values[2])});
   } else if (e.kind == k.task_end) {
     const bool completed = e.values[1] != 0.0;
     guest_flops_[g] += e.values[0];
@@ -48,7 +50,7 @@ void RunRecorder::on_event(const engine::StreamEvent& e) {
     auto open = open_.find(static_cast<std::uint64_t>(e.values[2]));
     if (open == open_.end()) return;
     lanes_[g][open->second.lane] = false;
-    slices_.push_back({g, open->second.lane, open->second.start_s, e.time_s, e.values[0], completed});
+    slices_.push_back({g, open->second.host, open->second.lane, open->second.start_s, e.time_s, e.values[0], completed});
     open_.erase(open);
   }
 }
@@ -59,7 +61,6 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
   const World& w = *world_;
   r.simulated_s = w.engine().now();
   r.events = w.engine().events_fired();
-  r.makespan_s = w.makespan_s();
   std::vector<std::size_t> guests_per_host(w.hosts().size(), 0);
   std::vector<std::size_t> vms_per_host(w.hosts().size(), 0);
   std::vector<std::size_t> admitted_per_host(w.hosts().size(), 0);
@@ -78,6 +79,8 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     row.mirror_log_bytes = g.mirror_log_bytes();
     row.checkpoints = g.checkpoints();
     row.checkpoint_pause_s = g.checkpoint_pause_s();
+    for (double t : g.process_finished_s())
+      row.process_finished_at_s.push_back(t >= 0 ? std::optional<double>(t) : std::nullopt);
     if (row.refused) ++r.refused_guests;
     else if (row.down_at_s) ++r.down_guests;
     else if (!row.finished_at_s) ++r.unfinished_guests;
@@ -86,12 +89,14 @@ RunReport RunRecorder::report(const RunMeta& meta) const {
     if (!g.refused()) ++admitted_per_host[g.host().index()];
     r.guests.push_back(std::move(row));
   }
+  if (r.unfinished_guests == 0 && r.down_guests == 0) r.makespan_s = w.makespan_s();
   const double horizon = r.simulated_s;
+  const std::vector<double> energy_J = hosts_energy_J(w);
   std::map<std::string, GroupRow> groups;
   for (const Host& h : w.hosts()) {
     HostRow row{h.name(), h.group(), h.cores(), h.speed_flops(), guests_per_host[h.index()], h.flops_done(), 0.0,
                 hypervisor_name(h.hypervisor()), h.rack_units(),
-                admitted_per_host[h.index()] > 0 ? h.energy_J(horizon) / 3.6e6 : 0.0,
+                energy_J[h.index()] / 3.6e6,
                 h.memory_bytes(), h.peak_memory_used_bytes(), h.image_bytes(), h.image_bytes_saved()};
     row.utilization = horizon > 0 ? h.flops_done() / (h.capacity_flops() * horizon) : 0.0;
     row.failures = h.failures();
@@ -267,9 +272,15 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
   if (!r.meta.description.empty()) out << r.meta.description << (r.meta.description.back() == '\n' ? "" : "\n");
   out << "\nfile " << r.meta.file << ", seed " << r.meta.seed << ": simulated " << fmt("%.6g", r.simulated_s)
       << " s in " << fmt("%.3f", r.meta.wall_s) << " s of wall time, " << r.events << " events\n";
-  out << "all work done at " << fmt("%.6g", r.makespan_s) << " s";
-  if (r.unfinished_guests > 0) out << " — " << r.unfinished_guests << " guest(s) still running when the run stopped";
-  out << "\n";
+  if (r.makespan_s) {
+    out << "all work done at " << fmt("%.6g", *r.makespan_s) << " s\n";
+  } else {
+    const bool cut = r.meta.until_s && r.simulated_s >= *r.meta.until_s;
+    out << (cut ? "stopped at " : "ended at ") << fmt("%.6g", r.simulated_s) << (cut ? " s (until)" : " s");
+    if (r.unfinished_guests > 0) out << " — " << r.unfinished_guests << " guest(s) still running";
+    if (r.down_guests > 0) out << " — " << r.down_guests << " guest(s) down";
+    out << "\n";
+  }
   // One line naming the first ten guests `label` picks (it returns "" to skip one).
   auto list_guests = [&](std::size_t count, const char* what, auto label) {
     if (count == 0) return;
@@ -296,7 +307,8 @@ std::string format_table(const RunReport& r, std::size_t max_rows) {
              g.finished_at_s ? fmt("%.6g s", *g.finished_at_s) : "not all", std::to_string(g.rack_units),
              fmt("%.3g kWh", g.energy_kWh), std::to_string(g.machines_to_manage)});
     out << t.str();
-    out << "  energy: idle power all the time plus (peak - idle) x utilization, hosts that ran nothing switched off;\n"
+    out << "  energy: idle power while on (from a host's first guest; not while switched off or down) plus\n"
+           "  (peak - idle) x utilization;\n"
            "  OS to manage: hosts in use plus VMs\n";
   }
 
@@ -394,7 +406,7 @@ std::string to_json(const RunReport& r) {
   j["seed"] = r.meta.seed;
   j["until_s"] = opt(r.meta.until_s);
   j["simulated_s"] = r.simulated_s;
-  j["makespan_s"] = r.makespan_s;
+  j["makespan_s"] = opt(r.makespan_s);
   j["events"] = r.events;
   j["wall_s"] = r.meta.wall_s;
   j["unfinished_guests"] = r.unfinished_guests;
@@ -420,6 +432,11 @@ std::string to_json(const RunReport& r) {
                            {"protection", g.protection}, {"takeovers", g.takeovers},
                            {"mirror_log_bytes", g.mirror_log_bytes}, {"checkpoints", g.checkpoints},
                            {"checkpoint_pause_s", g.checkpoint_pause_s}});
+  for (std::size_t i = 0; i < r.guests.size(); ++i) {
+    ordered_json ends = ordered_json::array();
+    for (const auto& t : r.guests[i].process_finished_at_s) ends.push_back(opt(t));
+    j["guests"][i]["process_finished_at_s"] = ends;
+  }
   j["groups"] = ordered_json::array();
   for (const GroupRow& g : r.groups)
     j["groups"].push_back({{"name", g.name}, {"hosts", g.hosts}, {"hosts_in_use", g.hosts_in_use}, {"guests", g.guests},
@@ -528,6 +545,25 @@ std::string comparison_csv(const RunReport& r) {
   return out;
 }
 
+std::string processes_csv(const RunReport& r) {
+  std::string out = "guest,process,finished_at_s\n";
+  for (const GuestRow& g : r.guests)
+    for (std::size_t i = 0; i < g.process_finished_at_s.size(); ++i)
+      out += csv_field(g.name) + "," + std::to_string(i) + "," + opt_num(g.process_finished_at_s[i]) + "\n";
+  return out;
+}
+
+std::string services_csv(const RunReport& r) {
+  std::string out =
+      "name,policy,arrived,completed,dropped,failed,throughput,mean_s,p50_s,p95_s,p99_s,sla_s,sla_violations\n";
+  for (const ServiceRow& s : r.services)
+    out += csv_field(s.name) + "," + s.policy + "," + std::to_string(s.arrived) + "," + std::to_string(s.completed) +
+           "," + std::to_string(s.dropped) + "," + std::to_string(s.failed) + "," + fmt("%.17g", s.throughput) + "," +
+           fmt("%.17g", s.mean_s) + "," + fmt("%.17g", s.p50_s) + "," + fmt("%.17g", s.p95_s) + "," +
+           fmt("%.17g", s.p99_s) + "," + fmt("%.17g", s.sla_s) + "," + std::to_string(s.sla_violations) + "\n";
+  return out;
+}
+
 std::string summary_csv(const RunReport& r) {
   std::string out = "key,value\n";
   out += "scenario," + csv_field(r.meta.scenario) + "\n";
@@ -535,7 +571,7 @@ std::string summary_csv(const RunReport& r) {
   out += "seed," + std::to_string(r.meta.seed) + "\n";
   out += "until_s," + opt_num(r.meta.until_s) + "\n";
   out += "simulated_s," + fmt("%.17g", r.simulated_s) + "\n";
-  out += "makespan_s," + fmt("%.17g", r.makespan_s) + "\n";
+  out += "makespan_s," + opt_num(r.makespan_s) + "\n";
   out += "events," + std::to_string(r.events) + "\n";
   out += "wall_s," + fmt("%.6f", r.meta.wall_s) + "\n";
   out += "unfinished_guests," + std::to_string(r.unfinished_guests) + "\n";
@@ -545,21 +581,20 @@ std::string summary_csv(const RunReport& r) {
 std::string chrome_trace(const RunReport& r) {
   using nlohmann::ordered_json;
   ordered_json events = ordered_json::array();
-  std::unordered_map<std::string, std::size_t> host_pid;
   for (std::size_t i = 0; i < r.hosts.size(); ++i) {
-    host_pid.emplace(r.hosts[i].name, i + 1);
     events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", i + 1}, {"args", {{"name", r.hosts[i].name}}}});
   }
-  // One thread per (guest, lane); ids must be unique within the host's process.
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> tid;
+  // One thread per (host, guest, lane), on the host where the task ran: a
+  // guest that moved has a thread on each of its hosts.
+  std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint32_t>, std::size_t> tid;
   for (const TaskSlice& s : r.slices) {
-    auto key = std::make_pair(s.guest, s.lane);
+    auto key = std::make_tuple(s.host, s.guest, s.lane);
     if (tid.count(key)) continue;
     const std::size_t id = tid.size() + 1;
     tid.emplace(key, id);
     const GuestRow& g = r.guests[s.guest];
     std::string label = g.name + (s.lane > 0 ? " #" + std::to_string(s.lane) : "");
-    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", host_pid.at(g.host)}, {"tid", id},
+    events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", s.host + 1}, {"tid", id},
                       {"args", {{"name", label}}}});
   }
   for (const TaskSlice& s : r.slices) {
@@ -569,8 +604,8 @@ std::string chrome_trace(const RunReport& r) {
                       {"ph", "X"},
                       {"ts", s.start_s * 1e6},
                       {"dur", (s.end_s - s.start_s) * 1e6},
-                      {"pid", host_pid.at(g.host)},
-                      {"tid", tid.at({s.guest, s.lane})},
+                      {"pid", s.host + 1},
+                      {"tid", tid.at({s.host, s.guest, s.lane})},
                       {"args", {{"guest", g.name}, {"flops", s.flops}}}});
   }
   ordered_json j;

@@ -55,7 +55,8 @@ inline std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-inline std::string opt_num(const std::optional<double>& v) { return v ? fmt("%.17g", *v) : ""; }
+// A CSV number, or "n/a" when there is none.
+inline std::string opt_num(const std::optional<double>& v) { return v ? fmt("%.17g", *v) : "n/a"; }
 
 // Plain-text table with left-aligned first column and right-aligned others.
 class Table {

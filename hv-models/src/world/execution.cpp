@@ -60,6 +60,8 @@ engine::Process World::run_process(Guest& guest, ProcessSpec spec, std::size_t s
       }
     }
   }
+  if (guest.process_finished_s_.size() <= slot) guest.process_finished_s_.resize(slot + 1, -1.0);
+  guest.process_finished_s_[slot] = eng.now();
   if (--guest.running_ == 0) end_guest(guest);
 }
 

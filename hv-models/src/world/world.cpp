@@ -40,6 +40,7 @@ World::~World() {
   // Consumers may already be gone: end the processes without telling them.
   engine_->events().unsubscribe_all();
   engine_->kill_all_processes();
+  for (Service& s : services_) s.finish();
 }
 
 Host& World::add_host(HostSpec spec) {
@@ -104,6 +105,7 @@ void World::start_guest(Guest& guest, double start_s, std::vector<ProcessSpec> p
           engine_->spawn(checkpoint(guest));
       });
   }
+  guest.process_finished_s_.assign(processes.size(), -1.0);
   ++guest.running_;  // the guest counts as running until its start-up is over
   guest.processes_.push_back(engine_->spawn(run_guest(guest, start_s, std::move(processes))));
 }
@@ -142,6 +144,7 @@ void World::refuse(Guest& guest, Cause why) {
 }
 
 void World::reserve(Host& h, const Guest& g) {
+  h.mark_in_use(engine_->now());
   h.memory_used_ += g.footprint_bytes(calibration_);
   h.peak_memory_used_ = std::max(h.peak_memory_used_, h.memory_used_);
   if (is_vm(g.mode())) h.vcpus_placed_ += g.vcpus();

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "vzlab/hv/energy.hpp"
+
 namespace vzlab::viz {
 
 namespace {
@@ -137,6 +139,8 @@ void Session::advance(double target, Clock::time_point deadline, const std::atom
     if (!run_engine(until, deadline, stop)) break;  // out of budget or asked to stop: go on next frame
   }
   finished_ = idle_ || now() >= until_s_;
+  // The charts end where the run ends, not at the last tick before.
+  if (finished_ && now() > charts_.sampled_s) sample();
 }
 
 void Session::frame(double real_dt_s) {
@@ -314,13 +318,18 @@ void Session::sample() {
   const double t = now();
   double used = 0, capacity = 0, energy_J = 0;
   for (const hv::Host& h : w.hosts()) {
-    energy_J += h.energy_J(t);
     if (!h.up()) continue;
     used += h.cpu().usage();
     capacity += h.capacity_flops();
   }
+  for (double e : hv::hosts_energy_J(w)) energy_J += e;
   if (capacity > 0) charts_.utilization.push(t, 100 * used / capacity);
-  charts_.energy.push(t, energy_J / 3.6e6);
+  if (t > charts_.sampled_s) {
+    // kW over the interval: kWh / h.
+    charts_.power.push(t, (energy_J / 3.6e6 - charts_.energy_kWh) / ((t - charts_.sampled_s) / 3600));
+    charts_.energy_kWh = energy_J / 3.6e6;
+    charts_.sampled_s = t;
+  }
   std::size_t serving = 0, expected = 0;
   for (std::uint32_t g = 0; g < w.guests().size(); ++g) {
     // Serving against serving or in an outage: the run report's availability, now.

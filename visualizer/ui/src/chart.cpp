@@ -53,4 +53,10 @@ void draw_chart(ImDrawList* dl, const char* title, std::initializer_list<ChartLi
   }
 }
 
+std::string power_title(const Charts& c) {
+  char title[64];
+  std::snprintf(title, sizeof title, "power kW, %.3g kWh used", c.energy_kWh);
+  return title;
+}
+
 }  // namespace vzlab::viz::ui

@@ -1,5 +1,5 @@
 // Live charts over simulated time: utilization, latency percentiles,
-// availability and energy, drawn as polylines over the session's series.
+// availability and power (with the energy so far), drawn as polylines over the session's series.
 #include <algorithm>
 
 #include "viewer.hpp"
@@ -21,7 +21,8 @@ void draw_charts(Viewer& v, const Rect& r) {
               {&c.p99, IM_COL32(235, 90, 80, 255)}},
              {o.x + w + 6, o.y, w, h}, 0, t1);
   draw_chart(dl, "guests serving %", {{&c.availability, IM_COL32(90, 200, 220, 255)}}, {o.x, o.y + h + 6, w, h}, 0, t1, 100);
-  draw_chart(dl, "energy kWh", {{&c.energy, IM_COL32(220, 160, 90, 255)}}, {o.x + w + 6, o.y + h + 6, w, h}, 0, t1);
+  const std::string power = power_title(c);
+  draw_chart(dl, power.c_str(), {{&c.power, IM_COL32(220, 160, 90, 255)}}, {o.x + w + 6, o.y + h + 6, w, h}, 0, t1);
   ImGui::SetCursorScreenPos({o.x, o.y + 2 * h + 10});
   ImGui::TextDisabled("0 .. %s, a sample every %.3g s", clock_text(t1).c_str(), c.interval_s);
   ImGui::End();

@@ -167,7 +167,8 @@ std::vector<std::pair<std::string, std::string>> render_plots(const Session& ses
                 {&c.p99, IM_COL32(235, 90, 80, 255)}},
                {20 + w, 10, w, h}, 0, t1);
     draw_chart(dl, "guests serving %", {{&c.availability, IM_COL32(90, 200, 220, 255)}}, {10, 20 + h, w, h}, 0, t1, 100);
-    draw_chart(dl, "energy kWh", {{&c.energy, IM_COL32(220, 160, 90, 255)}}, {20 + w, 20 + h, w, h}, 0, t1);
+    const std::string power = power_title(c);
+    draw_chart(dl, power.c_str(), {{&c.power, IM_COL32(220, 160, 90, 255)}}, {20 + w, 20 + h, w, h}, 0, t1);
   })));
   // The report's network series: the six busiest links and devices, one chart each.
   if (session.world().has_network()) {

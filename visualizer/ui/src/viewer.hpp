@@ -87,6 +87,9 @@ struct ChartLine {
 void draw_chart(ImDrawList* dl, const char* title, std::initializer_list<ChartLine> lines, const Rect& box, double t0,
                 double t1, double fixed_max = 0);
 
+/// Title of the power chart, with the energy used so far: "power kW, 0.409 kWh used".
+std::string power_title(const Charts& c);
+
 /// Begins a fixed panel window at r; pair with ImGui::End().
 bool begin_panel(const char* title, const Rect& r, ImGuiWindowFlags extra = 0);
 /// "01:23:45.678" for a simulated time.

@@ -70,6 +70,8 @@ class Execution {
 
   /// Share of its work done so far (0 to 1).
   double done_fraction() const { return flops_ > 0 ? 1.0 - activity_.remaining() / flops_ : 1.0; }
+  /// Work done so far.
+  double done_flops() const { return flops_ - activity_.remaining(); }
 
   bool await_ready() const noexcept { return activity_.await_ready(); }
   void await_suspend(std::coroutine_handle<> h) { activity_.await_suspend(h); }
@@ -107,6 +109,8 @@ class Guest {
   int active_tasks() const { return active_; }
   /// CPU rate a VM gets on its host now (0 for a native guest).
   double allocation_flops() const;
+  /// Work its tasks running now have done so far (counted in its host's flops_done when they end).
+  double running_flops() const;
 
   /// Id of its name on the event stream.
   std::uint32_t subject() const { return subject_; }
@@ -187,6 +191,8 @@ class Guest {
   double finished_at_s() const { return state() == GuestState::kFinished ? state_since_s() : -1.0; }
   /// Number of its processes still running.
   int running_processes() const { return running_; }
+  /// When each of its processes (in start order) finished in its last life, negative if not.
+  const std::vector<double>& process_finished_s() const { return process_finished_s_; }
 
   /// The storage device (network node) holding its disk, if not its host's own disk.
   std::optional<std::uint32_t> disk_node() const { return disk_node_; }
@@ -228,6 +234,7 @@ class Guest {
   std::vector<engine::ProcessHandle> processes_;  // its start-up and its processes
   bool reserved_ = false;  // its memory (and a VM's vCPUs) are taken on its host
   double exits_ = 0.0;
+  std::vector<double> process_finished_s_;
   std::optional<std::uint32_t> disk_node_;
   double io_requests_ = 0.0, io_bytes_ = 0.0, io_time_s_ = 0.0, sent_bytes_ = 0.0;
   std::vector<std::uint32_t> peers_;
@@ -245,6 +252,7 @@ class Guest {
   };
   std::vector<Cursor> cursors_;
   std::vector<const Execution*> executing_;
+  std::vector<const Execution*> live_;  // every task of it running now
   std::vector<Cursor> saved_;
   bool resume_ = false;         // its next start restores the last checkpoint
   bool checkpointing_ = false;  // a checkpoint is being written

@@ -58,10 +58,16 @@ class Host {
   double power_idle_W() const { return spec_.power_idle_W; }
   double power_peak_W() const { return spec_.power_peak_W; }
   int rack_units() const { return spec_.rack_units; }
-  /// Energy over `horizon_s` seconds with the linear power model: idle power
-  /// all the time, plus (peak - idle) for the share of capacity used.
-  double energy_J(double horizon_s) const {
-    return power_idle_W() * (horizon_s - off_time_s(horizon_s)) + (power_peak_W() - power_idle_W()) * flops_done_ / capacity_flops();
+  /// Marks it on from `now` if nothing ran on it before (its first guest or task).
+  void mark_in_use(double now) {
+    if (in_use_since_ >= 0) return;
+    in_use_since_ = now;
+    up_before_use_s_ = time_in_s(HostState::kUp, now);
+  }
+  /// Time it drew power up to `now`: the time it was up (not down, not
+  /// switched off) from its first guest on (see energy.hpp).
+  double powered_s(double now) const {
+    return in_use_since_ < 0 ? 0.0 : time_in_s(HostState::kUp, now) - up_before_use_s_;
   }
   /// Where it is in its life: up, down (crashed) or off (switched off).
   HostState state() const { return clock_.state(); }
@@ -119,6 +125,7 @@ class Host {
   void enter(HostState to, double now);
   StateClock<HostState, kHostStates> clock_{HostState::kUp};
   int failures_ = 0;
+  double in_use_since_ = -1.0, up_before_use_s_ = 0.0;
 };
 
 }  // namespace vzlab::hv

@@ -6,6 +6,13 @@
 // learns that a replica died (its guest went down) or came back at its next
 // health check; requests it sends to a dead replica fail.
 //
+// CPU: while a request is in service it is a task of its replica's guest
+// (Guest::execute) asking for service time x its host's core speed of work,
+// one vCPU at most; so its host's work done, utilization and energy, and the
+// guest's work and tasks, include requests. The request's timing stays its
+// drawn service time: on a host whose CPU is short it still ends on time, and
+// only the work it got counts (a task cut off on the event stream).
+//
 //   Service& web = world.add_service({.name = "web", .replicas = {&g0, &g1}, ...});
 //   world.run(3600);   // web.stats(): response times, drops, per-replica use
 #pragma once
@@ -19,10 +26,9 @@
 
 #include "vzlab/engine/engine.hpp"
 #include "vzlab/hv/distribution.hpp"
+#include "vzlab/hv/guest.hpp"
 
 namespace vzlab::hv {
-
-class Guest;
 
 enum class BalancePolicy { kRoundRobin, kRandom, kLeastConnections, kWeighted, kPowerOfTwo };
 
@@ -84,12 +90,15 @@ class Service {
   void set_policy(BalancePolicy p) { spec_.policy = p; }
   /// Changes the law of the time between requests from the next draw on.
   void set_interarrival(Distribution d) { spec_.interarrival = d; }
+  /// Ends the CPU work of the requests in service now, counting what they did (World::finish).
+  void finish();
 
  private:
   struct Request final : engine::Timer {
     Service* service = nullptr;
     std::size_t replica = 0;
     double arrived_s = 0.0, started_s = 0.0;
+    std::optional<Execution> work;  // its CPU on the replica while in service
     void fire() override { service->complete(*this); }
   };
   struct ReplicaState {

@@ -8,7 +8,7 @@
 //
 // Model events on the stream (subject = guest name unless noted):
 //   guest.boot (start-up begins), guest.refused [0 memory, 1 vCPU limit, 2 not placed],
-//   guest.start (running), guest.end, task.start [flops, task id],
+//   guest.start (running), guest.end, task.start [flops, task id, host index],
 //   host.crash [CrashKind] (subject: host), guest.down [CrashKind],
 //   component.down, component.up (subject: network node or link),
 //   host.repair (subject: host), guest.restart [host index] (boot begins again),

@@ -21,6 +21,7 @@ namespace vzlab::hv::report {
 /// One finished or cut-off task, for traces.
 struct TaskSlice {
   std::uint32_t guest;
+  std::uint32_t host;  ///< where it ran (a guest may move afterwards)
   std::uint32_t lane;  ///< parallel tasks of one guest get different lanes
   double start_s;
   double end_s;
@@ -56,6 +57,7 @@ struct GuestRow {
   double mirror_log_bytes = 0.0;     ///< mirror: log sent to its copy
   int checkpoints = 0;               ///< checkpoint: saves made
   double checkpoint_pause_s = 0.0;   ///< checkpoint: time paused for them
+  std::vector<std::optional<double>> process_finished_at_s{};  ///< each process's end in its last life, if it ended
   /// Time from its start to its end, if it finished.
   std::optional<double> runtime_s() const {
     if (!started_at_s || !finished_at_s) return std::nullopt;
@@ -83,7 +85,7 @@ struct HostRow {
   double utilization = 0.0;  ///< flops done / (cores x speed x simulated time)
   std::string hypervisor;
   int rack_units = 1;
-  double energy_kWh = 0.0;   ///< linear idle/peak power model over the simulated time (0 if it ran no guest: off)
+  double energy_kWh = 0.0;   ///< hosts_energy_J (energy.hpp) at the end of the run
   double memory_bytes = 0.0;
   double peak_memory_used_bytes = 0.0;
   double image_bytes = 0.0;        ///< guest images stored
@@ -205,7 +207,9 @@ struct RunMeta {
 struct RunReport {
   RunMeta meta;
   double simulated_s = 0.0;  ///< time at which the run ended
-  double makespan_s = 0.0;   ///< time the last guest finished
+  /// Time the last guest finished, if every guest that was not refused did
+  /// (none when `until` or a crash left work undone).
+  std::optional<double> makespan_s;
   std::uint64_t events = 0;
   std::size_t unfinished_guests = 0;
   std::size_t refused_guests = 0;
@@ -239,6 +243,7 @@ class RunRecorder {
   struct OpenTask {
     double start_s;
     std::uint32_t lane;
+    std::uint32_t host;
   };
   void on_event(const engine::StreamEvent& e);
 
@@ -264,6 +269,10 @@ std::string hosts_csv(const RunReport& r);
 std::string guests_csv(const RunReport& r);
 /// CSV of the comparison with native runs, one row per compared guest.
 std::string comparison_csv(const RunReport& r);
+/// CSV of every guest's processes: guest, process (its index), finished_at_s.
+std::string processes_csv(const RunReport& r);
+/// CSV of the load-balanced services, one row each (failed and dropped requests apart).
+std::string services_csv(const RunReport& r);
 /// CSV of the run summary (key,value).
 std::string summary_csv(const RunReport& r);
 /// The network part of a world's report: I/O per guest, devices, links and

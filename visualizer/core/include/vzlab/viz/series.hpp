@@ -1,6 +1,9 @@
 // Chart data over simulated time: a bounded buffer that keeps the whole run
 // visible by thinning itself (every other point dropped when full), and the
-// percentile definition the text report uses.
+// percentile definition the text report uses. A rate series (power, say)
+// holds at each point the mean since the point before (since time 0 for the
+// first); it thins by merging neighbours into their time-weighted mean, so
+// its integral, sum of value x interval, stays what was pushed.
 #pragma once
 
 #include <cstddef>
@@ -12,8 +15,10 @@ namespace vzlab::viz {
 /// One chart line: (time, value) points, at most `capacity` of them.
 class Series {
  public:
+  /// Levels sampled at their times, or means over the intervals that end there.
+  enum class Kind { kLevel, kRate };
   /// An empty series named `name` keeping at most `capacity` (>= 2, even) points.
-  explicit Series(std::string name, std::size_t capacity = 1024);
+  explicit Series(std::string name, std::size_t capacity = 1024, Kind kind = Kind::kLevel);
   /// Appends a point; when full, drops every other point and from then on
   /// keeps one point in twice as many.
   void push(double t, double v);
@@ -33,6 +38,8 @@ class Series {
  private:
   std::string name_;
   std::size_t capacity_;
+  Kind kind_;
+  double pending_ = 0.0, pushed_t_ = 0.0;  // kRate: value x time pushed but not kept yet, and the last push's time
   std::size_t stride_ = 1, skipped_ = 0;
   std::vector<double> t_, v_;
 };

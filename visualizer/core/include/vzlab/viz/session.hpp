@@ -40,7 +40,10 @@ struct Charts {
   Series utilization{"CPU utilization %"};
   Series p50{"p50 ms"}, p95{"p95 ms"}, p99{"p99 ms"};
   Series availability{"guests serving %"};
-  Series energy{"energy kWh"};
+  /// Mean electrical power of all hosts over each sample interval (energy.hpp's model).
+  Series power{"power kW", 1024, Series::Kind::kRate};
+  double energy_kWh = 0.0;  ///< energy used up to the last sample: the integral of `power`
+  double sampled_s = 0.0;   ///< time of the last sample
   double interval_s = 1.0;  ///< simulated time between samples
 };
 
